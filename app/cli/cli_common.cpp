@@ -1,0 +1,81 @@
+#include "cli_common.h"
+
+#include <QJsonDocument>
+#include <cstdio>
+
+namespace phaselab::cli {
+
+bool parse(QCommandLineParser& parser, const QStringList& args, int minPositional, int maxPositional) {
+    const QCommandLineOption help(QStringList{"h", "help"}, "Show this help.");
+    parser.addOption(help);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (!parser.parse(args)) throw UsageError(toStd(parser.errorText()));
+    if (parser.isSet(help)) {
+        std::fputs(toStd(parser.helpText()).c_str(), stdout);
+        return false;
+    }
+    const int n = int(parser.positionalArguments().size());
+    if (n < minPositional) throw UsageError("missing argument (see --help)");
+    if (maxPositional >= 0 && n > maxPositional)
+        throw UsageError("unexpected argument '" + toStd(parser.positionalArguments().at(maxPositional)) + "'");
+    return true;
+}
+
+int intValue(const QCommandLineParser& p, const QString& name, int minimum, int maximum) {
+    bool ok = false;
+    const int v = p.value(name).toInt(&ok);
+    if (!ok || v < minimum || v > maximum)
+        throw UsageError("--" + toStd(name) + " must be a whole number from " + std::to_string(minimum) + " to " +
+                         std::to_string(maximum) + ", got '" + toStd(p.value(name)) + "'");
+    return v;
+}
+
+double doubleValue(const QCommandLineParser& p, const QString& name, double minimum, double maximum) {
+    bool ok = false;
+    const double v = p.value(name).toDouble(&ok);
+    if (!ok || !(v >= minimum && v <= maximum))
+        throw UsageError("--" + toStd(name) + " must be a number from " + std::to_string(minimum) + " to " +
+                         std::to_string(maximum) + ", got '" + toStd(p.value(name)) + "'");
+    return v;
+}
+
+QString choiceValue(const QCommandLineParser& p, const QString& name, const QStringList& choices) {
+    const QString v = p.value(name);
+    if (!choices.contains(v))
+        throw UsageError("--" + toStd(name) + " must be one of " + toStd(choices.join(", ")) + ", got '" + toStd(v) + "'");
+    return v;
+}
+
+void addStftOptions(QCommandLineParser& p, int window, int hop) {
+    p.addOption({"window", "STFT window length in samples.", "N", QString::number(window)});
+    p.addOption({"hop", "STFT hop in samples.", "N", QString::number(hop)});
+    p.addOption({"fft", "FFT size in samples (>= window; default: the window length).", "N", "0"});
+    p.addOption({"window-type", "Window: hann, sqrt-hann, hamming, blackman.", "NAME", "hann"});
+}
+
+StftConfig stftFromOptions(const QCommandLineParser& p) {
+    StftConfig c;
+    c.windowLength = intValue(p, "window", 4, 1 << 20);
+    c.hop = intValue(p, "hop", 1, 1 << 20);
+    c.fftSize = intValue(p, "fft", 0, 1 << 21);
+    c.window = windowFromName(toStd(choiceValue(p, "window-type", {"hann", "sqrt-hann", "hamming", "blackman"})));
+    try {
+        c.validate();
+    } catch (const std::exception& e) {
+        throw UsageError(e.what());
+    }
+    return c;
+}
+
+QJsonObject stftToJson(const StftConfig& c) {
+    return QJsonObject{{"window", c.windowLength}, {"hop", c.hop}, {"fft", c.fft()},
+                       {"window_type", windowName(c.window)}, {"zero_phase", c.zeroPhase}};
+}
+
+void printJson(const QJsonObject& o) {
+    std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
+}
+
+std::string toStd(const QString& s) { return s.toStdString(); }
+
+}  // namespace phaselab::cli

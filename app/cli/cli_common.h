@@ -1,0 +1,47 @@
+#pragma once
+// Shared plumbing for phaselab-cli commands: exit codes, option parsing, JSON output.
+// Each command lives in its own cmd_*.cpp and is listed in commands.cpp.
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QStringList>
+#include <stdexcept>
+
+#include "core/tf/stft.h"
+
+namespace phaselab::cli {
+
+enum ExitCode { ExitOk = 0, ExitFailed = 1, ExitUsage = 2 };
+
+// Bad usage (unknown option, missing argument, value out of range): exit code 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Command {
+    const char* name;
+    const char* summary;
+    int (*run)(const QStringList& args);  // args[0] is "phaselab-cli <name>"
+};
+const std::vector<Command>& commands();
+
+// Parses args; returns false if --help was given (help already printed to stdout).
+// Throws UsageError on unknown options or a wrong count of positional arguments.
+bool parse(QCommandLineParser& parser, const QStringList& args, int minPositional, int maxPositional);
+
+int intValue(const QCommandLineParser& p, const QString& name, int minimum, int maximum);
+double doubleValue(const QCommandLineParser& p, const QString& name, double minimum, double maximum);
+// The value must be one of `choices`.
+QString choiceValue(const QCommandLineParser& p, const QString& name, const QStringList& choices);
+
+// --window N --hop N --fft N --window-type NAME, with the given defaults.
+void addStftOptions(QCommandLineParser& p, int window = 2048, int hop = 512);
+StftConfig stftFromOptions(const QCommandLineParser& p);
+QJsonObject stftToJson(const StftConfig& c);
+
+void printJson(const QJsonObject& o);  // indented, to stdout
+std::string toStd(const QString& s);
+
+}  // namespace phaselab::cli

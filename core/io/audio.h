@@ -1,0 +1,86 @@
+#pragma once
+// Audio buffers and file I/O (libsndfile) and sample-rate conversion (libsamplerate).
+//
+// Samples are float, nominally in [-1, 1]. An Audio holds `frames()` rows and `channels()`
+// columns, column-major: each channel is contiguous (data.col(c)).
+// Thread-safety: all functions are re-entrant; distinct files may be read concurrently.
+// Errors: phaselab::InputError with a message that names the file and the problem.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+
+namespace phaselab {
+
+struct Audio {
+    double sampleRate = 0;           // Hz
+    Eigen::ArrayXXf data;            // frames x channels
+
+    Eigen::Index frames() const { return data.rows(); }
+    int channels() const { return static_cast<int>(data.cols()); }
+    double duration() const { return sampleRate > 0 ? double(frames()) / sampleRate : 0.0; }
+    // Mean of all channels (the explicit mono downmix).
+    Eigen::ArrayXf mono() const;
+    // One channel, 0-based; InputError if out of range.
+    Eigen::ArrayXf channel(int c) const;
+    static Audio fromMono(Eigen::ArrayXf samples, double sampleRate);
+};
+
+struct AudioInfo {
+    std::string path;
+    std::string format;     // "WAV", "FLAC", "OGG", ...
+    std::string encoding;   // "PCM_16", "FLOAT", "VORBIS", ...
+    double sampleRate = 0;  // Hz
+    int channels = 0;
+    std::int64_t frames = 0;
+    double duration() const { return sampleRate > 0 ? double(frames) / sampleRate : 0.0; }
+};
+
+struct AudioStats {
+    double peak = 0;     // max |sample| over all channels (linear)
+    double rms = 0;      // root mean square over all channels (linear)
+    double peakDb() const;  // dBFS; -inf for silence
+    double rmsDb() const;
+};
+
+enum class Channels { Keep, Mono };
+
+struct ReadOptions {
+    Channels channels = Channels::Keep;
+    int pickChannel = -1;          // >= 0: keep only this channel (0-based)
+    double targetRate = 0;         // > 0: resample to this rate after reading
+    // Files whose decoded float size would exceed this are refused before reading.
+    std::int64_t maxBytes = std::int64_t(4) << 30;
+};
+
+// Header only: format, rate, channels, length. Cheap.
+AudioInfo probeAudio(const std::string& path);
+
+// Whole file. Throws InputError for: missing file, unreadable/unsupported format, zero-length
+// audio, NaN/Inf samples, estimated memory above ReadOptions::maxBytes, bad channel index.
+Audio readAudio(const std::string& path, const ReadOptions& options = {});
+
+// Frames [start, start + count) of the file, all channels, without reading the rest.
+// count is clipped at the end of the file.
+Audio readAudioRange(const std::string& path, std::int64_t start, std::int64_t count);
+
+enum class SampleFormat { Pcm16, Pcm24, Float32 };
+enum class FileFormat { Wav, Flac };
+
+// Writes `audio`. Flac supports Pcm16 and Pcm24 only (InputError for Float32).
+// Samples outside [-1, 1] are clipped for PCM formats. The file is written to a temporary
+// name beside `path` and renamed into place, so a failed write never leaves half a file.
+void writeAudio(const std::string& path, const Audio& audio, FileFormat format = FileFormat::Wav,
+                SampleFormat sampleFormat = SampleFormat::Float32);
+// Format from the extension (.wav -> Wav float32 unless sampleFormat given, .flac -> Flac PCM24).
+void writeAudio(const std::string& path, const Audio& audio, SampleFormat sampleFormat);
+
+// Band-limited sample-rate conversion with libsamplerate (SRC_SINC_BEST_QUALITY).
+Audio resample(const Audio& audio, double newRate);
+
+AudioStats audioStats(const Audio& audio);
+
+// Checks for NaN/Inf; throws InputError naming `what` and the first bad sample's time.
+void checkFinite(const Audio& audio, const std::string& what);
+
+}  // namespace phaselab

@@ -1,0 +1,245 @@
+#include "core/tf/stft.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <sstream>
+#include <thread>
+
+#include "core/common/error.h"
+
+namespace phaselab {
+
+struct Stft::Worker {
+    AlignedBuffer<float> real;
+    AlignedBuffer<std::complex<float>> spectrum;
+    Eigen::ArrayXf accumulator;  // per-thread overlap-add (threads > 1 only)
+    Worker(int n) : real(std::size_t(n)), spectrum(std::size_t(n / 2 + 1)) {}
+};
+
+const char* windowName(WindowType w) {
+    switch (w) {
+        case WindowType::Hann: return "hann";
+        case WindowType::SqrtHann: return "sqrt-hann";
+        case WindowType::Hamming: return "hamming";
+        case WindowType::Blackman: return "blackman";
+    }
+    return "hann";
+}
+
+WindowType windowFromName(const std::string& name) {
+    for (auto w : {WindowType::Hann, WindowType::SqrtHann, WindowType::Hamming, WindowType::Blackman})
+        if (name == windowName(w)) return w;
+    throw InputError("unknown window '" + name + "' (use hann, sqrt-hann, hamming or blackman)");
+}
+
+Eigen::ArrayXf makeWindow(WindowType type, int n) {
+    Eigen::ArrayXd phase = Eigen::ArrayXd::LinSpaced(n, 0, n - 1) * (2.0 * std::numbers::pi / n);
+    Eigen::ArrayXd w;
+    switch (type) {
+        case WindowType::Hann: w = 0.5 - 0.5 * phase.cos(); break;
+        case WindowType::SqrtHann: w = (0.5 - 0.5 * phase.cos()).max(0.0).sqrt(); break;
+        case WindowType::Hamming: w = 0.54 - 0.46 * phase.cos(); break;
+        case WindowType::Blackman: w = (0.42 - 0.5 * phase.cos() + 0.08 * (2 * phase).cos()).max(0.0); break;
+    }
+    return w.cast<float>();
+}
+
+void StftConfig::validate() const {
+    std::ostringstream why;
+    if (windowLength < 4 || windowLength > (1 << 20))
+        why << "window length must be between 4 and 1048576 samples, got " << windowLength;
+    else if (fftSize != 0 && fftSize < windowLength)
+        why << "FFT size " << fftSize << " is shorter than the window (" << windowLength
+            << "): it must be at least the window length";
+    else if (fft() % 2 || fft() > (1 << 21))
+        why << "FFT size must be even and at most 2097152, got " << fft();
+    else if (hop < 1)
+        why << "hop must be at least 1 sample, got " << hop;
+    else if (hop > windowLength / 2)
+        why << "hop " << hop << " is too large for a " << windowLength
+            << "-sample window: frames must overlap by at least half (hop <= " << windowLength / 2
+            << ") for exact reconstruction";
+    const std::string s = why.str();
+    if (!s.empty()) throw InputError("invalid STFT settings: " + s);
+}
+
+std::string StftConfig::describe() const {
+    std::ostringstream s;
+    s << windowName(window) << " " << windowLength << " / hop " << hop << " / fft " << fft();
+    return s.str();
+}
+
+Stft::Stft(const StftConfig& config, int threads)
+    : config_((config.validate(), config)),
+      threads_(std::clamp(threads, 1, 64)),
+      fft_(config.fft()),
+      window_(makeWindow(config.window, config.windowLength)) {
+    for (int i = 0; i < threads_; ++i) workers_.push_back(std::make_unique<Worker>(config_.fft()));
+}
+
+Stft::~Stft() = default;
+
+template <typename Fn>
+void Stft::forEachChunk(Eigen::Index count, Fn&& fn) {
+    const int n = int(std::min<Eigen::Index>(threads_, std::max<Eigen::Index>(1, count / 8)));
+    if (n <= 1) {
+        fn(*workers_[0], Eigen::Index(0), count);
+        return;
+    }
+    std::vector<std::thread> pool;
+    const Eigen::Index per = (count + n - 1) / n;
+    for (int i = 1; i < n; ++i) {
+        Eigen::Index b = i * per, e = std::min(count, b + per);
+        if (b < e) pool.emplace_back([&, i, b, e] { fn(*workers_[i], b, e); });
+    }
+    fn(*workers_[0], 0, std::min(count, per));
+    for (auto& t : pool) t.join();
+}
+
+void Stft::analyseFrames(const Eigen::Ref<const Eigen::ArrayXf>& segment, Eigen::Index segmentStart,
+                         Eigen::Index firstFrame, Eigen::Index count, Spectrogram& out) {
+    const int N = config_.windowLength, Nfft = config_.fft(), F = config_.bins(), half = N / 2;
+    const Eigen::Index hop = config_.hop, segEnd = segmentStart + segment.size();
+    out.resize(F, count);
+    forEachChunk(count, [&](Worker& w, Eigen::Index begin, Eigen::Index end) {
+        Eigen::Map<Eigen::ArrayXf> buf(w.real.data(), Nfft);
+        for (Eigen::Index j = begin; j < end; ++j) {
+            const Eigen::Index start = (firstFrame + j) * hop - half;  // first sample of the frame
+            buf.setZero();
+            const Eigen::Index lo = std::max<Eigen::Index>(0, segmentStart - start);
+            const Eigen::Index hi = std::min<Eigen::Index>(N, segEnd - start);
+            for (Eigen::Index n = lo; n < hi;) {
+                // contiguous run up to the wrap point of the zero-phase rotation
+                const Eigen::Index runEnd = config_.zeroPhase ? (n < half ? std::min<Eigen::Index>(hi, half) : hi) : hi;
+                const Eigen::Index dst = config_.zeroPhase ? (n < half ? Nfft - half + n : n - half) : n;
+                buf.segment(dst, runEnd - n) =
+                    segment.segment(start + n - segmentStart, runEnd - n) * window_.segment(n, runEnd - n);
+                n = runEnd;
+            }
+            fft_.forward(w.real.data(), w.spectrum.data());
+            std::copy_n(w.spectrum.data(), F, out.col(j).data());
+        }
+    });
+}
+
+void Stft::analyse(const Eigen::Ref<const Eigen::ArrayXf>& x, Spectrogram& out) {
+    analyseFrames(x, 0, 0, frameCount(x.size()), out);
+}
+
+Spectrogram Stft::analyse(const Eigen::Ref<const Eigen::ArrayXf>& x) {
+    Spectrogram S;
+    analyse(x, S);
+    return S;
+}
+
+void Stft::checkShape(const Spectrogram& S, Eigen::Index length) const {
+    if (length < 1) throw InputError("cannot synthesise a signal of length " + std::to_string(length));
+    if (S.rows() != bins() || S.cols() != frameCount(length)) {
+        std::ostringstream s;
+        s << "spectrogram has " << S.rows() << " bins x " << S.cols() << " frames, but " << config_.describe()
+          << " on " << length << " samples needs " << bins() << " x " << frameCount(length);
+        throw InputError(s.str());
+    }
+}
+
+const Eigen::ArrayXf& Stft::inverseEnvelope(Eigen::Index length) {
+    if (envelopeLength_ == length) return envelopeInverse_;
+    const int N = config_.windowLength, half = N / 2;
+    Eigen::ArrayXd env = Eigen::ArrayXd::Zero(length + N);
+    const Eigen::ArrayXd w2 = window_.cast<double>().square();
+    for (Eigen::Index t = 0, T = frameCount(length); t < T; ++t) env.segment(t * config_.hop, N) += w2;
+    envelopeInverse_ = (1.0 / env.segment(half, length)).cast<float>();
+    envelopeLength_ = length;
+    return envelopeInverse_;
+}
+
+void Stft::synthesise(const Spectrogram& S, Eigen::Index length, Eigen::ArrayXf& out) {
+    checkShape(S, length);
+    const int N = config_.windowLength, Nfft = config_.fft(), F = config_.bins(), half = N / 2;
+    const Eigen::Index T = S.cols(), hop = config_.hop;
+    const Eigen::ArrayXf& envInv = inverseEnvelope(length);
+    const float scale = 1.0f / float(Nfft);
+
+    auto overlapAdd = [&](Worker& w, Eigen::ArrayXf& acc, Eigen::Index accStart, Eigen::Index begin, Eigen::Index end) {
+        Eigen::Map<Eigen::ArrayXf> frame(w.real.data(), Nfft);
+        for (Eigen::Index t = begin; t < end; ++t) {
+            std::copy_n(S.col(t).data(), F, w.spectrum.data());
+            fft_.inverse(w.spectrum.data(), w.real.data());
+            const Eigen::Index dst = t * hop - accStart;  // accumulator index of window sample 0
+            if (config_.zeroPhase) {
+                acc.segment(dst, half) += frame.segment(Nfft - half, half) * window_.head(half);
+                acc.segment(dst + half, N - half) += frame.head(N - half) * window_.tail(N - half);
+            } else {
+                acc.segment(dst, N) += frame.head(N) * window_;
+            }
+        }
+    };
+
+    // accumulator index i holds sample i - half
+    accumulator_.setZero(length + N + hop);
+    if (threads_ == 1 || T < 16) {
+        overlapAdd(*workers_[0], accumulator_, 0, 0, T);
+    } else {
+        forEachChunk(T, [&](Worker& w, Eigen::Index begin, Eigen::Index end) {
+            const Eigen::Index span = (end - begin - 1) * hop + N;
+            w.accumulator.setZero(span);
+            overlapAdd(w, w.accumulator, begin * hop, begin, end);
+        });
+        const int n = int(std::min<Eigen::Index>(threads_, std::max<Eigen::Index>(1, T / 8)));
+        const Eigen::Index per = (T + n - 1) / n;
+        for (int i = 0; i < n; ++i) {
+            Eigen::Index b = i * per, e = std::min(T, b + per);
+            if (b >= e) continue;
+            Eigen::ArrayXf& a = workers_[i]->accumulator;
+            accumulator_.segment(b * hop, a.size()) += a;
+        }
+    }
+    out = accumulator_.segment(half, length) * envInv * scale;
+}
+
+Eigen::ArrayXf Stft::synthesise(const Spectrogram& S, Eigen::Index length) {
+    Eigen::ArrayXf x;
+    synthesise(S, length, x);
+    return x;
+}
+
+void Stft::project(Spectrogram& S, Eigen::Index length) {
+    synthesise(S, length, signal_);
+    analyse(signal_, S);
+}
+
+Magnitudes magnitude(const Spectrogram& S) { return S.abs(); }
+Magnitudes power(const Spectrogram& S) { return S.abs2(); }
+Magnitudes phaseOf(const Spectrogram& S) { return S.arg(); }
+
+Magnitudes magnitudeDb(const Magnitudes& m, float floorDb) {
+    const float floorLinear = std::pow(10.0f, floorDb / 20.0f);
+    return 20.0f * m.max(floorLinear).log10();
+}
+
+Spectrogram polar(const Magnitudes& magnitude, const Magnitudes& phase) {
+    Spectrogram S(magnitude.rows(), magnitude.cols());
+    S.real() = magnitude * phase.cos();
+    S.imag() = magnitude * phase.sin();
+    return S;
+}
+
+Inconsistency inconsistency(Stft& stft, const Spectrogram& S, Eigen::Index length) {
+    Spectrogram G = S;
+    stft.project(G, length);
+    Inconsistency r;
+    r.absolute = (S - G).abs2().cast<double>().sum();
+    const double total = S.abs2().cast<double>().sum();
+    r.relative = total > 0 ? r.absolute / total : 0.0;
+    return r;
+}
+
+double spectralConvergenceDb(const Spectrogram& S, const Magnitudes& target) {
+    const double num = (S.abs() - target).cast<double>().square().sum();
+    const double den = target.cast<double>().square().sum();
+    if (den <= 0) throw InputError("spectral convergence is undefined for a silent target");
+    return 10.0 * std::log10(std::max(num, 1e-300) / den);
+}
+
+}  // namespace phaselab

@@ -1,0 +1,38 @@
+#pragma once
+// Turning a spectrogram into pixels. Used by the interactive spectrogram pane (which renders
+// in a worker thread and blits), by image export, and by `phaselab-cli spectrogram`.
+// Pure functions of their inputs: safe to call from any thread (QImage, no widgets).
+
+#include <QImage>
+#include <QString>
+
+#include "core/tf/frequency_scale.h"
+#include "core/tf/stft.h"
+#include "widgets/colormap.h"
+
+namespace phaselab {
+
+struct SpectrogramStyle {
+    FrequencyAxis axis;            // shown frequency range and scale
+    float topDb = 0;               // level mapped to the top colour (dB)
+    float rangeDb = 80;            // levels below topDb - rangeDb map to the bottom colour
+    ColormapId colormap = ColormapId::Viridis;
+};
+
+// levelsDb: bins x frames (dB). Renders frames [firstFrame, lastFrame) (fractional, the
+// visible time range) into an image of `size`. Frequency of bin f is f * binHz. Each pixel
+// takes the maximum over the bins/frames it covers (so thin lines stay visible when zoomed
+// out) and interpolates between bins when zoomed in.
+QImage renderSpectrogram(const Magnitudes& levelsDb, double firstFrame, double lastFrame, double binHz,
+                         const SpectrogramStyle& style, QSize size);
+
+// A spectrogram figure with title, time axis (s), frequency axis (Hz, ticks for the scale)
+// and a colour bar in dB. `frameSeconds` = hop / sampleRate.
+QImage renderLabelledSpectrogram(const Magnitudes& levelsDb, double binHz, double frameSeconds,
+                                 const SpectrogramStyle& style, QSize size, const QString& title);
+
+// Tick positions (Hz) suitable for an axis of the given scale and range.
+QList<double> frequencyTicks(const FrequencyAxis& axis, int maxTicks);
+QString formatHz(double hz);  // "440 Hz", "1.5 kHz"
+
+}  // namespace phaselab
