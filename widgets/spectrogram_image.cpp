@@ -72,12 +72,13 @@ QList<double> frequencyTicks(const FrequencyAxis& axis, int maxTicks) {
             if (m * mag >= raw) { step = m * mag; break; }
         for (double f = std::ceil(lo / step) * step; f <= hi + 1e-9; f += step) ticks << f;
     } else {
-        for (double decade = std::pow(10.0, std::floor(std::log10(lo))); decade <= hi; decade *= 10)
+        if (lo <= 0) ticks << 0.0;
+        for (double decade = std::pow(10.0, std::floor(std::log10(std::max(lo, 10.0)))); decade <= hi; decade *= 10)
             for (double m : {1.0, 2.0, 5.0}) {
                 const double f = m * decade;
                 if (f >= lo - 1e-9 && f <= hi + 1e-9) ticks << f;
             }
-        while (ticks.size() > maxTicks) {
+        while (ticks.size() > std::max(2, maxTicks)) {
             QList<double> thinned;
             for (int i = 0; i < ticks.size(); i += 2) thinned << ticks[i];
             ticks = thinned;
