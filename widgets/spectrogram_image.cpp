@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace phaselab {
 
@@ -106,8 +107,11 @@ QImage renderLabelledSpectrogram(const Magnitudes& levelsDb, double binHz, doubl
     p.drawRect(plot.adjusted(0, 0, -1, -1));
     p.drawText(QRect(0, 0, size.width(), top), Qt::AlignCenter, title);
 
+    int lastLabelY = std::numeric_limits<int>::max();
     for (double hz : frequencyTicks(style.axis, std::max(2, plot.height() / (fm.height() * 2)))) {
         const int y = plot.bottom() - int(std::lround(style.axis.toPosition(hz) * plot.height()));
+        if (lastLabelY - y < fm.height() + 2) continue;
+        lastLabelY = y;
         p.drawLine(plot.left() - 5, y, plot.left(), y);
         p.drawText(QRect(0, y - fm.height() / 2, plot.left() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter, formatHz(hz));
     }
