@@ -1,0 +1,129 @@
+// Playback through the app's player into a private PulseAudio null sink, recorded back from its
+// monitor ("loop" source). Run through tests/with_pulseaudio.sh, which sets PULSE_SERVER.
+// Without that server the test skips, except when CI is set: then it fails.
+#include <QAudioSource>
+#include <QBuffer>
+#include <QElapsedTimer>
+#include <QMediaDevices>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "test_support.h"
+#include "widgets/audio_player.h"
+
+using namespace phaselab;
+
+class TestPlayback : public QObject {
+    Q_OBJECT
+
+    bool audioExpected() const { return qEnvironmentVariableIsSet("CI"); }
+
+    QAudioDevice loopSource() const {
+        for (const QAudioDevice& d : QMediaDevices::audioInputs())
+            if (d.id() == "loop") return d;
+        return {};
+    }
+
+private slots:
+    void emptyPlayerExplainsWhy() {
+        AudioPlayer player;
+        QSignalSpy errors(&player, &AudioPlayer::error);
+        QVERIFY(!player.play());
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(player.errorString().contains("open an audio file"));
+        QVERIFY(!player.isPlaying());
+    }
+
+    void sourceSwitchesTracksSampleAccurately() {
+        // Two constant tracks: switching the active track changes the very next delivered frame.
+        auto a = std::make_shared<Audio>(Audio::fromMono(Eigen::ArrayXf::Constant(1000, 0.25f), 1000));
+        auto b = std::make_shared<Audio>(Audio::fromMono(Eigen::ArrayXf::Constant(1000, -0.5f), 1000));
+        PlaybackSource source;
+        source.setChannels(1);
+        source.addTrack({"a", a});
+        source.addTrack({"b", b});
+        std::vector<float> buf(100);
+        source.setActiveTrack(0);
+        QCOMPARE(source.read(reinterpret_cast<char*>(buf.data()), 40), qint64(40));
+        QCOMPARE(buf[9], 0.25f);
+        source.setActiveTrack(1);
+        QCOMPARE(source.read(reinterpret_cast<char*>(buf.data()), 40), qint64(40));
+        QCOMPARE(buf[0], -0.5f);
+        source.setActiveTrack(-1);  // mix
+        source.read(reinterpret_cast<char*>(buf.data()), 4);
+        QCOMPARE(buf[0], -0.25f);
+        QCOMPARE(source.fileFrameAtDelivered(15), Eigen::Index(15));
+        // Loop [100, 110): 25 frames from 105 wrap twice.
+        source.setLoop(100, 110);
+        source.setPosition(105);
+        source.read(reinterpret_cast<char*>(buf.data()), 25 * 4);
+        QCOMPARE(source.position(), Eigen::Index(110));
+        QCOMPARE(source.fileFrameAtDelivered(source.delivered() - 1), Eigen::Index(109));
+        // A track at another rate is refused.
+        auto c = std::make_shared<Audio>(Audio::fromMono(Eigen::ArrayXf::Zero(10), 2000));
+        QVERIFY_THROWS_EXCEPTION(InputError, source.addTrack({"c", c}));
+    }
+
+    void playsToneAndRecordsItBack() {
+        if (!qEnvironmentVariableIsSet("PULSE_SERVER")) {
+            if (audioExpected()) QFAIL("CI is set but no PulseAudio server was started (run through tests/with_pulseaudio.sh)");
+            QSKIP("no private PulseAudio server (run through tests/with_pulseaudio.sh)");
+        }
+        const QAudioDevice loop = loopSource();
+        QVERIFY2(!QMediaDevices::audioOutputs().isEmpty(), "the null sink is not visible to Qt Multimedia");
+        QVERIFY2(!loop.isNull(), "the 'loop' source is not visible to Qt Multimedia");
+
+        const double rate = 44100, freq = 441;
+        QAudioFormat format;
+        format.setSampleRate(int(rate));
+        format.setChannelCount(1);
+        format.setSampleFormat(QAudioFormat::Float);
+        QBuffer recorded;
+        recorded.open(QIODevice::WriteOnly);
+        QAudioSource recorder(loop, format);
+        recorder.start(&recorded);
+
+        AudioPlayer player;
+        auto tone = std::make_shared<Audio>(Audio::fromMono(test::sine(Eigen::Index(rate), freq, rate, 0.5), rate));
+        player.source()->addTrack({"tone", tone});
+        QSignalSpy finished(&player, &AudioPlayer::finished);
+        double maxPosition = 0;
+        connect(&player, &AudioPlayer::positionChanged, this, [&](double s) { maxPosition = std::max(maxPosition, s); });
+        QVERIFY2(player.play(), qPrintable(player.errorString()));
+        QVERIFY(finished.wait(3000) || finished.count() == 1);
+        QTest::qWait(300);
+        recorder.stop();
+        QVERIFY2(maxPosition > 0.5, qPrintable(QString("cursor reached only %1 s").arg(maxPosition)));
+
+        const QByteArray bytes = recorded.data();
+        const auto* x = reinterpret_cast<const float*>(bytes.constData());
+        const qsizetype n = bytes.size() / qsizetype(sizeof(float));
+        qsizetype first = -1, last = -1;
+        for (qsizetype i = 0; i < n; ++i)
+            if (std::abs(x[i]) > 0.1f) {
+                if (first < 0) first = i;
+                last = i;
+            }
+        QVERIFY2(first >= 0, "nothing was recorded from the loop source");
+        const double seconds = double(last - first) / rate;
+        QVERIFY2(seconds > 0.8 && seconds < 1.2, qPrintable(QString("recorded %1 s of tone").arg(seconds)));
+        // Frequency from rising zero crossings over the middle of the tone (linear interpolation).
+        const qsizetype a = first + qsizetype(0.1 * rate), b = last - qsizetype(0.1 * rate);
+        double firstCross = -1, lastCross = -1;
+        int crossings = 0;
+        for (qsizetype i = a; i < b; ++i)
+            if (x[i] <= 0 && x[i + 1] > 0) {
+                const double t = double(i) + x[i] / (x[i] - x[i + 1]);
+                if (firstCross < 0) firstCross = t;
+                lastCross = t;
+                ++crossings;
+            }
+        QVERIFY(crossings > 100);
+        const double measured = (crossings - 1) / ((lastCross - firstCross) / rate);
+        qInfo("recorded %.3f s of tone at %.2f Hz", seconds, measured);
+        QVERIFY2(std::abs(measured - freq) < 2.0, qPrintable(QString("measured %1 Hz").arg(measured)));
+    }
+};
+
+QTEST_MAIN(TestPlayback)
+#include "test_playback.moc"
