@@ -4,11 +4,15 @@ namespace phaselab::cli {
 
 int runInfo(const QStringList& args);
 int runSpectrogram(const QStringList& args);
+int runSeparate(const QStringList& args);
+int runAlgorithms(const QStringList& args);
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all{
         {"info", "Format, sample rate, channels, length, peak and RMS of an audio file.", runInfo},
         {"spectrogram", "Render a labelled spectrogram image (PNG).", runSpectrogram},
+        {"separate", "Separate a mixture into sources (masks, Wiener, MISI, NMF, HPSS; oracle/estimated/imported magnitudes).", runSeparate},
+        {"algorithms", "List the algorithms with their parameters, defaults, ranges and units.", runAlgorithms},
     };
     return all;
 }

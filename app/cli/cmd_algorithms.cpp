@@ -1,0 +1,98 @@
+// phaselab-cli algorithms: every algorithm's description (parameters, defaults, ranges, units).
+#include <QJsonArray>
+#include <cstdio>
+
+#include "cli_common.h"
+#include "core/nmf/beta_nmf.h"
+#include "core/separation/registry.h"
+
+namespace phaselab::cli {
+namespace {
+
+const char* typeName(ParamSpec::Type t) {
+    switch (t) {
+        case ParamSpec::Type::Integer: return "integer";
+        case ParamSpec::Type::Real: return "real";
+        case ParamSpec::Type::Choice: return "choice";
+        case ParamSpec::Type::Flag: return "flag";
+    }
+    return "real";
+}
+
+QJsonObject toJson(const AlgorithmDescription& d) {
+    QJsonArray params;
+    for (const auto& s : d.params) {
+        QJsonObject o{{"id", QString::fromStdString(s.id)},
+                      {"label", QString::fromStdString(s.label)},
+                      {"type", typeName(s.type)},
+                      {"unit", QString::fromStdString(s.unit)},
+                      {"tooltip", QString::fromStdString(s.tooltip)}};
+        if (s.type == ParamSpec::Type::Choice) {
+            QJsonArray c;
+            for (const auto& x : s.choices) c << QString::fromStdString(x);
+            o["choices"] = c;
+            o["default"] = QString::fromStdString(s.defaultChoice);
+        } else {
+            o["default"] = s.defaultValue;
+            o["minimum"] = s.minimum;
+            o["maximum"] = s.maximum;
+            if (s.logScale) o["log_scale"] = true;
+        }
+        params << o;
+    }
+    return QJsonObject{{"id", QString::fromStdString(d.id)},
+                       {"name", QString::fromStdString(d.name)},
+                       {"category", QString::fromStdString(d.category)},
+                       {"summary", QString::fromStdString(d.summary)},
+                       {"parameters", params}};
+}
+
+std::vector<const AlgorithmDescription*> allDescriptions() {
+    std::vector<const AlgorithmDescription*> d;
+    for (const auto& m : separation::separationMethods()) d.push_back(m.description);
+    d.push_back(&nmf::betaNmfDescription());
+    return d;
+}
+
+}  // namespace
+
+int runAlgorithms(const QStringList& args) {
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        "List the algorithms with their parameters, defaults, ranges and units (from their descriptions).\n"
+        "Listed: separation methods and magnitude estimators. Phase-recovery algorithms are not listed yet\n"
+        "(no recovery registry exists in this build).");
+    p.addOption({"json", "Print JSON."});
+    if (!parse(p, args, 0, 0)) return ExitOk;
+    const auto all = allDescriptions();
+    if (p.isSet("json")) {
+        QJsonArray a, planned;
+        for (const auto* d : all) a << toJson(*d);
+        for (const auto& id : separation::plannedSeparationMethods()) planned << QString::fromStdString(id);
+        printJson(QJsonObject{{"algorithms", a}, {"not_implemented", planned},
+                              {"note", "phase-recovery algorithms are not listed yet (no recovery registry)"}});
+        return ExitOk;
+    }
+    for (const auto* d : all) {
+        std::printf("%-14s %-10s %s\n", d->id.c_str(), d->category.c_str(), d->name.c_str());
+        std::printf("               %s\n", d->summary.c_str());
+        for (const auto& s : d->params) {
+            std::printf("    --%-18s ", s.id.c_str());
+            if (s.type == ParamSpec::Type::Choice) {
+                std::string c;
+                for (const auto& x : s.choices) c += (c.empty() ? "" : "|") + x;
+                std::printf("%s (default %s)", c.c_str(), s.defaultChoice.c_str());
+            } else {
+                std::printf("%s %g .. %g, default %g%s%s", typeName(s.type), s.minimum, s.maximum, s.defaultValue,
+                            s.unit.empty() ? "" : " ", s.unit.c_str());
+            }
+            std::printf("\n        %s\n", s.tooltip.c_str());
+        }
+    }
+    std::printf("\nNot implemented yet:");
+    for (const auto& id : separation::plannedSeparationMethods()) std::printf(" %s", id.c_str());
+    std::printf("\nPhase-recovery algorithms are not listed yet (no recovery registry in this build).\n");
+    return ExitOk;
+}
+
+}  // namespace phaselab::cli

@@ -1,0 +1,315 @@
+// phaselab-cli separate: source separation from a mixture with oracle, estimated (NMF/HPSS) or
+// imported magnitudes; writes one WAV per source, optionally evaluates with BSS Eval v3.
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "cli_common.h"
+#include "core/common/error.h"
+#include "core/io/audio.h"
+#include "core/metrics/bss_eval.h"
+#include "core/nmf/beta_nmf.h"
+#include "core/separation/magnitudes.h"
+#include "core/separation/registry.h"
+
+namespace phaselab::cli {
+namespace {
+
+using namespace phaselab::separation;
+
+const QStringList kAllMethods{"ideal-binary", "ideal-ratio", "wiener", "mixture-phase", "aw",  "cw",
+                              "caw",          "misi",        "pu-iter", "bregman-misi", "nmf", "cnmf",
+                              "cisnmf",       "hpss"};
+
+// "--reference a b c" -> "--reference a --reference b --reference c" (values run up to the next option).
+QStringList expandMultiValue(const QStringList& args, const QStringList& names) {
+    QStringList out;
+    QString current;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString& a = args[i];
+        if (i > 0 && a.startsWith('-')) current.clear();
+        if (i > 0 && names.contains(a)) {
+            current = a;
+            continue;
+        }
+        if (!current.isEmpty() && !a.startsWith('-')) {
+            out << current << a;
+            continue;
+        }
+        out << a;
+    }
+    return out;
+}
+
+// Every parameter of every description, once, as a command-line option.
+std::vector<const AlgorithmDescription*> optionDescriptions() {
+    std::vector<const AlgorithmDescription*> d;
+    for (const auto& m : separationMethods()) d.push_back(m.description);
+    d.push_back(&nmf::betaNmfDescription());
+    return d;
+}
+
+void addAlgorithmOptions(QCommandLineParser& p, std::set<std::string>& ids) {
+    for (const auto* d : optionDescriptions())
+        for (const auto& s : d->params) {
+            if (!ids.insert(s.id).second) continue;
+            QString help = QString::fromStdString(s.tooltip);
+            if (s.type == ParamSpec::Type::Choice)
+                help += QString(" One of: %1.").arg(QString::fromStdString([&] {
+                    std::string all;
+                    for (const auto& c : s.choices) all += (all.empty() ? "" : ", ") + c;
+                    return all;
+                }()));
+            if (s.type == ParamSpec::Type::Flag)
+                p.addOption({QString::fromStdString(s.id), help});
+            else
+                p.addOption({QString::fromStdString(s.id), help, "VALUE"});
+        }
+}
+
+// Values given on the command line for the parameters of `d` (others are left to their defaults).
+ParamValues valuesFor(const QCommandLineParser& p, const AlgorithmDescription& d, std::set<std::string>& used) {
+    ParamValues v;
+    for (const auto& s : d.params) {
+        const QString id = QString::fromStdString(s.id);
+        if (!p.isSet(id)) continue;
+        used.insert(s.id);
+        if (s.type == ParamSpec::Type::Choice) {
+            v[s.id] = toStd(p.value(id));
+        } else if (s.type == ParamSpec::Type::Flag) {
+            v[s.id] = 1.0;
+        } else {
+            bool ok = false;
+            const double x = p.value(id).toDouble(&ok);
+            if (!ok) throw UsageError("--" + s.id + " must be a number, got '" + toStd(p.value(id)) + "'");
+            v[s.id] = x;
+        }
+    }
+    try {
+        validateParams(d, v);
+    } catch (const InputError& e) {
+        throw UsageError(e.what());
+    }
+    return v;
+}
+
+struct Loaded {
+    std::vector<Eigen::ArrayXf> waveforms;
+    QStringList paths;
+};
+
+Loaded loadSignals(const QStringList& paths, const Audio& mixture, const char* what) {
+    Loaded l;
+    for (const QString& path : paths) {
+        const Audio a = readAudio(toStd(path));
+        if (a.sampleRate != mixture.sampleRate)
+            throw InputError(std::string(what) + " " + toStd(path) + " has sample rate " + std::to_string(a.sampleRate) +
+                             " Hz but the mixture has " + std::to_string(mixture.sampleRate) +
+                             " Hz: resample it first");
+        if (a.frames() != mixture.frames())
+            throw InputError(std::string(what) + " " + toStd(path) + " has " + std::to_string(a.frames()) +
+                             " samples but the mixture has " + std::to_string(mixture.frames()) +
+                             ": they must have the same length");
+        if (a.channels() > 1)
+            std::fprintf(stderr, "note: %s %s has %d channels; using the mono downmix\n", what, qPrintable(path),
+                         a.channels());
+        l.waveforms.push_back(a.mono());
+        l.paths << path;
+    }
+    return l;
+}
+
+QJsonObject figuresToJson(const ProgressReport& r) {
+    QJsonObject f;
+    for (const auto& [name, value] : r.figures) f[QString::fromStdString(name)] = value;
+    return QJsonObject{{"iteration", r.iteration}, {"figures", f}};
+}
+
+QJsonValue dbValue(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(v > 0 ? "inf" : "-inf"); }
+
+}  // namespace
+
+int runSeparate(const QStringList& rawArgs) {
+    const QStringList args = expandMultiValue(rawArgs, {"--reference", "--estimates"});
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        "Separate MIXTURE into sources and write one WAV per source into OUTDIR.\n"
+        "Magnitudes: oracle (|STFT| of the --reference files), nmf (supervised NMF: one dictionary learned per\n"
+        "--reference file, then fitted on the mixture), hpss (two sources from the mixture by median filtering),\n"
+        "files (|STFT| of the --estimates files, e.g. a neural network's stems). Mixture and references must\n"
+        "share sample rate and length. List several files after --reference / --estimates, or repeat the option.\n"
+        "Methods not implemented yet: " +
+        QString::fromStdString([] {
+            std::string s;
+            for (const auto& id : plannedSeparationMethods()) s += (s.empty() ? "" : ", ") + id;
+            return s;
+        }()) + " (exit code 2).");
+    p.addPositionalArgument("MIXTURE", "Mixture audio file (mono; multichannel files are downmixed).");
+    p.addOption({{"o", "output"}, "Output directory (created if missing).", "OUTDIR"});
+    p.addOption({"method", "Separation method: " + kAllMethods.join(", ") + ".", "METHOD", "wiener"});
+    p.addOption({"magnitudes", "Source magnitudes: oracle, nmf, hpss, files.", "SOURCE", "oracle"});
+    p.addOption({"reference", "True source files (oracle magnitudes, NMF training, --eval, output names).", "FILE"});
+    p.addOption({"estimates", "Estimated source files whose magnitudes are used (--magnitudes files).", "FILE"});
+    addStftOptions(p);
+    std::set<std::string> optionIds;
+    addAlgorithmOptions(p, optionIds);
+    p.addOption({"threads", "Worker threads for the STFTs and the evaluation.", "N", "1"});
+    p.addOption({"eval", "Evaluate the estimates against --reference (BSS Eval v3 bss_eval_sources, as mir_eval)."});
+    p.addOption({"force", "Overwrite existing output files."});
+    p.addOption({"json", "Print a JSON summary instead of text."});
+    if (!parse(p, args, 1, 1)) return ExitOk;
+    if (!p.isSet("output")) throw UsageError("missing -o OUTDIR");
+
+    const QString methodId = choiceValue(p, "method", kAllMethods);
+    const SeparationMethod* method = findSeparationMethod(toStd(methodId));
+    if (!method) throw UsageError("method '" + toStd(methodId) + "' is not implemented yet");
+    // The nmf method is the NMF mask: its magnitudes are the NMF models unless stated otherwise.
+    const QString magnitudeName = methodId == "nmf" && !p.isSet("magnitudes")
+                                      ? QString("nmf")
+                                      : choiceValue(p, "magnitudes", {"oracle", "nmf", "hpss", "files"});
+    const MagnitudeSource magnitudeSource = magnitudeSourceFromName(toStd(magnitudeName));
+    const StftConfig config = stftFromOptions(p);
+    const int threads = intValue(p, "threads", 1, 64);
+
+    std::set<std::string> used;
+    const ParamValues methodValues = valuesFor(p, *method->description, used);
+    nmf::SupervisedNmfParams nmfParams;
+    if (method->usesMagnitudes && magnitudeSource == MagnitudeSource::Nmf) {
+        const auto& d = nmf::betaNmfDescription();
+        const ParamValues v = valuesFor(p, d, used);
+        nmfParams.components = int(numberParam(d, v, "components"));
+        nmfParams.learnIterations = nmfParams.iterations = int(numberParam(d, v, "nmf-iterations"));
+        nmfParams.beta = numberParam(d, v, "beta");
+        nmfParams.seed = unsigned(numberParam(d, v, "seed"));
+    }
+    for (const auto& id : optionIds)
+        if (p.isSet(QString::fromStdString(id)) && !used.count(id))
+            throw UsageError("--" + id + " does not apply to method '" + toStd(methodId) + "' with " +
+                             toStd(magnitudeName) + " magnitudes");
+
+    const QStringList referencePaths = p.values("reference"), estimatePaths = p.values("estimates");
+    if (method->usesMagnitudes) {
+        if ((magnitudeSource == MagnitudeSource::Oracle || magnitudeSource == MagnitudeSource::Nmf) &&
+            referencePaths.size() < 2)
+            throw UsageError(toStd(magnitudeName) + " magnitudes need at least two --reference files (one per source)");
+        if (magnitudeSource == MagnitudeSource::Files && estimatePaths.size() < 2)
+            throw UsageError("--magnitudes files needs at least two --estimates files (one per source)");
+    }
+    if (p.isSet("eval") && referencePaths.isEmpty()) throw UsageError("--eval needs the true sources as --reference files");
+
+    // Inputs.
+    const std::string mixturePath = toStd(p.positionalArguments().at(0));
+    const Audio mixture = readAudio(mixturePath);
+    if (mixture.channels() > 1)
+        std::fprintf(stderr, "note: %s has %d channels; separating the mono downmix\n", mixturePath.c_str(),
+                     mixture.channels());
+    const Loaded refs = loadSignals(referencePaths, mixture, "reference");
+    const Loaded ests = loadSignals(estimatePaths, mixture, "estimate");
+
+    // Output names, checked before any computation.
+    const bool hpssMagnitudes = method->usesMagnitudes && magnitudeSource == MagnitudeSource::Hpss;
+    int J = 0;
+    if (!method->usesMagnitudes || hpssMagnitudes)
+        J = 2;
+    else if (magnitudeSource == MagnitudeSource::Files)
+        J = int(ests.waveforms.size());
+    else
+        J = int(refs.waveforms.size());
+    if (p.isSet("eval") && int(refs.waveforms.size()) != J)
+        throw UsageError("--eval needs one --reference per estimated source (" + std::to_string(J) + "), got " +
+                         std::to_string(refs.waveforms.size()));
+    const QString outDir = p.value("output");
+    QStringList outputs;
+    {
+        std::set<QString> seen;
+        for (int j = 0; j < J; ++j) {
+            QString name = j < referencePaths.size() ? QFileInfo(referencePaths[j]).completeBaseName() + ".wav"
+                                                     : QString("source-%1.wav").arg(j + 1);
+            if (!seen.insert(name).second) name = QString("source-%1.wav").arg(j + 1);
+            outputs << QDir(outDir).filePath(name);
+        }
+    }
+    if (!p.isSet("force"))
+        for (const QString& o : outputs)
+            if (QFileInfo::exists(o))
+                throw InputError(toStd(o) + " already exists: choose another output directory or pass --force");
+    if (!QDir().mkpath(outDir)) throw InputError("cannot create the output directory " + toStd(outDir));
+
+    // Separation.
+    const auto start = std::chrono::steady_clock::now();
+    const Eigen::ArrayXf x = mixture.mono();
+    std::vector<Magnitudes> V;
+    SeparationInput input = makeInput(x, config, {}, threads);
+    if (method->usesMagnitudes) {
+        switch (magnitudeSource) {
+            case MagnitudeSource::Oracle: V = oracleMagnitudes(refs.waveforms, x.size(), config, threads); break;
+            case MagnitudeSource::Files: V = importedMagnitudes(ests.waveforms, x.size(), config, threads); break;
+            case MagnitudeSource::Hpss: V = separation::hpssMagnitudes(input.mixtureStft.abs()); break;
+            case MagnitudeSource::Nmf: V = nmfMagnitudes(input.mixtureStft, refs.waveforms, config, nmfParams, {}, threads); break;
+        }
+        input.magnitudes = std::move(V);
+        validateInput(input, method->minimumSources);
+    }
+    SeparationResult result = method->run(input, methodValues, {});
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    for (int j = 0; j < J; ++j) writeAudio(toStd(outputs[j]), Audio::fromMono(result.waveforms[j], mixture.sampleRate));
+
+    QJsonObject metricsJson;
+    metrics::BssResult bss;
+    if (p.isSet("eval")) {
+        std::vector<metrics::Signal> r, e;
+        metrics::BssParams bp;
+        bp.threads = std::max(1, threads);
+        for (int j = 0; j < J; ++j) {
+            r.push_back(refs.waveforms[j].cast<double>());
+            e.push_back(result.waveforms[j].cast<double>());
+            bp.referenceNames.push_back(toStd(referencePaths[j]));
+            bp.estimateNames.push_back(toStd(outputs[j]));
+        }
+        bss = metrics::bssEvalSources(r, e, bp);
+        QJsonArray sdr, sir, sar, perm, names;
+        for (int j = 0; j < J; ++j) {
+            sdr << dbValue(bss.sdr[j]);
+            sir << dbValue(bss.sir[j]);
+            sar << dbValue(bss.sar[j]);
+            perm << bss.permutation[j];
+            names << referencePaths[j];
+        }
+        metricsJson = QJsonObject{{"function", "bss_eval_sources"}, {"version", "v3"}, {"references", names},
+                                  {"sdr", sdr}, {"sir", sir}, {"sar", sar}, {"permutation", perm},
+                                  {"filter_length", 512}};
+    }
+
+    if (p.isSet("json")) {
+        QJsonArray outs, trace;
+        for (const QString& o : outputs) outs << o;
+        for (const auto& r : result.trace) trace << figuresToJson(r);
+        QJsonObject o{{"method", methodId},
+                      {"magnitudes", method->usesMagnitudes ? magnitudeName : QString("mixture")},
+                      {"seconds", seconds},
+                      {"stft", stftToJson(config)},
+                      {"outputs", outs},
+                      {"trace", trace}};
+        o["metrics"] = p.isSet("eval") ? QJsonValue(metricsJson) : QJsonValue(QJsonValue::Null);
+        printJson(o);
+        return ExitOk;
+    }
+    std::printf("method %s, %s magnitudes, %s, %.2f s\n", qPrintable(methodId),
+                method->usesMagnitudes ? qPrintable(magnitudeName) : "mixture", config.describe().c_str(), seconds);
+    for (int j = 0; j < J; ++j) {
+        std::printf("  %s", qPrintable(outputs[j]));
+        if (p.isSet("eval"))
+            std::printf("   SDR %6.2f  SIR %6.2f  SAR %6.2f dB", bss.sdr[j], bss.sir[j], bss.sar[j]);
+        std::printf("\n");
+    }
+    if (!result.trace.empty() && !result.trace.back().figures.empty())
+        std::printf("  last iteration %d: %s = %g\n", result.trace.back().iteration,
+                    result.trace.back().figures.front().first.c_str(), result.trace.back().figures.front().second);
+    return ExitOk;
+}
+
+}  // namespace phaselab::cli

@@ -1,0 +1,68 @@
+#include "core/separation/registry.h"
+
+#include "core/separation/hpss.h"
+#include "core/separation/masks.h"
+#include "core/separation/misi.h"
+#include "core/separation/param_specs.h"
+
+namespace phaselab::separation {
+
+const AlgorithmDescription& nmfMaskDescription() {
+    static const AlgorithmDescription d{
+        "nmf", "Supervised NMF mask", "separation",
+        "Ratio mask (W_j H_j)^p / sum_k (W_k H_k)^p from supervised NMF magnitudes (one dictionary per source, "
+        "learned on its training signal, then fixed); mixture phase.",
+        {spec::real("exponent", "Exponent p", 1.0, 0.1, 4.0, "",
+                    "1 = ratio of the NMF magnitude models (Wiener-like mask of the components), 2 = power ratio.")}};
+    return d;
+}
+
+const std::vector<SeparationMethod>& separationMethods() {
+    static const std::vector<SeparationMethod> all = [] {
+        std::vector<SeparationMethod> m;
+        m.push_back({&idealBinaryDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         validateParams(idealBinaryDescription(), v);
+                         return runMask(in, {MaskType::Binary, 1.0}, c);
+                     }});
+        m.push_back({&idealRatioDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         const auto& d = idealRatioDescription();
+                         validateParams(d, v);
+                         return runMask(in, {MaskType::Ratio, numberParam(d, v, "exponent")}, c);
+                     }});
+        m.push_back({&wienerDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         validateParams(wienerDescription(), v);
+                         return runMask(in, {MaskType::Ratio, 2.0}, c);
+                     }});
+        m.push_back({&mixturePhaseDescription(), true, 1,
+                     [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         validateParams(mixturePhaseDescription(), v);
+                         return runMask(in, {MaskType::MixturePhase, 1.0}, c);
+                     }});
+        m.push_back({&misiDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runMisi(in, misiParams(v), c);
+                     }});
+        m.push_back({&nmfMaskDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         const auto& d = nmfMaskDescription();
+                         validateParams(d, v);
+                         return runMask(in, {MaskType::Ratio, numberParam(d, v, "exponent")}, c);
+                     }});
+        m.push_back({&hpssDescription(), false, 0, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runHpss(in, hpssParams(v), c);
+                     }});
+        return m;
+    }();
+    return all;
+}
+
+const SeparationMethod* findSeparationMethod(const std::string& id) {
+    for (const auto& m : separationMethods())
+        if (m.description->id == id) return &m;
+    return nullptr;
+}
+
+const std::vector<std::string>& plannedSeparationMethods() {
+    static const std::vector<std::string> planned{"aw", "cw", "caw", "pu-iter", "bregman-misi", "cnmf", "cisnmf"};
+    return planned;
+}
+
+}  // namespace phaselab::separation
