@@ -4,7 +4,9 @@
 //
 // Order "magnitude-first" (§3.2, variant B, majorisation-minimisation, the default):
 //   S_j = A(s_j); Y_j = V_j ⊙ S_j / |S_j|; y_j = A^+(Y_j); s_j = y_j + (x - sum_k y_k) / J.
-//   The output satisfies sum_j s_j = x exactly (up to float rounding) and the objective never increases.
+//   Every iterate satisfies sum_j s_j = x exactly (up to float rounding) and the objective never
+//   increases from the first iterate on (the amplitude-mask start itself is not feasible, so the
+//   first iteration may raise the objective while enforcing the mixing constraint).
 // Order "mix-first" (§3.1, variant A, the original):
 //   S_j = A(s_j); E = X - sum_k S_k; Y_j = S_j + E / J; s_j = A^+(V_j ⊙ Y_j / |Y_j|).
 //   Keeps the magnitudes last; not conservative, no monotonicity guarantee.

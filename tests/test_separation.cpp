@@ -1,0 +1,258 @@
+// Separation core: masks, MISI, HPSS, magnitude sources, registry (invariants on short excerpts).
+#include <QtTest>
+#include <atomic>
+#include <set>
+
+#include "core/common/error.h"
+#include "core/io/audio.h"
+#include "core/separation/hpss.h"
+#include "core/separation/magnitudes.h"
+#include "core/separation/masks.h"
+#include "core/separation/misi.h"
+#include "core/separation/registry.h"
+#include "test_support.h"
+
+using namespace phaselab;
+using namespace phaselab::separation;
+
+namespace {
+
+struct Set {
+    Eigen::ArrayXf mix;
+    std::vector<Eigen::ArrayXf> sources;
+};
+
+// 1.5 s of the 16 kHz piano/bass/drums set (mixture = exact sum of the sources).
+Set music(double seconds = 1.5) {
+    Set s;
+    const Eigen::Index n = Eigen::Index(seconds * 16000);
+    for (const char* name : {"piano", "bass", "drums"})
+        s.sources.push_back(readAudio(test::sharedAudio(std::string("music_pbd_16k_") + name + ".wav")).mono().segment(16000, n));
+    s.mix = s.sources[0] + s.sources[1] + s.sources[2];
+    return s;
+}
+
+StftConfig config16k() {
+    StftConfig c;
+    c.windowLength = 1024;
+    c.hop = 256;
+    return c;
+}
+
+SeparationInput oracleInput(const Set& s, const StftConfig& c = config16k()) {
+    return makeInput(s.mix, c, oracleMagnitudes(s.sources, s.mix.size(), c));
+}
+
+double snrDb(const Eigen::ArrayXf& ref, const Eigen::ArrayXf& est) {
+    return 10 * std::log10(ref.cast<double>().square().sum() / (ref - est).cast<double>().square().sum());
+}
+
+float maxAbs(const Eigen::ArrayXf& x) { return x.abs().maxCoeff(); }
+
+}  // namespace
+
+class TestSeparation : public QObject {
+    Q_OBJECT
+private slots:
+    void ratioAndBinaryMasksAreConservative() {
+        const Set s = music();
+        const SeparationInput in = oracleInput(s);
+        for (MaskParams p : {MaskParams{MaskType::Ratio, 1.0}, MaskParams{MaskType::Ratio, 2.0},
+                             MaskParams{MaskType::Binary, 1.0}}) {
+            const SeparationResult r = runMask(in, p);
+            QCOMPARE(int(r.stfts.size()), 3);
+            Spectrogram sum = r.stfts[0] + r.stfts[1] + r.stfts[2];
+            QVERIFY((sum - in.mixtureStft).abs().maxCoeff() <= 1e-5f * in.mixtureStft.abs().maxCoeff());
+            Eigen::ArrayXf total = r.waveforms[0] + r.waveforms[1] + r.waveforms[2];
+            QVERIFY(maxAbs(total - s.mix) < 1e-4f * maxAbs(s.mix));
+        }
+    }
+
+    void masksValues() {
+        // Hand-made 1 x 2 magnitudes: ratio and binary masks by their definition; all-zero bins split equally.
+        std::vector<Magnitudes> V{Magnitudes(1, 3), Magnitudes(1, 3)};
+        V[0] << 3, 0, 1;
+        V[1] << 1, 0, 1;
+        const auto r1 = ratioMasks(V, 1.0), r2 = ratioMasks(V, 2.0), b = binaryMasks(V);
+        QCOMPARE(r1[0](0, 0), 0.75f);
+        QCOMPARE(r2[0](0, 0), 0.9f);
+        QCOMPARE(r1[1](0, 1), 0.5f);
+        QCOMPARE(b[0](0, 0), 1.0f);
+        QCOMPARE(b[1](0, 0), 0.0f);
+        QCOMPARE(b[0](0, 2), 1.0f);  // tie: first source
+        QCOMPARE(b[1](0, 2), 0.0f);
+    }
+
+    void mixturePhaseKeepsMagnitudes() {
+        const Set s = music();
+        const SeparationInput in = oracleInput(s);
+        const SeparationResult r = runMask(in, {MaskType::MixturePhase, 1.0});
+        for (int j = 0; j < 3; ++j)
+            QVERIFY((r.stfts[j].abs() - in.magnitudes[j]).abs().maxCoeff() <= 1e-5f * in.magnitudes[j].maxCoeff());
+    }
+
+    void oracleWienerSeparatesTwoTones() {
+        Set s;
+        s.sources = {test::sine(16000, 440, 16000, 0.5), test::sine(16000, 1320, 16000, 0.3)};
+        s.mix = s.sources[0] + s.sources[1];
+        const SeparationResult r = runMask(oracleInput(s), {MaskType::Ratio, 2.0});
+        const Eigen::Index a = 2000, n = 12000;  // away from the edges
+        QVERIFY(snrDb(s.sources[0].segment(a, n), r.waveforms[0].segment(a, n)) > 40);
+        QVERIFY(snrDb(s.sources[1].segment(a, n), r.waveforms[1].segment(a, n)) > 40);
+    }
+
+    void misiMagnitudeFirstIsConservativeAndMonotone() {
+        const Set s = music();
+        const SeparationInput in = oracleInput(s);
+        MisiParams p;
+        p.iterations = 12;
+        const SeparationResult r = runMisi(in, p);
+        Eigen::ArrayXf total = r.waveforms[0] + r.waveforms[1] + r.waveforms[2];
+        QVERIFY(maxAbs(total - s.mix) < 1e-5f * maxAbs(s.mix));
+        QCOMPARE(int(r.trace.size()), 12);
+        // The amplitude-mask start does not satisfy sum_j s_j = x; from the first (feasible) iterate on
+        // the objective must not increase.
+        double previous = r.trace.front().figures.at(0).second;
+        for (const auto& rep : r.trace) {
+            const double loss = rep.figures.at(0).second;
+            QVERIFY2(loss <= previous * (1 + 1e-5), qPrintable(QString("iteration %1: %2 > %3").arg(rep.iteration).arg(loss).arg(previous)));
+            previous = loss;
+        }
+        // Better than the amplitude-mask start and than the Wiener filter after 12 iterations.
+        const SeparationResult w = runMask(in, {MaskType::Ratio, 2.0});
+        double misiMean = 0, wienerMean = 0;
+        for (int j = 0; j < 3; ++j) {
+            misiMean += snrDb(s.sources[j], r.waveforms[j]) / 3;
+            wienerMean += snrDb(s.sources[j], w.waveforms[j]) / 3;
+        }
+        QVERIFY2(misiMean > wienerMean + 2, qPrintable(QString("MISI %1 dB, Wiener %2 dB").arg(misiMean).arg(wienerMean)));
+    }
+
+    void misiMixFirstAndEqualSplit() {
+        const Set s = music(1.0);
+        const SeparationInput in = oracleInput(s);
+        MisiParams a;
+        a.iterations = 10;
+        a.order = MisiParams::Order::MixFirst;
+        a.init = MisiParams::Init::EqualSplit;
+        const SeparationResult r = runMisi(in, a);
+        // Variant A ends with the magnitude projection: not conservative, but it improves the objective.
+        QVERIFY(r.trace.back().figures[0].second < 0.5 * r.trace.front().figures[0].second);
+        // Zero iterations with equal split: x / J each.
+        a.iterations = 0;
+        const SeparationResult z = runMisi(in, a);
+        QVERIFY(maxAbs(z.waveforms[1] - s.mix / 3) < 1e-6f);
+    }
+
+    void misiParamsFromValues() {
+        const MisiParams p = misiParams({{"iterations", 7.0}, {"order", std::string("mix-first")}});
+        QCOMPARE(p.iterations, 7);
+        QVERIFY(p.order == MisiParams::Order::MixFirst);
+        QVERIFY_THROWS_EXCEPTION(InputError, misiParams({{"iterations", -1.0}}));
+        QVERIFY_THROWS_EXCEPTION(InputError, misiParams({{"order", std::string("sideways")}}));
+    }
+
+    void cancelStopsMisi() {
+        const Set s = music(1.0);
+        const SeparationInput in = oracleInput(s);
+        std::atomic<bool> cancel{false};
+        RunControl c;
+        c.cancel = &cancel;
+        int reports = 0;
+        c.progress = [&](const ProgressReport&) {
+            if (++reports == 2) cancel = true;
+        };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, runMisi(in, MisiParams{50}, c));
+        QCOMPARE(reports, 2);
+    }
+
+    void badInputs() {
+        const Set s = music(1.0);
+        const StftConfig c = config16k();
+        auto V = oracleMagnitudes(s.sources, s.mix.size(), c);
+        // Shape mismatch.
+        auto wrong = V;
+        wrong[1] = wrong[1].leftCols(wrong[1].cols() - 1).eval();
+        QVERIFY_THROWS_EXCEPTION(InputError, makeInput(s.mix, c, wrong));
+        // Negative and NaN magnitudes.
+        auto neg = V;
+        neg[0](3, 3) = -1;
+        QVERIFY_THROWS_EXCEPTION(InputError, makeInput(s.mix, c, neg));
+        auto nan = V;
+        nan[2](5, 5) = std::numeric_limits<float>::quiet_NaN();
+        QVERIFY_THROWS_EXCEPTION(InputError, makeInput(s.mix, c, nan));
+        // Silent reference (oracle) and wrong-length reference.
+        auto refs = s.sources;
+        refs[1].setZero();
+        QVERIFY_THROWS_EXCEPTION(InputError, oracleMagnitudes(refs, s.mix.size(), c));
+        refs = s.sources;
+        refs[0] = refs[0].head(refs[0].size() - 10).eval();
+        QVERIFY_THROWS_EXCEPTION(InputError, oracleMagnitudes(refs, s.mix.size(), c));
+        // A silent imported stem is allowed.
+        refs = s.sources;
+        refs[1].setZero();
+        QCOMPARE(int(importedMagnitudes(refs, s.mix.size(), c).size()), 3);
+        // MISI needs two sources.
+        QVERIFY_THROWS_EXCEPTION(InputError, runMisi(makeInput(s.mix, c, {V[0]}), MisiParams{}));
+        // NaN mixture.
+        Eigen::ArrayXf m = s.mix;
+        m[10] = std::numeric_limits<float>::infinity();
+        QVERIFY_THROWS_EXCEPTION(InputError, makeInput(m, c, V));
+    }
+
+    void medianFilterMatchesNaive() {
+        Magnitudes m(7, 9);
+        std::mt19937 g(3);
+        std::uniform_real_distribution<float> u(0, 1);
+        for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = u(g);
+        auto reflect = [](Eigen::Index i, Eigen::Index n) {
+            while (i < 0 || i >= n) i = i < 0 ? -1 - i : 2 * n - 1 - i;
+            return i;
+        };
+        for (int axis : {0, 1}) {
+            const Magnitudes f = medianFilter(m, 5, axis);
+            for (Eigen::Index r = 0; r < m.rows(); ++r)
+                for (Eigen::Index c = 0; c < m.cols(); ++c) {
+                    std::vector<float> w;
+                    for (int d = -2; d <= 2; ++d)
+                        w.push_back(axis == 1 ? m(r, reflect(c + d, m.cols())) : m(reflect(r + d, m.rows()), c));
+                    std::sort(w.begin(), w.end());
+                    QCOMPARE(f(r, c), w[2]);
+                }
+        }
+        QVERIFY_THROWS_EXCEPTION(InputError, medianFilter(m, 4, 0));
+    }
+
+    void hpssSplitsToneFromClicks() {
+        const int n = 32000;
+        Eigen::ArrayXf tone = test::sine(n, 440, 16000, 0.3);
+        Eigen::ArrayXf clicks = Eigen::ArrayXf::Zero(n);
+        for (int k = 2000; k < n; k += 4000) clicks[k] = 0.9f;
+        const Eigen::ArrayXf mix = tone + clicks;
+        const SeparationResult r = runHpss(makeInput(mix, config16k(), {}), {});
+        QCOMPARE(int(r.waveforms.size()), 2);
+        QVERIFY(maxAbs(r.waveforms[0] + r.waveforms[1] - mix) < 1e-4f);
+        QVERIFY(snrDb(tone, r.waveforms[0]) > 10);
+        QVERIFY(snrDb(clicks, r.waveforms[1]) > 5);
+    }
+
+    void registryRunsEveryMethod() {
+        const Set s = music(0.5);
+        const SeparationInput in = oracleInput(s);
+        std::set<std::string> ids;
+        for (const auto& m : separationMethods()) {
+            QVERIFY(ids.insert(m.description->id).second);
+            QCOMPARE(m.description->category, std::string("separation"));
+            const SeparationResult r = m.run(in, {}, {});
+            QCOMPARE(int(r.waveforms.size()), m.usesMagnitudes ? 3 : 2);
+            for (const auto& w : r.waveforms) QCOMPARE(w.size(), s.mix.size());
+        }
+        QVERIFY(findSeparationMethod("misi"));
+        QVERIFY(!findSeparationMethod("no-such-method"));
+        for (const auto& id : plannedSeparationMethods()) QVERIFY(!findSeparationMethod(id));
+        QVERIFY_THROWS_EXCEPTION(InputError, findSeparationMethod("wiener")->run(in, {{"exponent", 2.0}}, {}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSeparation)
+#include "test_separation.moc"
