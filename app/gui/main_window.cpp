@@ -1,0 +1,448 @@
+#include "app/gui/main_window.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMediaDevices>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QtConcurrent>
+
+#include "widgets/audio_player.h"
+#include "widgets/audio_view.h"
+#include "widgets/icons.h"
+#include "widgets/spectrogram_controls.h"
+
+namespace phaselab {
+
+static const char* kRecentKey = "recentFiles";
+static const int kMaxRecent = 8;
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), document_(new Document(this)), view_(new AudioView(this)), player_(new AudioPlayer(this)) {
+    setWindowTitle("PhaseLab");
+    setWindowIcon(appIcon());
+    setAcceptDrops(true);
+    setCentralWidget(view_);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    resize(1400, 900);
+
+    view_->view()->setFrequencyScale(FrequencyScale::Log);  // suits music; the side panel switches it
+    controls_ = new SpectrogramControls(view_->spectrogram());
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(controls_);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(250);
+    controlsDock_ = addPanel(scroll, tr("Spectrogram"), Qt::RightDockWidgetArea);
+
+    readout_ = new QLabel;
+    readout_->setMinimumWidth(420);
+    fileInfo_ = new QLabel;
+    statusBar()->addPermanentWidget(readout_);
+    statusBar()->addPermanentWidget(fileInfo_);
+    connect(view_->spectrogram(), &SpectrogramPane::readout, this, [this](const SpectrogramReadout& r) { readout_->setText(r.text()); });
+    connect(view_->waveform(), &TimePane::hovered, this, [this](double t, double) {
+        readout_->setText(QString("%1 s").arg(t, 0, 'f', 3));
+    });
+
+    loader_ = new QFutureWatcher<Loaded>(this);
+    connect(loader_, &QFutureWatcher<Loaded>::finished, this, &MainWindow::onLoaded);
+
+    buildActions();
+    buildMenus();
+    buildToolbar();
+
+    connect(player_, &AudioPlayer::positionChanged, this, [this](double t) {
+        cursorFromPlayer_ = true;
+        view_->view()->setCursor(t);
+        if (followAct_->isChecked() && player_->isPlaying()) view_->view()->ensureVisible(t);
+        cursorFromPlayer_ = false;
+    });
+    connect(player_, &AudioPlayer::playingChanged, this, [this](bool playing) {
+        playAct_->setIcon(makeIcon(playing ? IconId::Pause : IconId::Play));
+        playAct_->setText(playing ? tr("Pause") : tr("Play"));
+    });
+    connect(player_, &AudioPlayer::error, this, [this](const QString& m) {
+        statusBar()->showMessage(m, 8000);
+        view_->showMessage(m, AudioView::MessageKind::Error);
+    });
+    connect(view_->view(), &ViewManager::cursorChanged, this, [this](double t) {
+        if (!cursorFromPlayer_ && player_->isPlaying()) player_->seek(t);
+    });
+    connect(view_->view(), &ViewManager::selectionChanged, this, &MainWindow::updateLoop);
+    connect(&*new QMediaDevices(this), &QMediaDevices::audioOutputsChanged, this, &MainWindow::updateDeviceMenu);
+    updateDeviceMenu();
+    if (AudioPlayer::outputDevices().isEmpty()) {
+        auto* noAudio = new QLabel(tr("No audio output"));
+        noAudio->setToolTip(tr("No audio output device was found: playback is unavailable."));
+        noAudio->setStyleSheet("color: #f0a070;");
+        statusBar()->addPermanentWidget(noAudio);
+    }
+    statusBar()->showMessage(tr("Open an audio file (Ctrl+O), drop one here, or try Help ▸ Open demo."));
+
+    QSettings settings;
+    restoreState(settings.value("windowState").toByteArray());
+}
+
+MainWindow::~MainWindow() {
+    player_->stop();
+    loader_->waitForFinished();
+}
+
+QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName("dock_" + title);
+    dock->setWidget(panel);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    QDockWidget* sibling = nullptr;
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        if (d != dock && dockWidgetArea(d) == area && !d->isFloating()) sibling = d;
+    addDockWidget(area, dock);
+    if (sibling) {
+        tabifyDockWidget(sibling, dock);
+        dock->raise();
+    }
+    return dock;
+}
+
+void MainWindow::buildActions() {
+    openAct_ = new QAction(makeIcon(IconId::Open), tr("&Open…"), this);
+    openAct_->setShortcut(QKeySequence::Open);
+    openAct_->setToolTip(tr("Open an audio file (WAV, FLAC, OGG, AIFF …)"));
+    connect(openAct_, &QAction::triggered, this, [this] {
+        QSettings settings;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open audio"), settings.value("lastDir").toString(),
+                                                          tr("Audio files (*.wav *.flac *.ogg *.oga *.aif *.aiff *.au *.w64 *.mp3);;All files (*)"));
+        if (path.isEmpty()) return;
+        settings.setValue("lastDir", QFileInfo(path).absolutePath());
+        openFile(path);
+    });
+    demoAct_ = new QAction(makeIcon(IconId::Demo), tr("Open &demo"), this);
+    demoAct_->setToolTip(tr("Piano, bass and drums: the mixture with its true sources"));
+    connect(demoAct_, &QAction::triggered, this, [this] {
+        if (!openDemo()) view_->showMessage(tr("The demo files were not found (looked for resources/demo/mix.flac beside the program)."),
+                                            AudioView::MessageKind::Error);
+    });
+    exportAct_ = new QAction(makeIcon(IconId::Export), tr("&Export spectrogram image…"), this);
+    exportAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(exportAct_, &QAction::triggered, this, &MainWindow::exportSpectrogram);
+    quitAct_ = new QAction(tr("&Quit"), this);
+    quitAct_->setShortcut(QKeySequence::Quit);
+    connect(quitAct_, &QAction::triggered, this, &QWidget::close);
+
+    playAct_ = new QAction(makeIcon(IconId::Play), tr("Play"), this);
+    playAct_->setShortcut(Qt::Key_Space);
+    playAct_->setToolTip(tr("Play / pause from the cursor (Space)"));
+    connect(playAct_, &QAction::triggered, this, &MainWindow::togglePlayback);
+    stopAct_ = new QAction(makeIcon(IconId::Stop), tr("Stop"), this);
+    stopAct_->setToolTip(tr("Stop and return to where playback started"));
+    connect(stopAct_, &QAction::triggered, player_, &AudioPlayer::stop);
+    loopAct_ = new QAction(makeIcon(IconId::Loop), tr("Loop selection"), this);
+    loopAct_->setCheckable(true);
+    loopAct_->setShortcut(QKeySequence(Qt::Key_L));
+    loopAct_->setToolTip(tr("Loop the selected time range (L); drag in a pane to select"));
+    connect(loopAct_, &QAction::toggled, this, &MainWindow::updateLoop);
+    followAct_ = new QAction(tr("Follow playback"), this);
+    followAct_->setCheckable(true);
+    followAct_->setChecked(true);
+
+    ViewManager* vm = view_->view();
+    zoomInAct_ = new QAction(makeIcon(IconId::ZoomIn), tr("Zoom in"), this);
+    zoomInAct_->setShortcut(QKeySequence::ZoomIn);
+    connect(zoomInAct_, &QAction::triggered, vm, [vm] { vm->zoomTime(2.0, 0.5 * (vm->viewStart() + vm->viewEnd())); });
+    zoomOutAct_ = new QAction(makeIcon(IconId::ZoomOut), tr("Zoom out"), this);
+    zoomOutAct_->setShortcut(QKeySequence::ZoomOut);
+    connect(zoomOutAct_, &QAction::triggered, vm, [vm] { vm->zoomTime(0.5, 0.5 * (vm->viewStart() + vm->viewEnd())); });
+    zoomFitAct_ = new QAction(makeIcon(IconId::ZoomFit), tr("Show whole file"), this);
+    zoomFitAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(zoomFitAct_, &QAction::triggered, vm, &ViewManager::zoomToFit);
+    zoomSelAct_ = new QAction(makeIcon(IconId::ZoomSelection), tr("Zoom to selection"), this);
+    zoomSelAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    connect(zoomSelAct_, &QAction::triggered, vm, &ViewManager::zoomToSelection);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(openAct_);
+    recentMenu_ = file->addMenu(tr("Open &recent"));
+    updateRecentMenu();
+    file->addSeparator();
+    file->addAction(exportAct_);
+    file->addSeparator();
+    file->addAction(quitAct_);
+
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addAction(zoomInAct_);
+    viewMenu->addAction(zoomOutAct_);
+    viewMenu->addAction(zoomFitAct_);
+    viewMenu->addAction(zoomSelAct_);
+    viewMenu->addSeparator();
+    viewMenu->addAction(controlsDock_->toggleViewAction());
+
+    QMenu* play = menuBar()->addMenu(tr("&Playback"));
+    play->addAction(playAct_);
+    play->addAction(stopAct_);
+    play->addAction(loopAct_);
+    play->addAction(followAct_);
+    play->addSeparator();
+    deviceMenu_ = play->addMenu(tr("Output &device"));
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(demoAct_);
+    help->addAction(tr("&About PhaseLab"), this, [this] {
+        QMessageBox::about(this, tr("About PhaseLab"),
+                           tr("<b>PhaseLab</b> %1<br>Phase-aware audio analysis, STFT phase recovery and source separation.<br><br>"
+                              "Click to place the cursor, drag to select, Ctrl+wheel to zoom, wheel to scroll, wheel over the "
+                              "frequency axis to zoom vertically, Space to play.")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::buildToolbar() {
+    QToolBar* tb = addToolBar(tr("Main"));
+    tb->setObjectName("mainToolbar");
+    tb->setMovable(false);
+    tb->setIconSize(QSize(20, 20));
+    tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tb->addAction(openAct_);
+    tb->addAction(demoAct_);
+    tb->addSeparator();
+    tb->addAction(playAct_);
+    tb->addAction(stopAct_);
+    tb->addAction(loopAct_);
+    tb->addSeparator();
+    for (QAction* a : {zoomInAct_, zoomOutAct_, zoomFitAct_, zoomSelAct_}) {
+        tb->addAction(a);
+        if (auto* w = tb->widgetForAction(a)) qobject_cast<QToolButton*>(w)->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    }
+    tb->addSeparator();
+    tb->addWidget(new QLabel(tr(" Scale ")));
+    auto* scale = new QComboBox;
+    scale->setModel(controls_->scaleBox()->model());
+    connect(scale, &QComboBox::currentIndexChanged, controls_->scaleBox(), &QComboBox::setCurrentIndex);
+    connect(controls_->scaleBox(), &QComboBox::currentIndexChanged, scale, &QComboBox::setCurrentIndex);
+    tb->addWidget(scale);
+    tb->addWidget(new QLabel(tr("  Colours ")));
+    auto* colours = new QComboBox;
+    colours->setModel(controls_->colormapBox()->model());
+    colours->setCurrentIndex(controls_->colormapBox()->currentIndex());
+    connect(colours, &QComboBox::currentIndexChanged, controls_->colormapBox(), &QComboBox::setCurrentIndex);
+    connect(controls_->colormapBox(), &QComboBox::currentIndexChanged, colours, &QComboBox::setCurrentIndex);
+    tb->addWidget(colours);
+    tb->addSeparator();
+    tb->addAction(exportAct_);
+    if (auto* w = tb->widgetForAction(exportAct_)) qobject_cast<QToolButton*>(w)->setToolButtonStyle(Qt::ToolButtonIconOnly);
+}
+
+void MainWindow::updateDeviceMenu() {
+    deviceMenu_->clear();
+    auto* group = new QActionGroup(deviceMenu_);
+    const auto devices = AudioPlayer::outputDevices();
+    if (devices.isEmpty()) {
+        deviceMenu_->addAction(tr("(no output device)"))->setEnabled(false);
+        return;
+    }
+    for (const QAudioDevice& d : devices) {
+        QAction* a = deviceMenu_->addAction(d.description());
+        a->setCheckable(true);
+        a->setChecked(d == player_->device());
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, d] { player_->setDevice(d); });
+    }
+}
+
+QString MainWindow::findDemoDir() {
+    QStringList candidates;
+    QDir dir(QCoreApplication::applicationDirPath());
+    for (int up = 0; up < 4 && dir.cdUp(); ++up) candidates << dir.filePath("resources/demo");
+    candidates << QDir(QCoreApplication::applicationDirPath()).filePath("../share/phaselab/demo") << "/usr/local/share/phaselab/demo"
+               << "/usr/share/phaselab/demo";
+    for (const QString& c : candidates)
+        if (QFileInfo::exists(c + "/mix.flac")) return QDir(c).absolutePath();
+    return {};
+}
+
+bool MainWindow::openDemo() {
+    const QString dir = findDemoDir();
+    if (dir.isEmpty()) return false;
+    QStringList refs;
+    for (const char* stem : {"piano", "bass", "drums"})
+        if (QFileInfo::exists(dir + "/" + stem + ".flac")) refs << dir + "/" + stem + ".flac";
+    openFile(dir + "/mix.flac", refs);
+    return true;
+}
+
+void MainWindow::openFile(const QString& path, const QStringList& referencePaths) {
+    player_->stop();
+    loadingPath_ = path;
+    view_->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    loader_->setFuture(QtConcurrent::run([path, referencePaths] {
+        Loaded r;
+        try {
+            r.content = Document::load(path, referencePaths);
+        } catch (const std::exception& e) {
+            r.error = QString::fromStdString(e.what());
+        }
+        return r;
+    }));
+}
+
+void MainWindow::onLoaded() {
+    Loaded r = loader_->result();
+    if (!r.error.isEmpty()) {
+        view_->showMessage(tr("Could not open %1: %2").arg(QFileInfo(loadingPath_).fileName(), r.error), AudioView::MessageKind::Error);
+        statusBar()->showMessage(tr("Could not open %1").arg(loadingPath_), 8000);
+        emit loadFinished(false, r.error);
+        return;
+    }
+    view_->clearMessage();
+    const auto mixture = r.content.mixture;
+    document_->setContent(std::move(r.content));
+    setWindowTitle(tr("%1 — PhaseLab").arg(document_->displayName()));
+    addRecentFile(document_->path());
+
+    PlaybackSource* source = player_->source();
+    source->clearTracks();
+    source->addTrack({document_->displayName(), mixture});
+    for (const NamedAudio& ref : document_->references()) source->addTrack({ref.name, ref.audio, 1.0f, true});
+    source->setActiveTrack(0);
+    loopAct_->setChecked(false);
+
+    view_->setAudio(mixture);
+    showFileInfo();
+    QString msg = tr("Opened %1").arg(document_->path());
+    if (!document_->references().isEmpty()) {
+        QStringList names;
+        for (const NamedAudio& ref : document_->references()) names << ref.name;
+        msg += tr(" with references: %1").arg(names.join(", "));
+    }
+    statusBar()->showMessage(msg, 8000);
+    emit loadFinished(true, QString());
+}
+
+void MainWindow::showFileInfo() {
+    const auto a = document_->mixture();
+    if (!a) return;
+    const QString channels = a->channels() == 1 ? tr("mono") : a->channels() == 2 ? tr("stereo") : tr("%1 ch").arg(a->channels());
+    fileInfo_->setText(tr("%1 Hz · %2 · %3 s").arg(a->sampleRate, 0, 'f', 0).arg(channels).arg(a->duration(), 0, 'f', 2));
+}
+
+void MainWindow::togglePlayback() {
+    if (player_->isPlaying()) {
+        player_->pause();
+        return;
+    }
+    if (document_->isEmpty()) {
+        statusBar()->showMessage(tr("Nothing to play: open an audio file first."), 5000);
+        return;
+    }
+    ViewManager* vm = view_->view();
+    double start = vm->cursor();
+    if (loopAct_->isChecked() && vm->hasSelection() && (start < vm->selectionStart() || start >= vm->selectionEnd()))
+        start = vm->selectionStart();
+    if (start >= vm->duration() - 1e-3) start = 0;
+    updateLoop();
+    player_->seek(start);
+    player_->play();
+}
+
+void MainWindow::updateLoop() {
+    ViewManager* vm = view_->view();
+    PlaybackSource* source = player_->source();
+    const double rate = source->sampleRate();
+    if (loopAct_->isChecked() && vm->hasSelection() && rate > 0)
+        source->setLoop(Eigen::Index(vm->selectionStart() * rate), Eigen::Index(vm->selectionEnd() * rate));
+    else
+        source->clearLoop();
+}
+
+void MainWindow::exportSpectrogram() {
+    if (document_->isEmpty()) return;
+    QSettings settings;
+    const QString suggestion = QDir(settings.value("lastDir").toString()).filePath(QFileInfo(document_->path()).completeBaseName() + "_spectrogram.png");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export spectrogram image"), suggestion, tr("PNG image (*.png)"));
+    if (path.isEmpty()) return;
+    if (view_->exportSpectrogramPng(path)) statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    else view_->showMessage(tr("Could not write %1").arg(path), AudioView::MessageKind::Error);
+}
+
+QStringList MainWindow::recentFiles() const { return QSettings().value(kRecentKey).toStringList(); }
+
+void MainWindow::addRecentFile(const QString& path) {
+    QStringList list = recentFiles();
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    list.removeAll(abs);
+    list.prepend(abs);
+    while (list.size() > kMaxRecent) list.removeLast();
+    QSettings().setValue(kRecentKey, list);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    recentMenu_->clear();
+    const QStringList list = recentFiles();
+    for (const QString& path : list) recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })->setToolTip(path);
+    if (list.isEmpty()) recentMenu_->addAction(tr("(none)"))->setEnabled(false);
+    else {
+        recentMenu_->addSeparator();
+        recentMenu_->addAction(tr("Clear list"), this, [this] {
+            QSettings().remove(kRecentKey);
+            updateRecentMenu();
+        });
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+    if (e->mimeData()->hasUrls()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+    for (const QUrl& url : e->mimeData()->urls())
+        if (url.isLocalFile()) {
+            openFile(url.toLocalFile());
+            e->acceptProposedAction();
+            return;
+        }
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    QSettings().setValue("windowState", saveState());
+    player_->stop();
+    QMainWindow::closeEvent(e);
+}
+
+void MainWindow::screenshotWhenReady(const QString& path, int timeoutMs) {
+    auto* poll = new QTimer(this);
+    auto* elapsed = new QElapsedTimer;
+    elapsed->start();
+    connect(poll, &QTimer::timeout, this, [this, poll, elapsed, path, timeoutMs] {
+        const bool failed = !loader_->isRunning() && document_->isEmpty() && !loadingPath_.isEmpty() && !view_->messageText().isEmpty() &&
+                            view_->audio() == nullptr;
+        if (view_->isReady() || failed || elapsed->elapsed() > timeoutMs) {
+            poll->stop();
+            const bool ok = grab().save(path, "PNG") && view_->isReady();
+            delete elapsed;
+            QCoreApplication::exit(ok ? 0 : 1);
+        }
+    });
+    poll->start(100);
+}
+
+}  // namespace phaselab

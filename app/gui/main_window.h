@@ -1,0 +1,95 @@
+#pragma once
+// PhaseLab's main window: menus, toolbar, the AudioView (overview, ruler, waveform,
+// spectrogram), a "Spectrogram" side panel, the player and a status bar read-out.
+//
+// Extending it: addPanel() docks any widget (metrics, phase recovery, separation …) as a tab in a
+// dock area; document() holds the loaded mixture and references (listen to Document::changed),
+// player() plays them, audioView()->view() is the shared viewport.
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+
+#include "app/gui/document.h"
+
+class QAction;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QMenu;
+
+namespace phaselab {
+
+class AudioPlayer;
+class AudioView;
+class SpectrogramControls;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Document* document() const { return document_; }
+    AudioView* audioView() const { return view_; }
+    AudioPlayer* player() const { return player_; }
+    SpectrogramControls* spectrogramControls() const { return controls_; }
+
+    // Loads in the background; loadFinished() reports the outcome, errors also appear in the
+    // window's banner. referencePaths become the document's references.
+    void openFile(const QString& path, const QStringList& referencePaths = {});
+    // resources/demo/mix.flac with piano, bass and drums as references. False if not found.
+    bool openDemo();
+    // The folder holding mix.flac: beside the build tree (<exe>/../../resources/demo, also
+    // searched further up), then <exe>/../share/phaselab/demo and /usr/share/phaselab/demo.
+    static QString findDemoDir();
+
+    // Docks `panel` in `area`, tabbed with panels already there. The window keeps ownership.
+    QDockWidget* addPanel(QWidget* panel, const QString& title, Qt::DockWidgetArea area = Qt::BottomDockWidgetArea);
+
+    QStringList recentFiles() const;
+    // Once the document is loaded and its spectrogram shown, saves grab() to `path` and quits
+    // the application with 0 (1 on failure or after timeoutMs).
+    void screenshotWhenReady(const QString& path, int timeoutMs = 60000);
+
+signals:
+    void loadFinished(bool ok, const QString& message);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent*) override;
+    void dropEvent(QDropEvent*) override;
+    void closeEvent(QCloseEvent*) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildToolbar();
+    void addRecentFile(const QString& path);
+    void updateRecentMenu();
+    void updateDeviceMenu();
+    void onLoaded();
+    void togglePlayback();
+    void updateLoop();
+    void exportSpectrogram();
+    void showFileInfo();
+
+    Document* document_;
+    AudioView* view_;
+    AudioPlayer* player_;
+    SpectrogramControls* controls_;
+    QDockWidget* controlsDock_ = nullptr;
+    QLabel* readout_;
+    QLabel* fileInfo_;
+    QMenu* recentMenu_ = nullptr;
+    QMenu* deviceMenu_ = nullptr;
+    QAction *openAct_, *demoAct_, *exportAct_, *quitAct_, *playAct_, *stopAct_, *loopAct_, *zoomInAct_, *zoomOutAct_,
+        *zoomFitAct_, *zoomSelAct_, *followAct_;
+    struct Loaded {
+        Document::Content content;
+        QString error;
+    };
+    QFutureWatcher<Loaded>* loader_;
+    QString loadingPath_;
+    bool cursorFromPlayer_ = false;
+};
+
+}  // namespace phaselab

@@ -1,0 +1,88 @@
+#include "widgets/audio_view.h"
+
+#include <QFutureWatcher>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace phaselab {
+
+AudioView::AudioView(QWidget* parent) : QWidget(parent), view_(new ViewManager(this)) {
+    banner_ = new QLabel(this);
+    banner_->setWordWrap(true);
+    banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    banner_->hide();
+    overview_ = new OverviewStrip(view_, this);
+    ruler_ = new TimeRuler(view_, this);
+    waveform_ = new WaveformPane(view_, this);
+    spectrogram_ = new SpectrogramPane(view_, this);
+    splitter_ = new QSplitter(Qt::Vertical, this);
+    splitter_->addWidget(waveform_);
+    splitter_->addWidget(spectrogram_);
+    splitter_->setStretchFactor(0, 1);
+    splitter_->setStretchFactor(1, 4);
+    splitter_->setHandleWidth(4);
+    splitter_->setChildrenCollapsible(false);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(1);
+    layout->addWidget(banner_);
+    layout->addWidget(overview_);
+    layout->addWidget(ruler_);
+    layout->addWidget(splitter_, 1);
+    connect(spectrogram_, &SpectrogramPane::rendered, this, [this] {
+        if (isReady()) emit ready();
+    });
+    connect(spectrogram_, &SpectrogramPane::computeFailed, this, [this](const QString& m) {
+        showMessage(tr("Spectrogram: %1").arg(m), MessageKind::Error);
+    });
+}
+
+AudioView::~AudioView() = default;
+
+void AudioView::setAudio(std::shared_ptr<const Audio> audio) {
+    audio_ = std::move(audio);
+    ++generation_;
+    waveform_->setData(nullptr);
+    overview_->setData(nullptr);
+    if (!audio_ || audio_->frames() == 0) {
+        spectrogram_->setSignal(nullptr, 0);
+        return;
+    }
+    view_->reset(audio_->duration(), audio_->sampleRate / 2);
+    const quint64 gen = generation_;
+    auto shared = audio_;
+    auto* watcher = new QFutureWatcher<std::shared_ptr<const WaveformData>>(this);
+    connect(watcher, &QFutureWatcher<std::shared_ptr<const WaveformData>>::finished, this, [this, watcher, gen] {
+        watcher->deleteLater();
+        if (gen != generation_) return;
+        const auto data = watcher->result();
+        waveform_->setData(data);
+        overview_->setData(data);
+        spectrogram_->setSignal(data->samples, data->sampleRate);
+    });
+    watcher->setFuture(QtConcurrent::run([shared] {
+        auto mono = std::make_shared<const Eigen::ArrayXf>(shared->channels() == 1 ? Eigen::ArrayXf(shared->data.col(0)) : shared->mono());
+        return WaveformData::make(mono, shared->sampleRate);
+    }));
+}
+
+void AudioView::showMessage(const QString& text, MessageKind kind) {
+    banner_->setText(text);
+    banner_->setStyleSheet(kind == MessageKind::Error
+                               ? "QLabel { background: #4a2326; color: #ffd7d2; padding: 8px 12px; border-left: 4px solid #e5534b; }"
+                               : "QLabel { background: #223047; color: #d8e6ff; padding: 8px 12px; border-left: 4px solid #539bf5; }");
+    banner_->show();
+}
+
+void AudioView::clearMessage() {
+    banner_->clear();
+    banner_->hide();
+}
+
+QString AudioView::messageText() const { return banner_->isHidden() ? QString() : banner_->text(); }
+
+bool AudioView::isReady() const { return audio_ && waveform_->data() && spectrogram_->isUpToDate(); }
+
+bool AudioView::exportSpectrogramPng(const QString& path) const { return spectrogram_->grab().save(path, "PNG"); }
+
+}  // namespace phaselab
