@@ -1,0 +1,127 @@
+// The main window, offscreen: bad files give a message in the window (no crash, no dialog),
+// the demo opens with its references, drag and drop and recent files work.
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/gui/main_window.h"
+#include "core/io/audio.h"
+#include "test_support.h"
+#include "widgets/audio_player.h"
+#include "widgets/audio_view.h"
+
+using namespace phaselab;
+
+class TestGuiMainWindow : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+
+    static bool waitUntil(const std::function<bool()>& done, int ms = 20000) {
+        QElapsedTimer t;
+        t.start();
+        while (!done() && t.elapsed() < ms) QTest::qWait(10);
+        return done();
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // QSettings go to a test location
+        QCoreApplication::setOrganizationName("PhaseLabTest");
+        QCoreApplication::setApplicationName("test_gui_main_window");
+        QSettings().clear();
+        QVERIFY(tmp_.isValid());
+    }
+
+    void missingFileShowsAnErrorInTheWindow() {
+        MainWindow w;
+        w.show();
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        w.openFile(tmp_.filePath("does_not_exist.wav"));
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.last().at(0).toBool(), false);
+        const QString msg = w.audioView()->messageText();
+        QVERIFY2(msg.contains("does_not_exist.wav"), qPrintable(msg));
+        QVERIFY2(msg.contains("not", Qt::CaseInsensitive), qPrintable(msg));
+        qInfo("message: %s", qPrintable(msg));
+        QVERIFY(w.document()->isEmpty());
+        QVERIFY(w.isVisible());
+    }
+
+    void corruptFileShowsAnErrorInTheWindow() {
+        const QString path = tmp_.filePath("corrupt.wav");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("RIFF\x10\x00\x00\x00WAVEfmt garbage that is not audio", 44));
+        f.close();
+        MainWindow w;
+        w.show();
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        w.openFile(path);
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.last().at(0).toBool(), false);
+        QVERIFY2(w.audioView()->messageText().contains("corrupt.wav"), qPrintable(w.audioView()->messageText()));
+        QVERIFY(w.document()->isEmpty());
+    }
+
+    void demoOpensWithItsReferences() {
+        QVERIFY2(!MainWindow::findDemoDir().isEmpty(), "resources/demo not found beside the build");
+        MainWindow w;
+        w.show();
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        QVERIFY(w.openDemo());
+        QVERIFY(done.wait(10000));
+        QCOMPARE(done.last().at(0).toBool(), true);
+        QVERIFY(w.audioView()->messageText().isEmpty());
+        const Document* doc = w.document();
+        QCOMPARE(doc->displayName(), QString("mix.flac"));
+        QCOMPARE(doc->references().size(), 3);
+        QStringList names;
+        for (const NamedAudio& r : doc->references()) names << r.name;
+        QCOMPARE(names, QStringList({"piano", "bass", "drums"}));
+        // The mixture is the sum of its references (demo README), so oracle experiments can run.
+        Eigen::ArrayXf sum = Eigen::ArrayXf::Zero(doc->mixture()->frames());
+        for (const NamedAudio& r : doc->references()) sum += r.audio->data.col(0);
+        QVERIFY((sum - doc->mixture()->data.col(0)).abs().maxCoeff() < 1e-3f);
+        QVERIFY(w.windowTitle().contains("mix.flac"));
+        // The player holds the mixture and the references, the mixture audible.
+        QCOMPARE(w.player()->source()->trackCount(), 4);
+        QCOMPARE(w.player()->source()->activeTrack(), 0);
+        // The view shows the whole file once the spectrogram is ready.
+        QVERIFY(waitUntil([&] { return w.audioView()->isReady(); }));
+        QCOMPARE(w.audioView()->view()->viewEnd(), doc->mixture()->duration());
+        QVERIFY(w.recentFiles().value(0).endsWith("resources/demo/mix.flac"));
+        // Space plays; without an audio device the window says so and nothing hangs.
+        if (AudioPlayer::outputDevices().isEmpty()) {
+            QTest::keyClick(&w, Qt::Key_Space);
+            QVERIFY(!w.player()->isPlaying());
+            QVERIFY2(w.audioView()->messageText().contains("No audio output device"), qPrintable(w.audioView()->messageText()));
+        }
+        // Export of the spectrogram view.
+        const QString png = tmp_.filePath("spec.png");
+        QVERIFY(w.audioView()->exportSpectrogramPng(png));
+        QCOMPARE(QImage(png).size(), w.audioView()->spectrogram()->size());
+    }
+
+    void droppedFileIsOpened() {
+        const QString path = tmp_.filePath("tone.wav");
+        writeAudio(path.toStdString(), Audio::fromMono(test::sine(8000, 440, 8000), 8000));
+        MainWindow w;
+        w.show();
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDropEvent drop(QPointF(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        // Delivered straight to the window: QApplication routes drops only to a real drag's target.
+        static_cast<QObject&>(w).event(&drop);
+        QVERIFY2(drop.isAccepted(), "the window did not accept the drop");
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.last().at(0).toBool(), true);
+        QCOMPARE(w.document()->path(), path);
+        QCOMPARE(w.recentFiles().value(0), QFileInfo(path).absoluteFilePath());
+    }
+};
+
+QTEST_MAIN(TestGuiMainWindow)
+#include "test_gui_main_window.moc"
