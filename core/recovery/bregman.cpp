@@ -1,0 +1,321 @@
+#include "core/recovery/bregman.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "core/common/error.h"
+
+namespace phaselab::recovery {
+namespace {
+
+// z^e with cheap paths for the exponents the usual betas produce.
+inline double powe(double z, double e) {
+    if (e == 0) return 1;
+    if (e == 1) return z;
+    if (e == -1) return 1 / z;
+    if (e == -2) return 1 / (z * z);
+    if (e == -3) return 1 / (z * z * z);
+    if (e == 0.5) return std::sqrt(z);
+    if (e == -0.5) return 1 / std::sqrt(z);
+    if (e == -1.5) return 1 / (z * std::sqrt(z));
+    if (e == -2.5) return 1 / (z * z * std::sqrt(z));
+    return std::pow(z, e);
+}
+
+// D(z) = d_beta(r | z) (right) or d_beta(z | r) (left), and its first two derivatives in z.
+struct Divergence {
+    double beta;
+    bool right;
+
+    double value(double z, double r) const { return right ? betaDivergence(r, z, beta) : betaDivergence(z, r, beta); }
+    double first(double z, double r) const {
+        if (right) return powe(z, beta - 2) * (z - r);
+        if (beta == 1) return std::log(z / r);
+        return (powe(z, beta - 1) - powe(r, beta - 1)) / (beta - 1);
+    }
+    double second(double z, double r) const {
+        if (right) return (beta - 1) * powe(z, beta - 2) - (beta - 2) * r * powe(z, beta - 3);
+        return powe(z, beta - 2);
+    }
+};
+
+struct Sums {
+    double objective = 0, error = 0, residual = 0, reference = 0;
+};
+
+Sums total(const Eigen::ArrayXXd& columns) {
+    const Eigen::ArrayXd s = columns.rowwise().sum();
+    return Sums{s[0], s[1], s[2], s[3]};
+}
+
+// J(S) (omega-weighted), || |S| - V ||^2 per column; W = d g |S|^{d-2} S into `gradient` if given.
+void evaluate(const Spectrogram& S, const Magnitudes& V, const Divergence& D, int d, double eps, Spectrogram* gradient,
+              Eigen::ArrayXXd& columns, int threads) {
+    const Eigen::Index F = S.rows();
+    forColumns(S.cols(), threads, [&](Eigen::Index begin, Eigen::Index end) {
+        for (Eigen::Index t = begin; t < end; ++t) {
+            double objective = 0, error = 0;
+            for (Eigen::Index f = 0; f < F; ++f) {
+                const std::complex<float> s = S(f, t);
+                const double a = std::sqrt(double(std::norm(s))), v = V(f, t);
+                const double z = (d == 1 ? a : a * a) + eps, r = (d == 1 ? v : v * v) + eps;
+                const double omega = (f == 0 || f == F - 1) ? 1.0 : 2.0;
+                objective += omega * D.value(z, r);
+                error += (a - v) * (a - v);
+                if (gradient) {
+                    const double g = D.first(z, r);
+                    const double scale = d == 1 ? (a > 0 ? g / a : 0.0) : 2 * g;
+                    (*gradient)(f, t) = std::complex<float>(float(scale * s.real()), float(scale * s.imag()));
+                }
+            }
+            columns(0, t) = objective;
+            columns(1, t) = error;
+        }
+    });
+}
+
+// Positive root of a v^2 + b v - c = 0 (a, c > 0), without cancellation.
+double positiveRoot(double a, double b, double c) {
+    const double s = std::sqrt(b * b + 4 * a * c);
+    return b >= 0 ? 2 * c / (b + s) : (s - b) / (2 * a);
+}
+
+// argmin_{u >= 0} D(u^d + eps) + rho/2 (u - y)^2 (data r already includes eps).
+double proxStep(double y, double r, const Divergence& D, int d, double rho, double eps) {
+    if (d == 1) {
+        // closed forms in v = u + eps (= z): quadratic, KL right, IS left
+        if (D.beta == 2) return std::max(0.0, (r - eps + rho * y) / (1 + rho));
+        if (D.beta == 1 && D.right) {  // rho v^2 + (1 - rho (y + eps)) v - r = 0
+            return std::max(0.0, positiveRoot(rho, 1 - rho * (y + eps), r) - eps);
+        }
+        if (D.beta == 0 && !D.right) {  // rho v^2 + (1/r - rho (y + eps)) v - 1 = 0
+            return std::max(0.0, positiveRoot(rho, 1 / r - rho * (y + eps), 1.0) - eps);
+        }
+    }
+    double lo = 0, hi = std::max(y, d == 1 ? r : std::sqrt(r));
+    double u = std::clamp(y, lo, hi);
+    for (int i = 0; i < 60; ++i) {
+        const double ud = d == 1 ? u : u * u, z = ud + eps;
+        const double g1 = D.first(z, r), g2 = D.second(z, r);
+        const double slope = (d == 1 ? g1 : 2 * u * g1) + rho * (u - y);
+        if (slope == 0) break;
+        (slope < 0 ? lo : hi) = u;
+        const double curvature = (d == 1 ? g2 : 2 * g1 + 4 * ud * g2) + rho;
+        double next = u - slope / curvature;
+        if (!(curvature > 0) || !(next > lo && next < hi)) next = 0.5 * (lo + hi);
+        const bool done = std::abs(next - u) <= 1e-7 * std::max(u, 1e-6) || hi - lo <= 1e-12;
+        u = next;
+        if (done) break;
+    }
+    return u;
+}
+
+Eigen::ArrayXd envelope(const StftConfig& config, Eigen::Index length) {
+    const int N = config.windowLength;
+    const Eigen::ArrayXd w2 = makeWindow(config.window, N).cast<double>().square();
+    Eigen::ArrayXd env = Eigen::ArrayXd::Zero(length + N);
+    for (Eigen::Index t = 0, T = 1 + length / config.hop; t < T; ++t) env.segment(t * config.hop, N) += w2;
+    return env.segment(N / 2, length);
+}
+
+void checkParams(const BregmanParams& p) {
+    auto bad = [](const std::string& what) { throw InputError("Bregman phase retrieval: " + what); };
+    if (!(p.beta >= 0 && p.beta <= 2)) bad("beta must be between 0 and 2, got " + std::to_string(p.beta));
+    if (p.power != 1 && p.power != 2) bad("the power d must be 1 (magnitude) or 2 (power), got " + std::to_string(p.power));
+    if (p.iterations < 1) bad("the number of iterations must be at least 1, got " + std::to_string(p.iterations));
+    if (!(p.step >= 0) || !std::isfinite(p.step)) bad("the step must be positive (0 = default), got " + std::to_string(p.step));
+    if (!(p.acceleration >= 0 && p.acceleration < 1)) bad("the acceleration must be in [0, 1), got " + std::to_string(p.acceleration));
+    if (!(p.rho > 0) || !std::isfinite(p.rho)) bad("rho must be positive, got " + std::to_string(p.rho));
+    if (!(p.eps > 0) || !std::isfinite(p.eps)) bad("eps must be positive, got " + std::to_string(p.eps));
+    if (p.threads < 1 || p.threads > 64) bad("threads must be between 1 and 64, got " + std::to_string(p.threads));
+}
+
+}  // namespace
+
+double betaDivergence(double a, double b, double beta) {
+    if (beta == 2) return 0.5 * (a - b) * (a - b);
+    if (beta == 1) return a * std::log(a / b) - a + b;
+    if (beta == 0) return a / b - std::log(a / b) - 1;
+    return (powe(a, beta) + (beta - 1) * powe(b, beta) - beta * a * powe(b, beta - 1)) / (beta * (beta - 1));
+}
+
+double bregmanProx(double y, double r, const BregmanParams& p) {
+    return proxStep(y, r + p.eps, Divergence{p.beta, p.side == BregmanSide::Right}, p.power, p.rho, p.eps);
+}
+
+double defaultStep(double beta, int power, BregmanSide side) {
+    (void)side;
+    (void)beta;
+    return power == 1 ? 1.0 : 0.01;
+}
+
+const AlgorithmDescription& bregmanDescription() {
+    static const AlgorithmDescription d{
+        "bregman",
+        "Bregman phase retrieval",
+        "recovery",
+        "Minimise a beta-divergence between |STFT(y)|^d and the target (Vial et al. 2021).",
+        {
+            integerSpec("iterations", "Iterations", 100, 1, 100000, "", "Number of gradient or ADMM iterations."),
+            realSpec("beta", "Beta", 1, 0, 2, "",
+                     "Divergence: 2 quadratic, 1 Kullback-Leibler, 0 Itakura-Saito; lower values favour quiet bins."),
+            integerSpec("power", "Power d", 1, 1, 2, "", "Compare magnitudes (1) or power spectrograms (2)."),
+            choiceSpec("side", "Side", {"right", "left"}, "right",
+                       "right: D(target | estimate); left: D(estimate | target)."),
+            choiceSpec("solver", "Solver", {"gd", "admm"}, "gd",
+                       "Accelerated gradient descent (cheap per iteration) or ADMM (a proximal step per bin)."),
+            realSpec("step", "Step", 0, 0, 1000, "",
+                     "Gradient step relative to a Griffin-Lim step (0 = default for beta and d); lower it if the error grows.",
+                     true),
+            realSpec("acceleration", "Acceleration", 0.99, 0, 0.999, "", "Momentum of the gradient descent (0.99 usual)."),
+            realSpec("rho", "ADMM penalty", 0.1, 1e-4, 1e4, "", "ADMM augmented-Lagrangian penalty (0.1 in the paper).", true),
+            choiceSpec("init", "Initial phase", {"zero", "random", "pu", "signal"}, "zero",
+                       "Phase to start from: zero, random (seeded), the sinusoidal model (pu) or a given signal's phase."),
+            integerSpec("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the random initial phase."),
+            integerSpec("threads", "Threads", 1, 1, 64, "", "Worker threads for the STFTs and the elementwise steps."),
+        }};
+    return d;
+}
+
+BregmanParams bregmanParamsFrom(const ParamValues& values, double sampleRate) {
+    const auto& d = bregmanDescription();
+    validateParams(d, values);
+    BregmanParams p;
+    p.iterations = int(numberParam(d, values, "iterations"));
+    p.beta = numberParam(d, values, "beta");
+    p.power = int(numberParam(d, values, "power"));
+    p.side = choiceParam(d, values, "side") == "left" ? BregmanSide::Left : BregmanSide::Right;
+    p.solver = choiceParam(d, values, "solver") == "admm" ? BregmanSolver::Admm : BregmanSolver::GradientDescent;
+    p.step = numberParam(d, values, "step");
+    p.acceleration = numberParam(d, values, "acceleration");
+    p.rho = numberParam(d, values, "rho");
+    p.init.kind = initialPhaseFromName(choiceParam(d, values, "init"));
+    p.init.seed = unsigned(numberParam(d, values, "seed"));
+    p.init.pu.sampleRate = sampleRate;
+    p.threads = int(numberParam(d, values, "threads"));
+    return p;
+}
+
+double bregmanObjective(const Eigen::ArrayXf& x, const Magnitudes& V, const StftConfig& config, const BregmanParams& p) {
+    checkParams(p);
+    checkTarget(V, x.size(), config, "Bregman objective");
+    Stft stft(config);
+    const Spectrogram S = stft.analyse(x);
+    Eigen::ArrayXXd columns = Eigen::ArrayXXd::Zero(4, S.cols());
+    evaluate(S, V, Divergence{p.beta, p.side == BregmanSide::Right}, p.power, p.eps, nullptr, columns, 1);
+    return total(columns).objective;
+}
+
+Eigen::ArrayXd bregmanGradient(const Eigen::ArrayXf& x, const Magnitudes& V, const StftConfig& config,
+                               const BregmanParams& p) {
+    checkParams(p);
+    checkTarget(V, x.size(), config, "Bregman gradient");
+    Stft stft(config);
+    const Spectrogram S = stft.analyse(x);
+    Spectrogram W(S.rows(), S.cols());
+    Eigen::ArrayXXd columns = Eigen::ArrayXXd::Zero(4, S.cols());
+    evaluate(S, V, Divergence{p.beta, p.side == BregmanSide::Right}, p.power, p.eps, &W, columns, 1);
+    return stft.synthesise(W, x.size()).cast<double>() * envelope(config, x.size()) * double(config.fft());
+}
+
+RecoveryResult bregmanRetrieval(const Magnitudes& V, Eigen::Index length, const StftConfig& config,
+                                const BregmanParams& params, const RunControl& control) {
+    checkTarget(V, length, config, "Bregman phase retrieval");
+    checkParams(params);
+    const long long start = nowNanoseconds();
+    const Eigen::Index F = V.rows(), T = V.cols();
+    const int d = params.power, threads = params.threads;
+    const Divergence D{params.beta, params.side == BregmanSide::Right};
+    const double scale = std::sqrt(V.cast<double>().square().mean());
+    const Magnitudes Vn = V / float(scale);
+    const double reference = Vn.cast<double>().square().sum();
+    const double step = params.step > 0 ? params.step : defaultStep(params.beta, d, params.side);
+    const double rho = params.rho, eps = params.eps, gamma = params.acceleration;
+
+    Stft stft(config, threads);
+    Spectrogram S(F, T), W(F, T);
+    Eigen::ArrayXf x(length), y(length), yPrevious(length), direction(length);
+    stft.synthesise(polar(Vn, initialPhase(Vn, length, config, params.init)), length, x);
+    stft.analyse(x, S);
+    Eigen::ArrayXXd columns = Eigen::ArrayXXd::Zero(4, T);
+
+    RecoveryResult r;
+    r.trace.reserve(std::size_t(params.iterations));
+    auto record = [&](int k, const Sums& s) {
+        IterationFigures f{k, 10 * std::log10(std::max(s.error, 1e-300) / reference),
+                           s.reference > 0 ? s.residual / s.reference : 0.0, s.objective};
+        r.iterations = k;
+        reportIteration(control, f, params.iterations, r.trace);
+    };
+
+    if (params.solver == BregmanSolver::GradientDescent) {
+        yPrevious = x;
+        for (int k = 1; k <= params.iterations; ++k) {
+            control.checkCancel();
+            evaluate(S, Vn, D, d, eps, &W, columns, threads);
+            record(k, total(columns));
+            stft.synthesise(W, length, direction);
+            y = x - float(step) * direction;
+            x = y + float(gamma) * (y - yPrevious);
+            std::swap(y, yPrevious);
+            stft.analyse(k == params.iterations ? yPrevious : x, S);
+        }
+        x = yPrevious;  // the last gradient step, without extrapolation
+        evaluate(S, Vn, D, d, eps, nullptr, columns, threads);
+        r.inconsistency = 0;
+    } else {
+        Spectrogram& Z = W;
+        Spectrogram L = Spectrogram::Zero(F, T);
+        Z = S;
+        const float invRho = float(1 / rho);
+        // L += rho (S - Z); figures; then Z = prox(|S + L/rho|) e^{i angle}, S = Z - L/rho.
+        auto pass = [&](bool update) {
+            forColumns(T, threads, [&](Eigen::Index begin, Eigen::Index end) {
+                for (Eigen::Index t = begin; t < end; ++t) {
+                    double objective = 0, error = 0, residual = 0, norm = 0;
+                    for (Eigen::Index f = 0; f < F; ++f) {
+                        const std::complex<float> s = S(f, t), zOld = Z(f, t);
+                        const std::complex<float> l = L(f, t) + float(rho) * (s - zOld);
+                        const double a = std::sqrt(double(std::norm(s))), v = Vn(f, t);
+                        const double r0 = (d == 1 ? v : v * v) + eps;
+                        const double omega = (f == 0 || f == F - 1) ? 1.0 : 2.0;
+                        objective += omega * D.value((d == 1 ? a : a * a) + eps, r0);
+                        error += (a - v) * (a - v);
+                        residual += std::norm(s - zOld);
+                        norm += std::norm(zOld);
+                        if (!update) continue;
+                        L(f, t) = l;
+                        const std::complex<float> h = s + l * invRho;
+                        const double hm = std::sqrt(double(std::norm(h)));
+                        const double u = proxStep(hm, r0, D, d, rho, eps);
+                        const std::complex<float> z = hm > 0 ? h * float(u / hm) : std::complex<float>(float(u), 0);
+                        Z(f, t) = z;
+                        S(f, t) = z - l * invRho;
+                    }
+                    columns(0, t) = objective;
+                    columns(1, t) = error;
+                    columns(2, t) = residual;
+                    columns(3, t) = norm;
+                }
+            });
+        };
+        for (int k = 1; k <= params.iterations; ++k) {
+            control.checkCancel();
+            pass(true);
+            record(k, total(columns));
+            stft.synthesise(S, length, x);
+            stft.analyse(x, S);
+        }
+        pass(false);
+        const Sums s = total(columns);
+        r.inconsistency = s.reference > 0 ? s.residual / s.reference : 0.0;
+    }
+    const Sums s = total(columns);
+    r.spectralConvergenceDb = 10 * std::log10(std::max(s.error, 1e-300) / reference);
+    r.signal = x * float(scale);
+    r.seconds = secondsSince(start);
+    return r;
+}
+
+}  // namespace phaselab::recovery

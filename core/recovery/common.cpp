@@ -1,0 +1,88 @@
+#include "core/recovery/common.h"
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+#include <utility>
+
+#include "core/common/error.h"
+
+namespace phaselab::recovery {
+
+void checkTarget(const Magnitudes& V, Eigen::Index length, const StftConfig& config, const std::string& what) {
+    config.validate();
+    if (length < 1) throw InputError(what + ": the signal length must be at least 1 sample, got " + std::to_string(length));
+    const Eigen::Index frames = 1 + length / config.hop;
+    if (V.rows() != config.bins() || V.cols() != frames) {
+        std::ostringstream s;
+        s << what << ": the target magnitudes are " << V.rows() << " bins x " << V.cols() << " frames, but "
+          << config.describe() << " on " << length << " samples needs " << config.bins() << " x " << frames;
+        throw InputError(s.str());
+    }
+    if (!V.isFinite().all()) throw InputError(what + ": the target magnitudes contain NaN or infinite values");
+    if ((V < 0).any()) throw InputError(what + ": the target magnitudes must be non-negative (got a negative value)");
+    if (!(V > 0).any()) throw InputError(what + ": the target magnitudes are all zero (a silent signal has no phase to recover)");
+}
+
+void reportIteration(const RunControl& control, const IterationFigures& f, int total,
+                     std::vector<IterationFigures>& trace) {
+    trace.push_back(f);
+    if (!control.progress) return;
+    ProgressReport r;
+    r.fraction = total > 0 ? double(f.iteration) / total : 1.0;
+    r.message = "iteration " + std::to_string(f.iteration) + " / " + std::to_string(total);
+    r.iteration = f.iteration;
+    r.figures = {{"spectral_convergence_db", f.spectralConvergenceDb},
+                 {"inconsistency", f.inconsistency},
+                 {"objective", f.objective}};
+    control.report(r);
+}
+
+ParamSpec integerSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
+                      std::string tooltip) {
+    ParamSpec p = realSpec(std::move(id), std::move(label), value, minimum, maximum, std::move(unit), std::move(tooltip));
+    p.type = ParamSpec::Type::Integer;
+    return p;
+}
+
+ParamSpec realSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
+                   std::string tooltip, bool logScale) {
+    ParamSpec p;
+    p.id = std::move(id);
+    p.label = std::move(label);
+    p.type = ParamSpec::Type::Real;
+    p.defaultValue = value;
+    p.minimum = minimum;
+    p.maximum = maximum;
+    p.unit = std::move(unit);
+    p.tooltip = std::move(tooltip);
+    p.logScale = logScale;
+    return p;
+}
+
+ParamSpec flagSpec(std::string id, std::string label, bool value, std::string tooltip) {
+    ParamSpec p = realSpec(std::move(id), std::move(label), value ? 1 : 0, 0, 1, "", std::move(tooltip));
+    p.type = ParamSpec::Type::Flag;
+    return p;
+}
+
+ParamSpec choiceSpec(std::string id, std::string label, std::vector<std::string> choices, std::string value,
+                     std::string tooltip) {
+    ParamSpec p;
+    p.id = std::move(id);
+    p.label = std::move(label);
+    p.type = ParamSpec::Type::Choice;
+    p.tooltip = std::move(tooltip);
+    p.choices = std::move(choices);
+    p.defaultChoice = std::move(value);
+    return p;
+}
+
+long long nowNanoseconds() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+double secondsSince(long long start) { return double(nowNanoseconds() - start) * 1e-9; }
+
+}  // namespace phaselab::recovery

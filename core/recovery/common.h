@@ -1,0 +1,90 @@
+#pragma once
+// Shared pieces of the phase-recovery algorithms (shared algorithms.md §2, §4, §9.2): the result
+// of a run, the per-iteration figures, input checks and the figures' definitions.
+//
+// Figures (all in double):
+// - spectral_convergence_db: 20 log10(|| |STFT(y)| - V ||_F / ||V||_F) of the current signal y
+//   (phaselab::spectralConvergenceDb; lower is better).
+// - inconsistency: ||X - G(X)||^2 / ||X||^2 of the current spectrogram estimate X (unweighted
+//   Frobenius over the one-sided bins, as phaselab::inconsistency()); 0 for a consistent X.
+// - objective: the quantity the algorithm minimises (GL: || |STFT(y)| - V ||_F^2; Bregman: the
+//   divergence of bregman.h).
+// Thread-safety: the functions here are pure.
+
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "core/common/description.h"
+#include "core/common/progress.h"
+#include "core/tf/stft.h"
+
+namespace phaselab::recovery {
+
+struct IterationFigures {
+    int iteration = 0;  // 1-based
+    double spectralConvergenceDb = 0;
+    double inconsistency = 0;  // relative, see above
+    double objective = 0;
+};
+
+struct RecoveryResult {
+    Eigen::ArrayXf signal;  // the rebuilt signal, `length` samples
+    int iterations = 0;     // iterations completed
+    double seconds = 0;     // wall time of the run
+    double spectralConvergenceDb = 0;  // of the returned signal
+    double inconsistency = 0;          // relative inconsistency of the last spectrogram estimate
+    std::vector<IterationFigures> trace;
+};
+
+// Throws InputError unless V is bins x frameCount(length) of `config`, finite and >= 0, and not
+// all zero. `what` names the caller in the message ("Griffin-Lim").
+void checkTarget(const Magnitudes& V, Eigen::Index length, const StftConfig& config, const std::string& what);
+
+// Reports one iteration through `control` (fraction = iteration / total, figures named as above)
+// and appends it to `trace`.
+void reportIteration(const RunControl& control, const IterationFigures& f, int total,
+                     std::vector<IterationFigures>& trace);
+
+// ParamSpec builders for the descriptions (all fields named, no missing initialisers).
+ParamSpec integerSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
+                      std::string tooltip);
+ParamSpec realSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
+                   std::string tooltip, bool logScale = false);
+ParamSpec flagSpec(std::string id, std::string label, bool value, std::string tooltip);
+ParamSpec choiceSpec(std::string id, std::string label, std::vector<std::string> choices, std::string value,
+                     std::string tooltip);
+
+// Seconds since `start` (steady clock), for RecoveryResult::seconds.
+double secondsSince(long long startNanoseconds);
+long long nowNanoseconds();
+
+// Runs fn(begin, end) over column ranges of [0, count), split over `threads` threads (the calling
+// thread included). fn must be safe to run concurrently on disjoint column ranges.
+template <typename Fn>
+void forColumns(Eigen::Index count, int threads, Fn&& fn);
+
+}  // namespace phaselab::recovery
+
+#include <thread>
+
+namespace phaselab::recovery {
+
+template <typename Fn>
+void forColumns(Eigen::Index count, int threads, Fn&& fn) {
+    const Eigen::Index n = std::max<Eigen::Index>(1, std::min<Eigen::Index>(threads, count / 16));
+    if (n <= 1) {
+        fn(Eigen::Index(0), count);
+        return;
+    }
+    const Eigen::Index per = (count + n - 1) / n;
+    std::vector<std::thread> pool;
+    for (Eigen::Index i = 1; i < n; ++i) {
+        const Eigen::Index b = i * per, e = std::min(count, b + per);
+        if (b < e) pool.emplace_back([&fn, b, e] { fn(b, e); });
+    }
+    fn(Eigen::Index(0), std::min(count, per));
+    for (auto& t : pool) t.join();
+}
+
+}  // namespace phaselab::recovery

@@ -1,0 +1,17 @@
+#pragma once
+// The phase-recovery algorithms PhaseLab offers, for the GUI's method list and the CLI's help.
+// Each entry is a static description (griffin_lim.h, pu.h, bregman.h); the order is the display order.
+
+#include <string>
+#include <vector>
+
+#include "core/common/description.h"
+
+namespace phaselab::recovery {
+
+// gl, fgla, pu, bregman.
+std::vector<const AlgorithmDescription*> recoveryAlgorithms();
+// nullptr if no recovery algorithm has this id.
+const AlgorithmDescription* findRecoveryAlgorithm(const std::string& id);
+
+}  // namespace phaselab::recovery
