@@ -251,6 +251,7 @@ int runSeparate(const QStringList& rawArgs) {
             case MagnitudeSource::Nmf: V = nmfMagnitudes(input.mixtureStft, refs.waveforms, config, nmfParams, {}, threads); break;
         }
         input.magnitudes = std::move(V);
+        if (int(refs.waveforms.size()) == int(input.magnitudes.size())) input.isolated = refs.waveforms;
         validateInput(input, method->minimumSources);
     }
     SeparationResult result = method->run(input, methodValues, {});

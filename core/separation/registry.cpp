@@ -1,6 +1,11 @@
 #include "core/separation/registry.h"
 
+#include "core/separation/anisotropic_wiener.h"
+#include "core/separation/bregman_misi.h"
+#include "core/separation/consistent_anisotropic_wiener.h"
+#include "core/separation/consistent_wiener.h"
 #include "core/separation/hpss.h"
+#include "core/separation/pu_iter.h"
 #include "core/separation/masks.h"
 #include "core/separation/misi.h"
 #include "core/separation/param_specs.h"
@@ -41,6 +46,21 @@ const std::vector<SeparationMethod>& separationMethods() {
         m.push_back({&misiDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
                          return runMisi(in, misiParams(v), c);
                      }});
+        m.push_back({&awDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runAnisotropicWiener(in, awParams(v, in), c);
+                     }});
+        m.push_back({&cwDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runConsistentWiener(in, cwParams(v), c);
+                     }});
+        m.push_back({&cawDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runConsistentAnisotropicWiener(in, cawParams(v, in), c);
+                     }});
+        m.push_back({&puIterDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runPuIter(in, puIterParams(v), c);
+                     }});
+        m.push_back({&bregmanMisiDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runBregmanMisi(in, bregmanMisiParams(v), c);
+                     }});
         m.push_back({&nmfMaskDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
                          const auto& d = nmfMaskDescription();
                          validateParams(d, v);
@@ -61,7 +81,7 @@ const SeparationMethod* findSeparationMethod(const std::string& id) {
 }
 
 const std::vector<std::string>& plannedSeparationMethods() {
-    static const std::vector<std::string> planned{"aw", "cw", "caw", "pu-iter", "bregman-misi", "cnmf", "cisnmf"};
+    static const std::vector<std::string> planned{"cnmf", "cisnmf"};
     return planned;
 }
 

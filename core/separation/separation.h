@@ -24,6 +24,9 @@ struct SeparationInput {
     std::vector<Magnitudes> magnitudes;  // V_j, J entries, each bins x frames, finite, >= 0
     StftConfig config;
     int threads = 1;
+    // Optional isolated source signals (the references in the oracle setting, L samples each), for
+    // methods that estimate source statistics from them (AW-var's per-source kappa).
+    std::vector<Eigen::ArrayXf> isolated;
 
     int sources() const { return int(magnitudes.size()); }
     Eigen::Index length() const { return mixture.size(); }
