@@ -23,6 +23,10 @@ Eigen::ArrayXf expChirp(double f0, double f1, double seconds, double rate) {
     return x;
 }
 
+std::shared_ptr<const MonoSamples> signalOf(Eigen::ArrayXf x, double rate) {
+    return monoSamples(std::make_shared<const Audio>(Audio::fromMono(std::move(x), rate)));
+}
+
 int luminance(QRgb c) { return (qRed(c) * 299 + qGreen(c) * 587 + qBlue(c) * 114) / 1000; }
 
 bool waitUntil(const std::function<bool()>& done, int ms = 20000) {
@@ -69,7 +73,7 @@ class TestWidgetsSpectrogram : public QObject {
 private slots:
     void chirpRidgeIsWhereTheChirpIs() {
         const double rate = 16000, f0 = 50, f1 = 7500, T = 2;
-        auto x = std::make_shared<const Eigen::ArrayXf>(expChirp(f0, f1, T, rate));
+        auto x = signalOf(expChirp(f0, f1, T, rate), rate);
         ViewManager view;
         view.reset(T, rate / 2);
         SpectrogramPane pane(&view);
@@ -96,7 +100,7 @@ private slots:
         view.reset(a.duration(), a.sampleRate / 2);
         SpectrogramPane pane(&view);
         pane.resize(900, 420);
-        pane.setSignal(std::make_shared<const Eigen::ArrayXf>(a.mono()), a.sampleRate);
+        pane.setSignal(signalOf(a.mono(), a.sampleRate), a.sampleRate);
         QVERIFY(waitUntil([&] { return pane.isUpToDate(); }));
         checkRidge(pane, [](double t) { return 50 + (7500 - 50) * t / 2; }, 0.05);
     }
@@ -166,7 +170,7 @@ private slots:
     void readoutShowsFrequencyNoteAndLevel() {
         // A 500 Hz sine (exactly bin 64 at 16 kHz / 2048) of amplitude 0.5 reads -6.02 dBFS.
         const double rate = 16000;
-        auto x = std::make_shared<const Eigen::ArrayXf>(test::sine(Eigen::Index(rate), 500, rate, 0.5));
+        auto x = signalOf(test::sine(Eigen::Index(rate), 500, rate, 0.5), rate);
         ViewManager view;
         view.reset(1.0, rate / 2);
         SpectrogramPane pane(&view);
@@ -204,7 +208,7 @@ private slots:
 
     void changingTheStftRestartsTheComputation() {
         const double rate = 16000;
-        auto x = std::make_shared<const Eigen::ArrayXf>(test::whiteNoise(Eigen::Index(20 * rate), 3));
+        auto x = signalOf(test::whiteNoise(Eigen::Index(20 * rate), 3), rate);
         ViewManager view;
         view.reset(20, rate / 2);
         SpectrogramPane pane(&view);

@@ -61,7 +61,8 @@ void AudioView::setAudio(std::shared_ptr<const Audio> audio) {
         spectrogram_->setSignal(data->samples, data->sampleRate);
     });
     watcher->setFuture(QtConcurrent::run([shared] {
-        auto mono = std::make_shared<const Eigen::ArrayXf>(shared->channels() == 1 ? Eigen::ArrayXf(shared->data.col(0)) : shared->mono());
+        // A mono file is shared as it is; other files are mixed down once.
+        auto mono = monoSamples(shared->channels() == 1 ? shared : std::make_shared<const Audio>(Audio::fromMono(shared->mono(), shared->sampleRate)));
         return WaveformData::make(mono, shared->sampleRate);
     }));
 }

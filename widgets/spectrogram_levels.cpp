@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 namespace phaselab {
 
@@ -26,27 +30,47 @@ std::shared_ptr<SpectrogramLevels> computeSpectrogramLevels(const Eigen::Ref<con
     result->config = config;
     result->sampleRate = sampleRate;
     result->samples = mono.size();
-    Stft stft(config, 2);
-    const int F = stft.bins();
-    const Eigen::Index T = stft.frameCount(mono.size());
+    const int F = config.bins();
+    const Eigen::Index T = 1 + mono.size() / config.hop;
     auto& base = result->levels_.emplace_back(std::size_t(T) * std::size_t(F));
-    // dB = 10 log10(|X|^2 / fs^2); computed as ln() * 10/ln(10) in Eigen's vectorised log.
-    const float fs = stft.fullScaleMagnitude();
-    const float invFs2 = 1.0f / (fs * fs), dbPerLn = 10.0f / std::log(10.0f);
-    const Eigen::Index chunk = 256;
-    Spectrogram S;
-    Eigen::ArrayXXf q;
-    for (Eigen::Index t0 = 0; t0 < T; t0 += chunk) {
-        control.checkCancel();
-        const Eigen::Index n = std::min(chunk, T - t0);
-        stft.analyseFrames(mono, 0, t0, n, S);
-        q = ((S.abs2() * invFs2 + 1e-30f).log() * dbPerLn - SpectrogramLevels::kFloorDb) * SpectrogramLevels::kStepsPerDb + 0.5f;
-        q = q.max(0.0f).min(65535.0f);
-        std::uint16_t* out = base.data() + t0 * F;
-        const float* in = q.data();
-        for (Eigen::Index i = 0, m = n * F; i < m; ++i) out[i] = std::uint16_t(in[i]);
-        control.report(0.95 * double(t0 + n) / double(T), "spectrogram");
-    }
+    // Two workers, each with its own Stft, take alternate chunks of frames: FFT, then
+    // dB = 10 log10(|X|^2 / fs^2) (Eigen's vectorised log), then quantisation.
+    constexpr int kWorkers = 2;
+    constexpr Eigen::Index kChunk = 256;
+    const Eigen::Index chunks = (T + kChunk - 1) / kChunk;
+    std::atomic<Eigen::Index> chunksDone{0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    auto work = [&](int worker) {
+        try {
+            Stft stft(config, 1);
+            const float fs = stft.fullScaleMagnitude();
+            const float invFs2 = 1.0f / (fs * fs), dbPerLn = 10.0f / std::log(10.0f);
+            Spectrogram S;
+            Eigen::ArrayXXf q;
+            for (Eigen::Index c = worker; c < chunks && !stop; c += kWorkers) {
+                control.checkCancel();
+                const Eigen::Index t0 = c * kChunk, n = std::min(kChunk, T - t0);
+                stft.analyseFrames(mono, 0, t0, n, S);
+                q = ((S.abs2() * invFs2 + 1e-30f).log() * dbPerLn - SpectrogramLevels::kFloorDb) * SpectrogramLevels::kStepsPerDb + 0.5f;
+                q = q.max(0.0f).min(65535.0f);
+                std::uint16_t* out = base.data() + t0 * F;
+                const float* in = q.data();
+                for (Eigen::Index i = 0, m = n * F; i < m; ++i) out[i] = std::uint16_t(in[i]);
+                const Eigen::Index done = ++chunksDone;
+                if (worker == 0) control.report(0.95 * double(done) / double(chunks), "spectrogram");
+            }
+        } catch (...) {
+            stop = true;
+            std::lock_guard lock(failureMutex);
+            if (!failure) failure = std::current_exception();
+        }
+    };
+    std::thread helper(work, 1);
+    work(0);
+    helper.join();
+    if (failure) std::rethrow_exception(failure);
     // Pyramid: halve the frame count until a level fits a wide screen.
     while (Eigen::Index(result->levels_.back().size()) / F > 4096) {
         control.checkCancel();

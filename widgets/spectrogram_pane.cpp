@@ -52,7 +52,7 @@ SpectrogramPane::~SpectrogramPane() {
     renderWatcher_->waitForFinished();
 }
 
-void SpectrogramPane::setSignal(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate) {
+void SpectrogramPane::setSignal(std::shared_ptr<const MonoSamples> mono, double sampleRate) {
     signal_ = std::move(mono);
     sampleRate_ = sampleRate;
     startCompute();

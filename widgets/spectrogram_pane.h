@@ -13,6 +13,7 @@
 #include <atomic>
 #include <memory>
 
+#include "widgets/mono_samples.h"
 #include "widgets/spectrogram_levels.h"
 #include "widgets/time_pane.h"
 
@@ -36,7 +37,7 @@ public:
     ~SpectrogramPane() override;
 
     // The analysed signal (mono). Starts the background computation. nullptr clears the pane.
-    void setSignal(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate);
+    void setSignal(std::shared_ptr<const MonoSamples> mono, double sampleRate);
     void setStftConfig(const StftConfig& config);  // restarts the computation
     const StftConfig& stftConfig() const { return config_; }
     void setColormap(ColormapId id);
@@ -82,7 +83,7 @@ private:
     void startRender(const RenderRequest& r);
     RenderRequest currentRequest() const;
 
-    std::shared_ptr<const Eigen::ArrayXf> signal_;
+    std::shared_ptr<const MonoSamples> signal_;
     double sampleRate_ = 0;
     StftConfig config_;
     ColormapId colormap_ = ColormapId::Magma;

@@ -7,7 +7,7 @@
 
 namespace phaselab {
 
-std::shared_ptr<const WaveformData> WaveformData::make(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate) {
+std::shared_ptr<const WaveformData> WaveformData::make(std::shared_ptr<const MonoSamples> mono, double sampleRate) {
     auto d = std::make_shared<WaveformData>();
     const Eigen::Index n = mono->size(), blocks = (n + kBlock - 1) / kBlock;
     d->blockMin.resize(std::size_t(blocks));

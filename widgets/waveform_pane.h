@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "widgets/mono_samples.h"
 #include "widgets/time_pane.h"
 
 namespace phaselab {
@@ -16,14 +17,14 @@ namespace phaselab {
 // the summary instead of every sample. Immutable once made; make it on any thread.
 struct WaveformData {
     static constexpr int kBlock = 256;
-    std::shared_ptr<const Eigen::ArrayXf> samples;
+    std::shared_ptr<const MonoSamples> samples;
     double sampleRate = 0;
     std::vector<float> blockMin, blockMax;
 
     double duration() const { return samples && sampleRate > 0 ? double(samples->size()) / sampleRate : 0; }
     // Min and max of samples [s0, s1) (clipped to the signal); {0, 0} when empty.
     std::pair<float, float> range(Eigen::Index s0, Eigen::Index s1) const;
-    static std::shared_ptr<const WaveformData> make(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate);
+    static std::shared_ptr<const WaveformData> make(std::shared_ptr<const MonoSamples> mono, double sampleRate);
 };
 
 class WaveformPane : public TimePane {
