@@ -27,6 +27,8 @@ QImage renderSpectrogram(const Magnitudes& levelsDb, double firstFrame, double l
     }
     const double framesPerPixel = (lastFrame - firstFrame) / W;
     const float scale = 1.0f / style.rangeDb, bottom = style.topDb - style.rangeDb;
+    const bool nanColour = style.nanColour.isValid();
+    const QRgb nanRgb = style.nanColour.rgb();
     std::vector<float> column(static_cast<std::size_t>(F));
     for (int x = 0; x < W; ++x) {
         const double f0 = firstFrame + x * framesPerPixel;
@@ -34,24 +36,25 @@ QImage renderSpectrogram(const Magnitudes& levelsDb, double firstFrame, double l
         Eigen::Index t1 = std::max<Eigen::Index>(t0 + 1, Eigen::Index(std::floor(f0 + framesPerPixel + 0.5)));
         t0 = std::clamp<Eigen::Index>(t0, 0, T - 1);
         t1 = std::clamp<Eigen::Index>(t1, t0 + 1, T);
-        if (t1 - t0 == 1)
+        if (t1 - t0 == 1 || !style.maxPooling)
             for (Eigen::Index f = 0; f < F; ++f) column[std::size_t(f)] = levelsDb(f, t0);
         else
             for (Eigen::Index f = 0; f < F; ++f) column[std::size_t(f)] = levelsDb.block(f, t0, 1, t1 - t0).maxCoeff();
         for (int y = 0; y < H; ++y) {
             const double lo = binLo[std::size_t(y)], hi = binHi[std::size_t(y)];
             float v;
-            if (hi - lo <= 1.0) {
+            if (hi - lo <= 1.0 || !style.maxPooling) {
                 const double c = std::clamp(0.5 * (lo + hi), 0.0, double(F - 1));
                 const Eigen::Index b = std::min<Eigen::Index>(Eigen::Index(c), F - 2 < 0 ? 0 : F - 2);
                 const float a = float(c - double(b));
-                v = F > 1 ? column[std::size_t(b)] * (1 - a) + column[std::size_t(b + 1)] * a : column[0];
+                if (!style.maxPooling) v = column[std::size_t(std::clamp<Eigen::Index>(Eigen::Index(c + 0.5), 0, F - 1))];
+                else v = F > 1 ? column[std::size_t(b)] * (1 - a) + column[std::size_t(b + 1)] * a : column[0];
             } else {
                 const Eigen::Index b0 = std::clamp<Eigen::Index>(Eigen::Index(std::ceil(lo)), 0, F - 1);
                 const Eigen::Index b1 = std::clamp<Eigen::Index>(Eigen::Index(std::floor(hi)), b0, F - 1);
                 v = *std::max_element(column.begin() + b0, column.begin() + b1 + 1);
             }
-            reinterpret_cast<QRgb*>(image.scanLine(y))[x] = cmap.at((v - bottom) * scale);
+            reinterpret_cast<QRgb*>(image.scanLine(y))[x] = std::isnan(v) && nanColour ? nanRgb : cmap.at((v - bottom) * scale);
         }
     }
     return image;
@@ -98,7 +101,7 @@ QImage renderLabelledSpectrogram(const Magnitudes& levelsDb, double binHz, doubl
     font.setPixelSize(std::clamp(size.height() / 40, 10, 16));
     p.setFont(font);
     const QFontMetrics fm(font);
-    const int left = fm.horizontalAdvance("22.1 kHz") + 14, right = fm.horizontalAdvance("-120 dB") + 40;
+    const int left = fm.horizontalAdvance("22.1 kHz") + 14, right = fm.horizontalAdvance("-12000.0 " + style.unit) + 30;
     const int top = fm.height() * 2, bottom = fm.height() * 2 + 10;
     const QRect plot(left, top, std::max(10, size.width() - left - right), std::max(10, size.height() - top - bottom));
     const double frames = double(levelsDb.cols());
@@ -137,10 +140,12 @@ QImage renderLabelledSpectrogram(const Magnitudes& levelsDb, double binHz, doubl
     p.setPen(QColor(40, 40, 40));
     p.drawRect(bar.adjusted(0, 0, -1, -1));
     for (int k = 0; k <= 4; ++k) {
-        const double db = style.topDb - style.rangeDb * k / 4.0;
+        const double value = style.topDb - style.rangeDb * k / 4.0;
         const int y = bar.top() + int(std::lround(bar.height() * k / 4.0));
+        const double step = style.rangeDb / 4.0;
+        const int decimals = step >= 10 ? 0 : step >= 1 ? (step == std::floor(step) ? 0 : 1) : 2;
         p.drawText(QRect(bar.right() + 4, y - fm.height() / 2, right, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                   QString::number(db, 'f', 0) + " dB");
+                   QString::number(value, 'f', decimals) + (style.unit.isEmpty() ? QString() : " " + style.unit));
     }
     return image;
 }

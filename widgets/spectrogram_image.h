@@ -3,6 +3,7 @@
 // in a worker thread and blits), by image export, and by `phaselab-cli spectrogram`.
 // Pure functions of their inputs: safe to call from any thread (QImage, no widgets).
 
+#include <QColor>
 #include <QImage>
 #include <QString>
 
@@ -17,6 +18,12 @@ struct SpectrogramStyle {
     float topDb = 0;               // level mapped to the top colour (dB)
     float rangeDb = 80;            // levels below topDb - rangeDb map to the bottom colour
     ColormapId colormap = ColormapId::Viridis;
+    // For maps of other quantities (phase, frequency, kappa): the colour of NaN cells (masked
+    // out; invalid = the lowest colour), whether zoomed-out pixels take the maximum of the cells
+    // they cover (levels) or the nearest cell (phase), and the colour bar's unit.
+    QColor nanColour;
+    bool maxPooling = true;
+    QString unit = "dB";
 };
 
 // levelsDb: bins x frames (dB). Renders frames [firstFrame, lastFrame) (fractional, the
@@ -27,7 +34,8 @@ QImage renderSpectrogram(const Magnitudes& levelsDb, double firstFrame, double l
                          const SpectrogramStyle& style, QSize size);
 
 // A spectrogram figure with title, time axis (s), frequency axis (Hz, ticks for the scale)
-// and a colour bar in dB. `frameSeconds` = hop / sampleRate.
+// and a colour bar in style.unit. `frameSeconds` = hop / sampleRate. Also used for any other
+// bins x frames quantity (values mapped from topDb - rangeDb to topDb).
 QImage renderLabelledSpectrogram(const Magnitudes& levelsDb, double binHz, double frameSeconds,
                                  const SpectrogramStyle& style, QSize size, const QString& title);
 

@@ -4,6 +4,8 @@ namespace phaselab::cli {
 
 int runInfo(const QStringList& args);
 int runSpectrogram(const QStringList& args);
+int runPhase(const QStringList& args);
+int runVonMises(const QStringList& args);
 int runSeparate(const QStringList& args);
 int runAlgorithms(const QStringList& args);
 int runRecover(const QStringList& args);
@@ -12,6 +14,8 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> all{
         {"info", "Format, sample rate, channels, length, peak and RMS of an audio file.", runInfo},
         {"spectrogram", "Render a labelled spectrogram image (PNG).", runSpectrogram},
+        {"phase", "Render a phase view: raw or centred phase, instantaneous frequency, group delay, kappa (PNG).", runPhase},
+        {"vonmises", "Von Mises fits (kappa, mean resultant length) of the raw and centred phase of a region.", runVonMises},
         {"separate", "Separate a mixture into sources (masks, Wiener, MISI, NMF, HPSS; oracle/estimated/imported magnitudes).", runSeparate},
         {"recover", "Rebuild a signal from its STFT magnitude (Griffin-Lim, fast GL, phase unwrapping, Bregman).", runRecover},
         {"algorithms", "List the algorithms with their parameters, defaults, ranges and units.", runAlgorithms},

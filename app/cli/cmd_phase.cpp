@@ -1,0 +1,154 @@
+#include <QFileInfo>
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+
+#include "cli_common.h"
+#include "core/io/audio.h"
+#include "core/phase/phase_derivatives.h"
+#include "core/phase/phase_statistics.h"
+#include "core/phase/sinusoidal.h"
+#include "widgets/spectrogram_image.h"
+
+namespace phaselab::cli {
+
+int runPhase(const QStringList& args) {
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        "Render a phase view of FILE (mono downmix) as a labelled PNG. Bins more than --range dB below the\n"
+        "loudest bin are masked (grey): there the phase is noise.\n"
+        "Views: phase (raw STFT phase, zero-phase framing: phase at the frame centre), centred (psi = phi - mu,\n"
+        "mu = previous frame's phase + 2 pi hop nu from the sinusoidal model), if (instantaneous frequency minus the\n"
+        "bin's centre frequency, Hz),\n"
+        "group-delay (ms from the frame centre), kappa (local von Mises concentration of psi).");
+    p.addPositionalArgument("FILE", "Audio file.");
+    p.addOption({{"o", "output"}, "Output PNG file.", "OUT.png"});
+    p.addOption({"view", "phase, centred, if, group-delay or kappa.", "VIEW", "phase"});
+    addStftOptions(p, 1024, 256);
+    p.addOption({"range", "Show bins within this many dB of the loudest one.", "DB", "60"});
+    p.addOption({"scale", "Frequency axis: linear, log or mel.", "SCALE", "linear"});
+    p.addOption({"size", "Image size in pixels, WIDTHxHEIGHT.", "WxH", "1200x600"});
+    if (!parse(p, args, 1, 1)) return ExitOk;
+    if (!p.isSet("output")) throw UsageError("missing -o OUT.png");
+    const QString view = choiceValue(p, "view", {"phase", "centred", "if", "group-delay", "kappa"});
+    const StftConfig config = stftFromOptions(p);
+    const float rangeDb = float(doubleValue(p, "range", 1, 200));
+    const QStringList wh = p.value("size").split('x');
+    bool okW = false, okH = false;
+    const int width = wh.size() == 2 ? wh[0].toInt(&okW) : 0, height = wh.size() == 2 ? wh[1].toInt(&okH) : 0;
+    if (!okW || !okH || width < 100 || height < 80 || width > 16384 || height > 16384)
+        throw UsageError("--size must be WIDTHxHEIGHT between 100x80 and 16384x16384");
+
+    const std::string path = toStd(p.positionalArguments().at(0));
+    const Audio audio = readAudio(path, ReadOptions{Channels::Mono});
+    Stft stft(config);
+    const Spectrogram S = stft.analyse(audio.data.col(0));
+    const Magnitudes mag = S.abs();
+    const float floor = mag.maxCoeff() * std::pow(10.0f, -rangeDb / 20.0f);
+    const float pi = float(std::numbers::pi);
+
+    SpectrogramStyle style;
+    style.axis = FrequencyAxis{scaleFromName(toStd(choiceValue(p, "scale", {"linear", "log", "mel"}))), 0, audio.sampleRate / 2};
+    style.nanColour = QColor(128, 128, 128);
+    style.maxPooling = false;
+    Magnitudes values;
+    QString what;
+    if (view == "phase" || view == "centred") {
+        values = view == "phase" ? Magnitudes(S.arg()) : sinusoidal::centredPhase(S, config.hop, config.fft());
+        style.colormap = ColormapId::Twilight;
+        style.topDb = pi;
+        style.rangeDb = 2 * pi;
+        style.unit = "rad";
+        what = view == "phase" ? "phase" : "centred phase ψ = φ − μ";
+    } else if (view == "if") {
+        // Shown as the deviation from each bin's centre frequency: near a partial, neighbouring bins
+        // all point at the partial's frequency.
+        const float binHz = float(audio.sampleRate / config.fft());
+        values = instantaneousFrequencyHz(S, config.hop, config.fft(), audio.sampleRate).colwise() -
+                 Eigen::ArrayXf::LinSpaced(S.rows(), 0, float(S.rows() - 1)) * binHz;
+        style.colormap = ColormapId::Twilight;
+        style.topDb = 2 * binHz;
+        style.rangeDb = 4 * binHz;
+        style.unit = "Hz";
+        what = "instantaneous frequency minus bin frequency";
+    } else if (view == "group-delay") {
+        values = groupDelayMs(S, config.fft(), audio.sampleRate);
+        const float half = float(config.windowLength / 2 / audio.sampleRate * 1000);
+        style.colormap = ColormapId::Twilight;
+        style.topDb = half;
+        style.rangeDb = 2 * half;
+        style.unit = "ms";
+        what = "group delay";
+    } else {
+        values = kappaMap(sinusoidal::centredPhase(S, config.hop, config.fft()), mag, 1, 2, rangeDb);
+        style.colormap = ColormapId::Magma;
+        style.topDb = 10;
+        style.rangeDb = 10;
+        style.unit = "";
+        what = "kappa (concentration of ψ)";
+    }
+    values = (mag >= floor).select(values, std::numeric_limits<float>::quiet_NaN());
+    const QString title = QFileInfo(QString::fromStdString(path)).fileName() + "  —  " + what + ", " +
+                          QString::fromStdString(config.describe()) + ", bins within " + QString::number(rangeDb) + " dB";
+    const QImage image = renderLabelledSpectrogram(values, audio.sampleRate / config.fft(), config.hop / audio.sampleRate, style,
+                                                   QSize(width, height), title);
+    if (!image.save(p.value("output"), "PNG")) {
+        std::fprintf(stderr, "phaselab-cli phase: cannot write '%s'\n", qPrintable(p.value("output")));
+        return ExitFailed;
+    }
+    std::printf("wrote %s (%s, %lld frames x %d bins)\n", qPrintable(p.value("output")), qPrintable(view),
+                static_cast<long long>(S.cols()), int(S.rows()));
+    return ExitOk;
+}
+
+int runVonMises(const QStringList& args) {
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        "Von Mises fits of the STFT phase of FILE (mono downmix) over a time-frequency region: the raw phase\n"
+        "(unknown mean) and the centred phase psi (mean 0), kappa by maximum likelihood.");
+    p.addPositionalArgument("FILE", "Audio file.");
+    addStftOptions(p, 1024, 256);
+    p.addOption({"start", "Region start (s).", "S", "0"});
+    p.addOption({"end", "Region end (s); default: the end.", "S", "-1"});
+    p.addOption({"fmin", "Lowest frequency (Hz).", "HZ", "0"});
+    p.addOption({"fmax", "Highest frequency (Hz); default: Nyquist.", "HZ", "-1"});
+    p.addOption({"range", "Use bins within this many dB of the region's loudest one.", "DB", "40"});
+    p.addOption({"bins", "Histogram bins.", "N", "72"});
+    p.addOption({"json", "Print JSON."});
+    if (!parse(p, args, 1, 1)) return ExitOk;
+    const StftConfig config = stftFromOptions(p);
+    const std::string path = toStd(p.positionalArguments().at(0));
+    const Audio audio = readAudio(path, ReadOptions{Channels::Mono});
+    Stft stft(config);
+    const Spectrogram S = stft.analyse(audio.data.col(0));
+    const double start = doubleValue(p, "start", 0, 1e7), end = doubleValue(p, "end", -1, 1e7);
+    const double fmin = doubleValue(p, "fmin", 0, 1e7), fmax = doubleValue(p, "fmax", -1, 1e7);
+    PhaseRegion region;
+    region.firstFrame = Eigen::Index(std::lround(start * audio.sampleRate / config.hop));
+    region.lastFrame = end < 0 ? -1 : Eigen::Index(std::lround(end * audio.sampleRate / config.hop));
+    region.firstBin = Eigen::Index(std::ceil(fmin * config.fft() / audio.sampleRate));
+    region.lastBin = fmax < 0 ? -1 : Eigen::Index(std::floor(fmax * config.fft() / audio.sampleRate));
+    region.rangeDb = float(doubleValue(p, "range", 1, 200));
+    if (end >= 0 && end <= start) throw UsageError("--end must be after --start");
+    if (fmax >= 0 && fmax <= fmin) throw UsageError("--fmax must be above --fmin");
+    const PhaseHistograms h = phaseHistograms(S, config.hop, config.fft(), region, intValue(p, "bins", 8, 4096));
+    auto figures = [](const PhaseHistogram& x) {
+        return QJsonObject{{"kappa", x.fit.kappa}, {"mean_resultant_length", x.fit.meanResultantLength}, {"mu", x.fit.mu},
+                           {"n", qint64(x.fit.n)}, {"kl_von_mises", x.klVonMises}, {"kl_uniform", x.klUniform},
+                           {"rayleigh_p", x.rayleighP}};
+    };
+    if (p.isSet("json")) {
+        QJsonObject o = figures(h.raw);
+        o["centred"] = figures(h.centred);
+        o["stft"] = stftToJson(config);
+        printJson(o);
+        return ExitOk;
+    }
+    std::printf("%-8s %10s %10s %10s %10s %12s %12s\n", "phase", "kappa", "R", "mu", "n", "KL(vM)", "KL(unif)");
+    for (const auto& [name, x] : {std::pair<const char*, const PhaseHistogram&>{"raw", h.raw}, {"centred", h.centred}})
+        std::printf("%-8s %10.4f %10.4f %10.4f %10lld %12.5f %12.5f\n", name, x.fit.kappa, x.fit.meanResultantLength, x.fit.mu,
+                    static_cast<long long>(x.fit.n), x.klVonMises, x.klUniform);
+    return ExitOk;
+}
+
+}  // namespace phaselab::cli

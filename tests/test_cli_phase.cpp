@@ -1,0 +1,68 @@
+// phaselab-cli phase and vonmises: images, JSON figures on a tone and on noise, usage errors.
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/io/audio.h"
+#include "test_support.h"
+
+struct CliResult {
+    int code;
+    QByteArray out, err;
+};
+
+static CliResult runCli(const QStringList& args) {
+    QProcess p;
+    p.start(QString::fromStdString(phaselab::test::binary("phaselab-cli")), args);
+    if (!p.waitForFinished(120000)) return {-1, {}, "timeout"};
+    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+class TestCliPhase : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+private slots:
+    void vonMisesOnToneAndNoise() {
+        auto r = runCli({"vonmises", QString::fromStdString(phaselab::test::sharedAudio("tone440_16k.wav")), "--fmin", "400", "--fmax",
+                         "480", "--start", "0.1", "--end", "0.9", "--json"});
+        QCOMPARE(r.code, 0);
+        QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QVERIFY2(o["centred"].toObject()["kappa"].toDouble() > 10, r.out.constData());
+        QVERIFY(o["n"].toInt() > 100);
+        QVERIFY(o.contains("mean_resultant_length") && o.contains("mu"));
+
+        const std::string noise = dir.filePath("noise.wav").toStdString();
+        phaselab::writeAudio(noise, phaselab::Audio::fromMono(phaselab::test::whiteNoise(48000, 5, 0.1f), 16000),
+                             phaselab::SampleFormat::Float32);
+        r = runCli({"vonmises", QString::fromStdString(noise), "--json", "--hop", "512"});
+        QCOMPARE(r.code, 0);
+        o = QJsonDocument::fromJson(r.out).object();
+        QVERIFY2(o["kappa"].toDouble() < 0.05, r.out.constData());
+        QVERIFY2(o["centred"].toObject()["kappa"].toDouble() < 0.25, r.out.constData());
+    }
+    void phaseViewsRender() {
+        for (const QString view : {"phase", "centred", "if", "group-delay", "kappa"}) {
+            const QString out = dir.filePath(view + ".png");
+            const auto r = runCli({"phase", QString::fromStdString(phaselab::test::sharedAudio("twotone_16k_mix.wav")), "--view",
+                                   view, "-o", out, "--size", "500x300"});
+            QCOMPARE(r.code, 0);
+            const QImage img(out);
+            QCOMPARE(img.size(), QSize(500, 300));
+        }
+    }
+    void usageErrors() {
+        const QString tone = QString::fromStdString(phaselab::test::sharedAudio("tone440_16k.wav"));
+        QCOMPARE(runCli({"phase", tone, "--view", "spiral", "-o", dir.filePath("x.png")}).code, 2);
+        QCOMPARE(runCli({"phase", tone}).code, 2);
+        QCOMPARE(runCli({"vonmises", tone, "--start", "0.5", "--end", "0.2"}).code, 2);
+        const auto r = runCli({"vonmises", dir.filePath("missing.wav")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains("no such file"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliPhase)
+#include "test_cli_phase.moc"
