@@ -62,7 +62,7 @@ void anisotropicPosteriorMean(const cd* m, const double* gamma, const cd* c, int
 
 double estimateSourceKappa(const Spectrogram& S, int hop, int fftSize, double kappaMax) {
     const Magnitudes psi = sinusoidal::centredPhase(S, hop, fftSize);
-    const Magnitudes a = S.abs();
+    const Magnitudes a = S.abs2().sqrt();
     vonmises::Mask mask = vonmises::Mask::Constant(S.rows(), S.cols(), false);
     for (Eigen::Index t = 1; t < S.cols(); ++t)
         for (const auto& p : sinusoidal::findPeaks(a.col(t)))

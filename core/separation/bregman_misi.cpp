@@ -69,10 +69,10 @@ SeparationResult runBregmanMisi(const SeparationInput& in, const BregmanMisiPara
     SeparationResult r;
     r.waveforms.resize(J);
     r.stfts.resize(J);
-    const Magnitudes a = in.mixtureStft.abs();
-    const Spectrogram unit = (a > 0).select(in.mixtureStft / a.cast<std::complex<float>>(), std::complex<float>(1, 0));
+    const Magnitudes a = in.mixtureStft.abs2().sqrt();
+    const Spectrogram unit = (a > 0).select(in.mixtureStft / a, std::complex<float>(1, 0));
     for (int j = 0; j < J; ++j) {
-        Spectrogram Y = in.magnitudes[j].cast<std::complex<float>>() * unit;
+        Spectrogram Y = in.magnitudes[j] * unit;
         stft.synthesise(Y, L, r.waveforms[j]);
         stft.analyse(r.waveforms[j], r.stfts[j]);
     }
@@ -86,7 +86,7 @@ SeparationResult runBregmanMisi(const SeparationInput& in, const BregmanMisiPara
             const Arr z = power.pow(d / 2);
             const Arr g = gradient(z, target[j], p.beta, p.left);
             const Arr factor = 1 - p.step * d * power.pow(d / 2 - 1) * g;
-            r.stfts[j] *= factor.cast<float>().cast<std::complex<float>>();
+            r.stfts[j] *= factor.cast<float>();
             E -= r.stfts[j];
         }
         E /= float(J);

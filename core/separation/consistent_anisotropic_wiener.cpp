@@ -104,10 +104,10 @@ SeparationResult runConsistentAnisotropicWiener(const SeparationInput& in, const
         res *= -delta;
         auto applyA = [&](const Spectrogram& P, Spectrogram& out) {
             fc(P, out);
-            out = gp.cast<std::complex<float>>() * P - cp * P.conjugate() + delta * out;
+            out = gp * P - cp * P.conjugate() + delta * out;
         };
         auto precondition = [&](const Spectrogram& R, Spectrogram& out) {
-            out = (pg.cast<std::complex<float>>() * R + cp * R.conjugate()) / det.cast<std::complex<float>>();
+            out = (pg * R + cp * R.conjugate()) / det;
         };
         auto onIteration = [&](int, double rel) {
             ++total;

@@ -59,15 +59,15 @@ SeparationResult runConsistentWiener(const SeparationInput& in, const CwParams& 
         const Magnitudes lambda = vS.inverse() + vn.inverse();
         const Magnitudes precond = (lambda + gamma * diagFc).inverse();
         Spectrogram& S = r.stfts[j];
-        S = (vS / (vS + vn)).cast<std::complex<float>>() * residualMix;
+        S = (vS / (vS + vn)) * residualMix;
         Spectrogram res;
         fc(S, res);
         res *= -gamma;
         auto applyA = [&](const Spectrogram& P, Spectrogram& out) {
             fc(P, out);
-            out = lambda.cast<std::complex<float>>() * P + gamma * out;
+            out = lambda * P + gamma * out;
         };
-        auto precondition = [&](const Spectrogram& R, Spectrogram& out) { out = precond.cast<std::complex<float>>() * R; };
+        auto precondition = [&](const Spectrogram& R, Spectrogram& out) { out = precond * R; };
         auto onIteration = [&](int, double rel) {
             ++total;
             ProgressReport rep;

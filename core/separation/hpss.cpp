@@ -81,7 +81,7 @@ SeparationResult runHpss(const SeparationInput& in, const HpssParams& params, co
     hp.mixtureStft = in.mixtureStft;
     hp.config = in.config;
     hp.threads = in.threads;
-    hp.magnitudes = hpssMagnitudes(in.mixtureStft.abs(), params);
+    hp.magnitudes = hpssMagnitudes(in.mixtureStft.abs2().sqrt(), params);
     control.checkCancel();
     return runMask(hp, MaskParams{MaskType::Ratio, params.power}, control);
 }

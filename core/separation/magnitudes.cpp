@@ -36,7 +36,7 @@ std::vector<Magnitudes> signalMagnitudes(const std::vector<Eigen::ArrayXf>& wave
         if (!allowSilent && (waveforms[j] == 0).all())
             throw InputError(name + " is silent: its oracle magnitudes are zero and SIR is undefined");
         stft.analyse(waveforms[j], S);
-        V.push_back(S.abs());
+        V.push_back(S.abs2().sqrt());
     }
     return V;
 }
@@ -51,9 +51,9 @@ std::vector<Magnitudes> nmfMagnitudes(const Spectrogram& mixtureStft, const std:
     for (std::size_t j = 0; j < training.size(); ++j) {
         if (!training[j].allFinite() || (training[j] == 0).all())
             throw InputError("training signal " + std::to_string(j + 1) + " is silent or not finite");
-        T.push_back(stft.analyse(training[j]).abs());
+        T.push_back(stft.analyse(training[j]).abs2().sqrt());
     }
-    return nmf::supervisedNmf(mixtureStft.abs(), T, params, control).models;
+    return nmf::supervisedNmf(mixtureStft.abs2().sqrt(), T, params, control).models;
 }
 
 }  // namespace phaselab::separation

@@ -74,13 +74,13 @@ SeparationResult runMask(const SeparationInput& in, const MaskParams& params, co
     const int J = in.sources();
     r.stfts.resize(J);
     if (params.type == MaskType::MixturePhase) {
-        const Magnitudes a = in.mixtureStft.abs();
-        const Spectrogram unit = (a > 0).select(in.mixtureStft / a.cast<std::complex<float>>(), std::complex<float>(1, 0));
-        for (int j = 0; j < J; ++j) r.stfts[j] = in.magnitudes[j].cast<std::complex<float>>() * unit;
+        const Magnitudes a = in.mixtureStft.abs2().sqrt();
+        const Spectrogram unit = (a > 0).select(in.mixtureStft / a, std::complex<float>(1, 0));
+        for (int j = 0; j < J; ++j) r.stfts[j] = in.magnitudes[j] * unit;
     } else {
         const auto masks = params.type == MaskType::Binary ? binaryMasks(in.magnitudes)
                                                            : ratioMasks(in.magnitudes, params.exponent);
-        for (int j = 0; j < J; ++j) r.stfts[j] = masks[j].cast<std::complex<float>>() * in.mixtureStft;
+        for (int j = 0; j < J; ++j) r.stfts[j] = masks[j] * in.mixtureStft;
     }
     control.report(0.5, "synthesis");
     synthesiseAll(in, r);

@@ -1,5 +1,6 @@
 #include "core/separation/misi.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/common/error.h"
@@ -36,8 +37,24 @@ MisiParams misiParams(const ParamValues& values) {
 namespace {
 
 // Y <- V ⊙ Y / |Y| in place (0 where Y is 0).
-void setMagnitude(Spectrogram& Y, const Magnitudes& V) {
-    Y = Y * (V / (Y.abs() + kTiny)).cast<std::complex<float>>();
+void setMagnitude(Spectrogram& Y, const Magnitudes& V) { Y *= V / (Y.abs2().sqrt() + kTiny); }
+
+// One cache-friendly pass: returns sum (V - |Y|)^2 and, if apply, sets Y <- V ⊙ Y / |Y|.
+double lossAndProject(Spectrogram& Y, const Magnitudes& V, bool apply, Eigen::ArrayXf& scratch) {
+    constexpr Eigen::Index block = 4096;
+    const Eigen::Index n = Y.size();
+    scratch.resize(block);
+    double total = 0;
+    for (Eigen::Index b = 0; b < n; b += block) {
+        const Eigen::Index len = std::min(block, n - b);
+        Eigen::Map<Eigen::ArrayXcf> y(Y.data() + b, len);
+        Eigen::Map<const Eigen::ArrayXf> v(V.data() + b, len);
+        auto m = scratch.head(len);
+        m = y.abs2().sqrt();
+        total += (v - m).cast<double>().square().sum();
+        if (apply) y *= v / (m + kTiny);
+    }
+    return total;
 }
 
 }  // namespace
@@ -51,7 +68,7 @@ SeparationResult runMisi(const SeparationInput& in, const MisiParams& params, co
     Stft stft(in.config, in.threads);
 
     double energy = 0;
-    for (const auto& V : in.magnitudes) energy += V.cast<double>().square().sum();
+    for (const auto& V : in.magnitudes) energy += double(V.matrix().squaredNorm());
     energy = std::max(energy, 1e-300);
 
     SeparationResult r;
@@ -60,30 +77,38 @@ SeparationResult runMisi(const SeparationInput& in, const MisiParams& params, co
     if (params.init == MisiParams::Init::EqualSplit) {
         for (int j = 0; j < J; ++j) r.waveforms[j] = in.mixture * invJ;
     } else {
-        const Magnitudes a = in.mixtureStft.abs();
-        const Spectrogram unit = (a > 0).select(in.mixtureStft / a.cast<std::complex<float>>(), std::complex<float>(1, 0));
+        const Magnitudes a = in.mixtureStft.abs2().sqrt();
         Spectrogram Y;
         for (int j = 0; j < J; ++j) {
-            Y = in.magnitudes[j].cast<std::complex<float>>() * unit;
+            Y = (a > 0).select(in.magnitudes[j] / a * in.mixtureStft, in.magnitudes[j].cast<std::complex<float>>());
             stft.synthesise(Y, L, r.waveforms[j]);
         }
     }
     for (int j = 0; j < J; ++j) stft.analyse(r.waveforms[j], r.stfts[j]);
 
     IterationLog log(control, r.trace, params.iterations);
-    Spectrogram Y, E;
-    Eigen::ArrayXf residual(L);
+    Spectrogram E;
+    Eigen::ArrayXf residual(L), scratch;
+    auto record = [&](int it, double loss) {
+        log.record(it, {{"objective", loss}, {"spectral_convergence_db", 10 * std::log10(std::max(loss, 1e-300) / energy)}});
+    };
     for (int it = 1; it <= params.iterations; ++it) {
         log.check();
         if (params.order == MisiParams::Order::MagnitudeFirst) {
+            // The loss of the previous iterate comes with the magnitude step (one pass over memory).
+            double previousLoss = 0;
             residual = in.mixture;
             for (int j = 0; j < J; ++j) {
-                setMagnitude(r.stfts[j], in.magnitudes[j]);
+                previousLoss += lossAndProject(r.stfts[j], in.magnitudes[j], true, scratch);
                 stft.synthesise(r.stfts[j], L, r.waveforms[j]);
                 residual -= r.waveforms[j];
             }
+            if (it > 1) record(it - 1, previousLoss);
             residual *= invJ;
-            for (int j = 0; j < J; ++j) r.waveforms[j] += residual;
+            for (int j = 0; j < J; ++j) {
+                r.waveforms[j] += residual;
+                stft.analyse(r.waveforms[j], r.stfts[j]);
+            }
         } else {
             E = in.mixtureStft;
             for (int j = 0; j < J; ++j) E -= r.stfts[j];
@@ -93,10 +118,14 @@ SeparationResult runMisi(const SeparationInput& in, const MisiParams& params, co
                 setMagnitude(r.stfts[j], in.magnitudes[j]);
                 stft.synthesise(r.stfts[j], L, r.waveforms[j]);
             }
+            for (int j = 0; j < J; ++j) stft.analyse(r.waveforms[j], r.stfts[j]);
+            record(it, magnitudeLoss(in.magnitudes, r.stfts));
         }
-        for (int j = 0; j < J; ++j) stft.analyse(r.waveforms[j], r.stfts[j]);
-        const double loss = magnitudeLoss(in.magnitudes, r.stfts);
-        log.record(it, {{"objective", loss}, {"spectral_convergence_db", 10 * std::log10(std::max(loss, 1e-300) / energy)}});
+    }
+    if (params.order == MisiParams::Order::MagnitudeFirst && params.iterations > 0) {
+        double loss = 0;
+        for (int j = 0; j < J; ++j) loss += lossAndProject(r.stfts[j], in.magnitudes[j], false, scratch);
+        record(params.iterations, loss);
     }
     return r;
 }

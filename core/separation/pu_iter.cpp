@@ -37,8 +37,8 @@ void puIterFrame(const Eigen::ArrayXcf& x, const std::vector<Eigen::ArrayXf>& V,
     if (errors) errors->push_back(E.abs2().cast<double>().sum());
     for (int it = 0; it < iterations; ++it) {
         for (std::size_t j = 0; j < J; ++j) {
-            S[j] += weights[j].cast<std::complex<float>>() * E;
-            S[j] *= (V[j] / (S[j].abs() + kTiny)).cast<std::complex<float>>();
+            S[j] += weights[j] * E;
+            S[j] *= (V[j] / (S[j].abs2().sqrt() + kTiny));
         }
         error();
         if (errors) errors->push_back(E.abs2().cast<double>().sum());
@@ -73,7 +73,9 @@ SeparationResult runPuIter(const SeparationInput& in, const PuIterParams& params
                 sinusoidal::binFrequencies(V[j], k);
                 phase = r.stfts[j].col(t - 1).arg() + advance * k;
             }
-            S[j] = V[j].cast<std::complex<float>>() * (phase.cast<std::complex<float>>() * std::complex<float>(0, 1)).exp();
+            S[j].resize(F);
+            S[j].real() = V[j] * phase.cos();
+            S[j].imag() = V[j] * phase.sin();
         }
         puIterFrame(in.mixtureStft.col(t), V, w, S, params.iterations);
         Eigen::ArrayXcf E = in.mixtureStft.col(t);

@@ -65,7 +65,7 @@ void IterationLog::record(int iteration, std::vector<std::pair<std::string, doub
 
 double magnitudeLoss(const std::vector<Magnitudes>& V, const std::vector<Spectrogram>& S) {
     double sum = 0;
-    for (std::size_t j = 0; j < V.size(); ++j) sum += (V[j] - S[j].abs()).cast<double>().square().sum();
+    for (std::size_t j = 0; j < V.size(); ++j) sum += (V[j] - S[j].abs2().sqrt()).cast<double>().square().sum();
     return sum;
 }
 
