@@ -42,8 +42,16 @@ SpectrogramPane::SpectrogramPane(ViewManager* view, QWidget* parent) : TimePane(
         if (renderPending_) scheduleRender();
         else emit rendered();
     });
-    connect(this, &TimePane::hovered, this, [this](double t, double h) { emit readout(readoutAt(t, h)); });
-    connect(this, &TimePane::left, this, [this] { emit readout(SpectrogramReadout{}); });
+    connect(this, &TimePane::hovered, this, [this](double t, double h) {
+        hover_ = readoutAt(t, h);
+        update();
+        emit readout(hover_);
+    });
+    connect(this, &TimePane::left, this, [this] {
+        hover_ = {};
+        update();
+        emit readout(hover_);
+    });
 }
 
 SpectrogramPane::~SpectrogramPane() {
@@ -86,6 +94,8 @@ SpectrogramStyle SpectrogramPane::style() const {
 void SpectrogramPane::cancel() {
     if (cancel_) cancel_->store(true);
 }
+
+void SpectrogramPane::recompute() { startCompute(); }
 
 void SpectrogramPane::startCompute() {
     cancel();
@@ -139,7 +149,12 @@ void SpectrogramPane::startCompute() {
         if (gen != generation_) return;
         const auto job = watcher->result();
         computing_ = false;
-        if (job->cancelled) return;
+        if (job->cancelled) {
+            error_ = tr("Spectrogram cancelled: change a setting or choose View ▸ Recompute spectrogram.");
+            update();
+            emit computeCancelled();
+            return;
+        }
         if (!job->error.isEmpty()) {
             error_ = job->error;
             update();
@@ -203,6 +218,25 @@ void SpectrogramPane::paintPlot(QPainter& p, const QRect& plot) {
     for (double hz : frequencyTicks(axis, std::max(2, plot.height() / 40))) {
         const int y = plot.bottom() - int(std::lround(axis.toPosition(hz) * plot.height()));
         p.drawLine(plot.left(), y, plot.right(), y);
+    }
+    if (hover_.valid) {
+        // Frequency line and label under the mouse.
+        const FrequencyAxis ax = view()->frequencyAxis();
+        const int y = plot.bottom() - int(std::lround(ax.toPosition(hover_.hz) * plot.height()));
+        const int x = xAtTime(hover_.time);
+        p.setPen(QPen(QColor(255, 255, 255, 110), 1, Qt::DashLine));
+        p.drawLine(plot.left(), y, plot.right(), y);
+        p.drawLine(x, plot.top(), x, plot.bottom());
+        QString label = formatHz(hover_.hz);
+        if (!hover_.note.isEmpty()) label += "  " + hover_.note;
+        if (std::isfinite(hover_.db)) label += QString("  %1 dB").arg(hover_.db, 0, 'f', 1);
+        const QFontMetrics fm(font());
+        QRect box(x + 10, y - fm.height() - 8, fm.horizontalAdvance(label) + 12, fm.height() + 4);
+        if (box.right() > plot.right()) box.moveRight(x - 10);
+        if (box.top() < plot.top()) box.moveTop(y + 6);
+        p.fillRect(box, QColor(20, 22, 27, 210));
+        p.setPen(QColor(235, 238, 245));
+        p.drawText(box, Qt::AlignCenter, label);
     }
     QString message;
     if (computing_) message = QString("Computing spectrogram (%1)…").arg(QString::fromStdString(config_.describe()));

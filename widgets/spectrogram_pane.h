@@ -50,7 +50,9 @@ public:
     QString errorMessage() const { return error_; }
     // True when the levels are ready and the shown image matches the current view and size.
     bool isUpToDate() const;
+    // Stops the running computation (the pane then says so); recompute() starts it again.
     void cancel();
+    void recompute();
 
     SpectrogramReadout readoutAt(double t, double heightFraction) const;
     SpectrogramReadout readoutAt(QPoint widgetPos) const;
@@ -60,6 +62,7 @@ signals:
     void computeProgress(double fraction);
     void computeFinished();      // levels() is ready
     void computeFailed(const QString& message);
+    void computeCancelled();
     void rendered();             // a new image is shown
     void readout(const phaselab::SpectrogramReadout& r);  // on mouse move; invalid when the mouse leaves
 
@@ -87,7 +90,8 @@ private:
     double sampleRate_ = 0;
     StftConfig config_;
     ColormapId colormap_ = ColormapId::Magma;
-    float topDb_ = 0, rangeDb_ = 90;
+    float topDb_ = 0, rangeDb_ = 80;
+    SpectrogramReadout hover_;
 
     std::shared_ptr<const SpectrogramLevels> levels_;
     std::shared_ptr<std::atomic<bool>> cancel_;

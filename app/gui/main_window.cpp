@@ -23,6 +23,7 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QtConcurrent>
+#include <cmath>
 
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
@@ -194,6 +195,11 @@ void MainWindow::buildMenus() {
     viewMenu->addAction(zoomFitAct_);
     viewMenu->addAction(zoomSelAct_);
     viewMenu->addSeparator();
+    QAction* cancel = viewMenu->addAction(tr("Cancel spectrogram computation"), view_->spectrogram(), &SpectrogramPane::cancel);
+    cancel->setShortcut(Qt::Key_Escape);
+    QAction* recompute = viewMenu->addAction(tr("Recompute spectrogram"), view_->spectrogram(), &SpectrogramPane::recompute);
+    recompute->setShortcut(QKeySequence::Refresh);
+    viewMenu->addSeparator();
     viewMenu->addAction(controlsDock_->toggleViewAction());
 
     QMenu* play = menuBar()->addMenu(tr("&Playback"));
@@ -227,6 +233,20 @@ void MainWindow::buildToolbar() {
     tb->addAction(playAct_);
     tb->addAction(stopAct_);
     tb->addAction(loopAct_);
+    auto* clock = new QLabel;
+    clock->setMinimumWidth(170);
+    clock->setAlignment(Qt::AlignCenter);
+    clock->setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 13px; color: #e8d48a; background: #1f2228;"
+                         "border-radius: 4px; padding: 3px 8px;");
+    clock->setToolTip(tr("Cursor position / duration"));
+    auto updateClock = [this, clock] {
+        auto fmt = [](double s) { return QString("%1:%2").arg(int(s) / 60).arg(std::fmod(s, 60.0), 6, 'f', 3, QChar('0')); };
+        clock->setText(fmt(view_->view()->cursor()) + " / " + fmt(document_->isEmpty() ? 0.0 : view_->view()->duration()));
+    };
+    connect(view_->view(), &ViewManager::cursorChanged, clock, updateClock);
+    connect(document_, &Document::changed, clock, updateClock);
+    updateClock();
+    tb->addWidget(clock);
     tb->addSeparator();
     for (QAction* a : {zoomInAct_, zoomOutAct_, zoomFitAct_, zoomSelAct_}) {
         tb->addAction(a);
@@ -236,6 +256,7 @@ void MainWindow::buildToolbar() {
     tb->addWidget(new QLabel(tr(" Scale ")));
     auto* scale = new QComboBox;
     scale->setModel(controls_->scaleBox()->model());
+    scale->setCurrentIndex(controls_->scaleBox()->currentIndex());
     connect(scale, &QComboBox::currentIndexChanged, controls_->scaleBox(), &QComboBox::setCurrentIndex);
     connect(controls_->scaleBox(), &QComboBox::currentIndexChanged, scale, &QComboBox::setCurrentIndex);
     tb->addWidget(scale);
@@ -437,6 +458,15 @@ void MainWindow::screenshotWhenReady(const QString& path, int timeoutMs) {
                             view_->audio() == nullptr;
         if (view_->isReady() || failed || elapsed->elapsed() > timeoutMs) {
             poll->stop();
+            if (view_->isReady()) {
+                // Show the read-out as if the mouse rested on the spectrogram near 440 Hz.
+                SpectrogramPane* pane = view_->spectrogram();
+                const QRect plot = pane->plotRect();
+                const int y = plot.bottom() - int(view_->view()->frequencyAxis().toPosition(440) * plot.height());
+                QMouseEvent move(QEvent::MouseMove, QPointF(plot.left() + plot.width() * 0.42, y), pane->mapToGlobal(QPointF(0, 0)),
+                                 Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+                QCoreApplication::sendEvent(pane, &move);
+            }
             const bool ok = grab().save(path, "PNG") && view_->isReady();
             delete elapsed;
             QCoreApplication::exit(ok ? 0 : 1);
