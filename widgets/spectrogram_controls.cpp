@@ -164,7 +164,7 @@ void SpectrogramControls::syncFromView() {
     scale_->setCurrentIndex(scale_->findData(int(axis.scale)));
     minHz_->setMaximum(pane_->view()->nyquist());
     maxHz_->setMaximum(pane_->view()->nyquist());
-    minHz_->setValue(axis.minHz);
+    minHz_->setValue(axis.lowHz());
     maxHz_->setValue(axis.maxHz);
     syncing_ = false;
     bar_->setStyle(pane_->style());
