@@ -9,6 +9,7 @@ int runVonMises(const QStringList& args);
 int runSeparate(const QStringList& args);
 int runAlgorithms(const QStringList& args);
 int runRecover(const QStringList& args);
+int runEval(const QStringList& args);
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all{
@@ -18,6 +19,7 @@ const std::vector<Command>& commands() {
         {"vonmises", "Von Mises fits (kappa, mean resultant length) of the raw and centred phase of a region.", runVonMises},
         {"separate", "Separate a mixture into sources (masks, Wiener, MISI, NMF, HPSS; oracle/estimated/imported magnitudes).", runSeparate},
         {"recover", "Rebuild a signal from its STFT magnitude (Griffin-Lim, fast GL, phase unwrapping, Bregman).", runRecover},
+        {"eval", "Evaluate estimates against references: BSS Eval v3/v4 (mir_eval/museval), SI-SDR.", runEval},
         {"algorithms", "List the algorithms with their parameters, defaults, ranges and units.", runAlgorithms},
     };
     return all;
