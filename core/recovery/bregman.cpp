@@ -145,9 +145,18 @@ double bregmanProx(double y, double r, const BregmanParams& p) {
 }
 
 double defaultStep(double beta, int power, BregmanSide side) {
-    (void)side;
-    (void)beta;
-    return power == 1 ? 1.0 : 0.01;
+    // Best step of a sweep (1e-9 .. 3, 100 accelerated iterations, zero initial phase) on 5 s of
+    // speech_noise_16k_speech, Hann 1024 / 256, at beta = 0, 0.5, 1, 2; log-linear in between.
+    static const double anchors[4] = {0, 0.5, 1, 2};
+    static const double steps[2][2][4] = {
+        {{1e-9, 1e-6, 1e-3, 1.0}, {1e-9, 1e-5, 0.1, 1.0}},     // d = 1: right, left
+        {{1e-9, 1e-6, 0.3, 1e-4}, {1e-9, 1e-6, 0.03, 1e-4}},   // d = 2: right, left
+    };
+    const double* s = steps[power == 2][side == BregmanSide::Left];
+    int i = 0;
+    while (i < 2 && beta > anchors[i + 1]) ++i;
+    const double w = std::clamp((beta - anchors[i]) / (anchors[i + 1] - anchors[i]), 0.0, 1.0);
+    return std::exp((1 - w) * std::log(s[i]) + w * std::log(s[i + 1]));
 }
 
 const AlgorithmDescription& bregmanDescription() {

@@ -56,7 +56,10 @@ struct BregmanParams {
 const AlgorithmDescription& bregmanDescription();  // id "bregman"
 BregmanParams bregmanParamsFrom(const ParamValues& values, double sampleRate);
 
-// The step used when BregmanParams::step is 0 (chosen on the test sets, see the report script).
+// The step used when BregmanParams::step is 0: the best of a sweep on speech (see bregman.cpp).
+// Gradient descent on beta < 1 needs tiny steps (the gradient z^{beta-2}(z - r) is unbounded as the
+// estimate's magnitude z goes to 0) and then makes little progress in a few hundred iterations;
+// ADMM does not have this problem.
 double defaultStep(double beta, int power, BregmanSide side);
 
 // Elementwise beta-divergence d_beta(a | b), a, b > 0.
