@@ -1,10 +1,12 @@
 // Beta-divergence NMF and supervised NMF: divergence values, gamma(beta), monotone objective,
 // recovery of an exact low-rank factorisation, fixed dictionaries, seeding, bad inputs.
 #include <QtTest>
+#include <array>
 
 #include "core/common/error.h"
 #include "core/io/audio.h"
 #include "core/nmf/beta_nmf.h"
+#include "core/nmf/gemm_kernels.h"
 #include "core/nmf/supervised_nmf.h"
 #include "core/separation/magnitudes.h"
 #include "test_support.h"
@@ -110,6 +112,22 @@ private slots:
         const NmfResult c = betaNmf(V, p, {}, &a.W);
         QVERIFY(c.W == a.W);
         for (std::size_t i = 1; i < c.objective.size(); ++i) QVERIFY(c.objective[i] <= c.objective[i - 1] * (1 + 2e-6));
+    }
+
+    void kernelsMatchEigen() {
+        // Odd sizes exercise every remainder path (rows % 32, columns % 4, inner % 8, k % 4).
+        for (auto [m, k, n] : {std::array<int, 3>{1025, 30, 67}, {33, 3, 5}, {7, 1, 1}, {64, 8, 130}}) {
+            const Matrix A = randomFactor(m, k, 1.0, 1), B = randomFactor(k, n, 1.0, 2), R = randomFactor(m, n, 1.0, 3);
+            Matrix C(m, n), D(k, n), E(m, k);
+            kernels::gemmNN(A.data(), B.data(), C.data(), m, k, n);
+            kernels::gemmTN(A.data(), R.data(), D.data(), m, k, n);
+            kernels::gemmNT(R.data(), B.data(), E.data(), m, n, k);
+            const Matrix c = A * B, d = A.transpose() * R, e = R * B.transpose();
+            QVERIFY2((C - c).cwiseAbs().maxCoeff() <= 1e-5f * c.cwiseAbs().maxCoeff(), qPrintable(QString("NN %1x%2x%3").arg(m).arg(k).arg(n)));
+            QVERIFY2((D - d).cwiseAbs().maxCoeff() <= 1e-5f * d.cwiseAbs().maxCoeff(), qPrintable(QString("TN %1x%2x%3").arg(m).arg(k).arg(n)));
+            QVERIFY2((E - e).cwiseAbs().maxCoeff() <= 1e-5f * e.cwiseAbs().maxCoeff(), qPrintable(QString("NT %1x%2x%3").arg(m).arg(k).arg(n)));
+        }
+        qInfo("AVX2 kernels in use: %s", kernels::usingAvx2() ? "yes" : "no (Eigen fallback)");
     }
 
     void badInputs() {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/nmf/gemm_kernels.h"
 #include "core/separation/param_specs.h"
 
 namespace phaselab::nmf {
@@ -49,6 +50,20 @@ Matrix randomFactor(Eigen::Index rows, Eigen::Index cols, double scale, unsigned
 namespace {
 
 constexpr float kTiny = 1e-30f;
+
+// Products through the AVX2 kernels when available (gemm_kernels.h).
+void product(const Matrix& A, const Matrix& B, Matrix& C) {  // C = A B
+    C.resize(A.rows(), B.cols());
+    kernels::gemmNN(A.data(), B.data(), C.data(), int(A.rows()), int(A.cols()), int(B.cols()));
+}
+void productTN(const Matrix& A, const Matrix& B, Matrix& C) {  // C = A^T B
+    C.resize(A.cols(), B.cols());
+    kernels::gemmTN(A.data(), B.data(), C.data(), int(A.rows()), int(A.cols()), int(B.cols()));
+}
+void productNT(const Matrix& A, const Matrix& B, Matrix& C) {  // C = A B^T
+    C.resize(A.rows(), B.rows());
+    kernels::gemmNT(A.data(), B.data(), C.data(), int(A.rows()), int(A.cols()), int(B.rows()));
+}
 
 // Numerator and denominator of the MU for a factor: num = A^T R, den = A^T Q style products are
 // formed by the caller; this applies F <- F ⊙ (num / den)^gamma.
@@ -112,38 +127,38 @@ NmfResult betaNmf(const Matrix& V0, const BetaNmfParams& p, const RunControl& co
     for (int it = 1; it <= p.iterations; ++it) {
         control.checkCancel();
         if (p.updateH) {
-            WH.noalias() = r.W * r.H;
+            product(r.W, r.H, WH);
             if (beta == 1) {
                 R = (V.array() / (WH.array() + kTiny)).matrix();
-                num.noalias() = r.W.transpose() * R;
+                productTN(r.W, R, num);
                 const Eigen::VectorXf colSum = r.W.colwise().sum().transpose();
                 r.H.array() *= num.array() / (colSum.array() + kTiny).replicate(1, T);
             } else if (beta == 2) {
-                num.noalias() = r.W.transpose() * V;
+                productTN(r.W, V, num);
                 den.noalias() = (r.W.transpose() * r.W) * r.H;
                 applyRatio(r.H, num, den, gamma);
             } else {
                 ratios(V, WH, beta, R, Q);
-                num.noalias() = r.W.transpose() * R;
-                den.noalias() = r.W.transpose() * Q;
+                productTN(r.W, R, num);
+                productTN(r.W, Q, den);
                 applyRatio(r.H, num, den, gamma);
             }
         }
         if (p.updateW) {
-            WH.noalias() = r.W * r.H;
+            product(r.W, r.H, WH);
             if (beta == 1) {
                 R = (V.array() / (WH.array() + kTiny)).matrix();
-                num.noalias() = R * r.H.transpose();
+                productNT(R, r.H, num);
                 const Eigen::RowVectorXf rowSum = r.H.rowwise().sum().transpose();
                 r.W.array() *= num.array() / (rowSum.array() + kTiny).replicate(F, 1);
             } else if (beta == 2) {
-                num.noalias() = V * r.H.transpose();
+                productNT(V, r.H, num);
                 den.noalias() = r.W * (r.H * r.H.transpose());
                 applyRatio(r.W, num, den, gamma);
             } else {
                 ratios(V, WH, beta, R, Q);
-                num.noalias() = R * r.H.transpose();
-                den.noalias() = Q * r.H.transpose();
+                productNT(R, r.H, num);
+                productNT(Q, r.H, den);
                 applyRatio(r.W, num, den, gamma);
             }
             if (p.normaliseW) {
@@ -156,7 +171,7 @@ NmfResult betaNmf(const Matrix& V0, const BetaNmfParams& p, const RunControl& co
         rep.iteration = it;
         rep.fraction = double(it) / p.iterations;
         if (p.trackObjective) {
-            WH.noalias() = r.W * r.H;
+            product(r.W, r.H, WH);
             const double obj = betaDivergence(V, (WH.array() + kTiny).matrix(), beta);
             r.objective.push_back(obj);
             rep.figures = {{"objective", obj}};

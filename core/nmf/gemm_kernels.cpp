@@ -1,0 +1,190 @@
+#include "core/nmf/gemm_kernels.h"
+
+#include <Eigen/Core>
+#include <algorithm>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define PHASELAB_X86 1
+#endif
+
+namespace phaselab::nmf::kernels {
+namespace {
+
+using CMap = Eigen::Map<const Eigen::MatrixXf>;
+using Map = Eigen::Map<Eigen::MatrixXf>;
+
+#ifdef PHASELAB_X86
+#define AVX2 __attribute__((target("avx2,fma")))
+
+AVX2 inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
+// Register budget: AVX2 has 16 ymm registers, so every micro-kernel keeps at most 12
+// accumulators plus its operands.
+
+// C(i0:i0+16, j0:j0+NC) = A(i0:i0+16, :) B(:, j0:j0+NC)
+template <int NC>
+AVX2 void nnBlock(const float* A, const float* B, float* C, int m, int k, int i0, int j0) {
+    __m256 acc0[NC], acc1[NC];
+    for (int c = 0; c < NC; ++c) acc0[c] = acc1[c] = _mm256_setzero_ps();
+    for (int p = 0; p < k; ++p) {
+        const float* a = A + std::size_t(p) * m + i0;
+        const __m256 a0 = _mm256_loadu_ps(a), a1 = _mm256_loadu_ps(a + 8);
+        for (int c = 0; c < NC; ++c) {
+            const __m256 b = _mm256_broadcast_ss(B + p + std::size_t(j0 + c) * k);
+            acc0[c] = _mm256_fmadd_ps(a0, b, acc0[c]);
+            acc1[c] = _mm256_fmadd_ps(a1, b, acc1[c]);
+        }
+    }
+    for (int c = 0; c < NC; ++c) {
+        _mm256_storeu_ps(C + std::size_t(j0 + c) * m + i0, acc0[c]);
+        _mm256_storeu_ps(C + std::size_t(j0 + c) * m + i0 + 8, acc1[c]);
+    }
+}
+
+template <int NC>
+AVX2 void nnColumns(const float* A, const float* B, float* C, int m, int k, int j0) {
+    const int mFull = m / 16 * 16;
+    for (int i0 = 0; i0 < mFull; i0 += 16) nnBlock<NC>(A, B, C, m, k, i0, j0);
+    for (int j = j0; j < j0 + NC; ++j)
+        for (int i = mFull; i < m; ++i) {
+            float s = 0;
+            for (int p = 0; p < k; ++p) s += A[i + std::size_t(p) * m] * B[p + std::size_t(j) * k];
+            C[i + std::size_t(j) * m] = s;
+        }
+}
+
+AVX2 void gemmNNAvx(const float* A, const float* B, float* C, int m, int k, int n) {
+    int j0 = 0;
+    for (; j0 + 6 <= n; j0 += 6) nnColumns<6>(A, B, C, m, k, j0);
+    for (; j0 < n; ++j0) nnColumns<1>(A, B, C, m, k, j0);
+}
+
+// C(p0:p0+NP, j0:j0+NJ) = A(:, p0:p0+NP)^T B(:, j0:j0+NJ)
+template <int NP, int NJ>
+AVX2 void tnBlock(const float* A, const float* B, float* C, int m, int k, int p0, int j0) {
+    __m256 acc[NP][NJ];
+    for (int p = 0; p < NP; ++p)
+        for (int j = 0; j < NJ; ++j) acc[p][j] = _mm256_setzero_ps();
+    const int mFull = m / 8 * 8;
+    for (int i = 0; i < mFull; i += 8) {
+        __m256 bv[NJ];
+        for (int j = 0; j < NJ; ++j) bv[j] = _mm256_loadu_ps(B + std::size_t(j0 + j) * m + i);
+        for (int p = 0; p < NP; ++p) {
+            const __m256 a = _mm256_loadu_ps(A + std::size_t(p0 + p) * m + i);
+            for (int j = 0; j < NJ; ++j) acc[p][j] = _mm256_fmadd_ps(a, bv[j], acc[p][j]);
+        }
+    }
+    for (int p = 0; p < NP; ++p)
+        for (int j = 0; j < NJ; ++j) {
+            float s = hsum(acc[p][j]);
+            const float* a = A + std::size_t(p0 + p) * m;
+            const float* b = B + std::size_t(j0 + j) * m;
+            for (int i = mFull; i < m; ++i) s += a[i] * b[i];
+            C[p0 + p + std::size_t(j0 + j) * k] = s;
+        }
+}
+
+template <int NJ>
+AVX2 void tnColumns(const float* A, const float* B, float* C, int m, int k, int j0) {
+    int p0 = 0;
+    for (; p0 + 4 <= k; p0 += 4) tnBlock<4, NJ>(A, B, C, m, k, p0, j0);
+    switch (k - p0) {
+        case 3: tnBlock<3, NJ>(A, B, C, m, k, p0, j0); break;
+        case 2: tnBlock<2, NJ>(A, B, C, m, k, p0, j0); break;
+        case 1: tnBlock<1, NJ>(A, B, C, m, k, p0, j0); break;
+        default: break;
+    }
+}
+
+AVX2 void gemmTNAvx(const float* A, const float* B, float* C, int m, int k, int n) {
+    int j0 = 0;
+    for (; j0 + 3 <= n; j0 += 3) tnColumns<3>(A, B, C, m, k, j0);
+    for (; j0 < n; ++j0) tnColumns<1>(A, B, C, m, k, j0);
+}
+
+// C(i0:i0+16, p0:p0+NP) += A(i0:i0+16, j0:j1) B(p0:p0+NP, j0:j1)^T
+template <int NP>
+AVX2 void ntBlock(const float* A, const float* B, float* C, int m, int k, int i0, int p0, int j0, int j1) {
+    __m256 acc0[NP], acc1[NP];
+    for (int p = 0; p < NP; ++p) {
+        acc0[p] = _mm256_loadu_ps(C + std::size_t(p0 + p) * m + i0);
+        acc1[p] = _mm256_loadu_ps(C + std::size_t(p0 + p) * m + i0 + 8);
+    }
+    for (int j = j0; j < j1; ++j) {
+        const float* a = A + std::size_t(j) * m + i0;
+        const __m256 a0 = _mm256_loadu_ps(a), a1 = _mm256_loadu_ps(a + 8);
+        for (int p = 0; p < NP; ++p) {
+            const __m256 b = _mm256_broadcast_ss(B + p0 + p + std::size_t(j) * k);
+            acc0[p] = _mm256_fmadd_ps(a0, b, acc0[p]);
+            acc1[p] = _mm256_fmadd_ps(a1, b, acc1[p]);
+        }
+    }
+    for (int p = 0; p < NP; ++p) {
+        _mm256_storeu_ps(C + std::size_t(p0 + p) * m + i0, acc0[p]);
+        _mm256_storeu_ps(C + std::size_t(p0 + p) * m + i0 + 8, acc1[p]);
+    }
+}
+
+AVX2 void gemmNTAvx(const float* A, const float* B, float* C, int m, int n, int k) {
+    std::fill(C, C + std::size_t(m) * k, 0.0f);
+    const int mFull = m / 16 * 16;
+    constexpr int panel = 64;  // columns of A kept in cache while all of C is updated
+    for (int j0 = 0; j0 < n; j0 += panel) {
+        const int j1 = std::min(n, j0 + panel);
+        for (int i0 = 0; i0 < mFull; i0 += 16) {
+            int p0 = 0;
+            for (; p0 + 6 <= k; p0 += 6) ntBlock<6>(A, B, C, m, k, i0, p0, j0, j1);
+            for (; p0 < k; ++p0) ntBlock<1>(A, B, C, m, k, i0, p0, j0, j1);
+        }
+        for (int p = 0; p < k; ++p)
+            for (int i = mFull; i < m; ++i) {
+                float s = 0;
+                for (int j = j0; j < j1; ++j) s += A[i + std::size_t(j) * m] * B[p + std::size_t(j) * k];
+                C[i + std::size_t(p) * m] += s;
+            }
+    }
+}
+
+bool detectAvx2() {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#else
+bool detectAvx2() { return false; }
+#endif
+
+}  // namespace
+
+bool usingAvx2() {
+    static const bool yes = detectAvx2();
+    return yes;
+}
+
+void gemmNN(const float* A, const float* B, float* C, int m, int k, int n) {
+#ifdef PHASELAB_X86
+    if (usingAvx2()) return gemmNNAvx(A, B, C, m, k, n);
+#endif
+    Map(C, m, n).noalias() = CMap(A, m, k) * CMap(B, k, n);
+}
+
+void gemmTN(const float* A, const float* B, float* C, int m, int k, int n) {
+#ifdef PHASELAB_X86
+    if (usingAvx2()) return gemmTNAvx(A, B, C, m, k, n);
+#endif
+    Map(C, k, n).noalias() = CMap(A, m, k).transpose() * CMap(B, m, n);
+}
+
+void gemmNT(const float* A, const float* B, float* C, int m, int n, int k) {
+#ifdef PHASELAB_X86
+    if (usingAvx2()) return gemmNTAvx(A, B, C, m, n, k);
+#endif
+    Map(C, m, k).noalias() = CMap(A, m, n) * CMap(B, k, n).transpose();
+}
+
+}  // namespace phaselab::nmf::kernels
