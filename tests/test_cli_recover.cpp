@@ -93,8 +93,12 @@ private slots:
             QCOMPARE(runCli(QStringList{"recover", speech(), "-o", out, "--init", "random", "--seed", seed, "--iterations", "3"} + kStft).code, 0);
             outputs[i] = phaselab::readAudio(out.toStdString()).data.col(0);
         }
-        QVERIFY((outputs[0] == outputs[1]).all());
-        QVERIFY(!(outputs[0] == outputs[2]).all());
+        // Across processes FFTW_MEASURE may pick different plans (rounding-level differences); bit-for-bit
+        // reproducibility within a process is tested in test_recovery.
+        const float peak = outputs[0].abs().maxCoeff();
+        QVERIFY2((outputs[0] - outputs[1]).abs().maxCoeff() < 1e-4f * peak,
+                 qPrintable(QString::number((outputs[0] - outputs[1]).abs().maxCoeff() / peak)));
+        QVERIFY((outputs[0] - outputs[2]).abs().maxCoeff() > 0.1f * peak);
         // init from the original file: near-perfect after one iteration
         const auto r = runCli(QStringList{"recover", speech(), "-o", dir.filePath("f.wav"), "--init", "file:" + speech(),
                                           "--iterations", "1", "--json"} + kStft);

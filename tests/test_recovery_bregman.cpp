@@ -2,6 +2,7 @@
 // gradient checks (several beta, d = 1 and 2, both sides), the divergence itself, the ADMM
 // proximal step, equivalence with Griffin-Lim (beta 2, d 1, step 1), descent, seeds, errors.
 #include <QtTest>
+#include <atomic>
 #include <cmath>
 #include <random>
 
@@ -181,6 +182,25 @@ private slots:
         // scaling the target scales the result (the step is scale-free)
         const RecoveryResult a3 = bregmanRetrieval(s.V * 8.0f, s.x.size(), s.config, b);
         QVERIFY((a3.signal - 8.0f * a1.signal).abs().maxCoeff() < 1e-3f * 8.0f * a1.signal.abs().maxCoeff());
+    }
+
+    void cancelStopsBetweenIterations() {
+        const Speech s = speech(1.0);
+        for (auto solver : {BregmanSolver::GradientDescent, BregmanSolver::Admm}) {
+            std::atomic<bool> cancel{false};
+            int last = 0;
+            RunControl control;
+            control.cancel = &cancel;
+            control.progress = [&](const ProgressReport& r) {
+                last = r.iteration;
+                if (r.iteration == 2) cancel = true;
+            };
+            BregmanParams b;
+            b.solver = solver;
+            b.iterations = 30;
+            QVERIFY_THROWS_EXCEPTION(Cancelled, bregmanRetrieval(s.V, s.x.size(), s.config, b, control));
+            QCOMPARE(last, 2);
+        }
     }
 
     void badParameters() {
