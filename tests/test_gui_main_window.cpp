@@ -104,6 +104,14 @@ private slots:
         QCOMPARE(QImage(png).size(), w.audioView()->spectrogram()->size());
     }
 
+    void demoMixtureOpenedByPathGetsItsStems() {
+        MainWindow w;
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        w.openFile(MainWindow::findDemoDir() + "/mix.flac");
+        QVERIFY(done.wait(10000));
+        QCOMPARE(w.document()->references().size(), 3);
+    }
+
     void droppedFileIsOpened() {
         const QString path = tmp_.filePath("tone.wav");
         writeAudio(path.toStdString(), Audio::fromMono(test::sine(8000, 440, 8000), 8000));

@@ -4,11 +4,13 @@
 //   phaselab --screenshot OUT.png [FILE]  open FILE (default: the demo), wait until the
 //                                         spectrogram is shown, save the window, quit (works headless
 //                                         with QT_QPA_PLATFORM=offscreen)
+//   --view A:B, --select A:B, --scale log   initial view (for screenshots), --size WxH
 #include <QApplication>
 #include <QCommandLineParser>
 
 #include "app/gui/main_window.h"
 #include "app/gui/theme.h"
+#include "widgets/audio_view.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -25,7 +27,10 @@ int main(int argc, char** argv) {
     QCommandLineOption demo("demo", "Open the bundled demo (mixture with piano, bass and drums).");
     QCommandLineOption screenshot("screenshot", "Save a screenshot of the window to <png> once the view is ready, then quit.", "png");
     QCommandLineOption size("size", "Window size, e.g. 1400x900.", "WxH", "1400x900");
-    parser.addOptions({demo, screenshot, size});
+    QCommandLineOption range("view", "Visible time range in seconds once loaded, e.g. 2.5:4.", "start:end");
+    QCommandLineOption scale("scale", "Frequency scale: linear, log or mel.", "scale");
+    QCommandLineOption select("select", "Selection in seconds once loaded, e.g. 3:3.5.", "start:end");
+    parser.addOptions({demo, screenshot, size, range, scale, select});
     parser.addPositionalArgument("file", "Audio file to open.", "[FILE]");
     parser.process(app);
 
@@ -33,6 +38,30 @@ int main(int argc, char** argv) {
     const QStringList wh = parser.value(size).split('x');
     if (wh.size() == 2 && wh[0].toInt() > 100 && wh[1].toInt() > 100) window.resize(wh[0].toInt(), wh[1].toInt());
     window.show();
+    try {
+        if (parser.isSet(scale))
+            window.audioView()->view()->setFrequencyScale(phaselab::scaleFromName(parser.value(scale).toStdString()));
+    } catch (const std::exception& e) {
+        qCritical("phaselab: %s", e.what());
+        return 2;
+    }
+    auto parseRange = [](const QString& text) {
+        const QStringList parts = text.split(':');
+        return parts.size() == 2 ? std::make_pair(parts[0].toDouble(), parts[1].toDouble()) : std::make_pair(0.0, 0.0);
+    };
+    QObject::connect(&window, &phaselab::MainWindow::loadFinished, &window, [&](bool ok) {
+        if (!ok) return;
+        phaselab::ViewManager* vm = window.audioView()->view();
+        if (parser.isSet(range)) {
+            const auto [a, b] = parseRange(parser.value(range));
+            vm->setVisibleRange(a, b);
+        }
+        if (parser.isSet(select)) {
+            const auto [a, b] = parseRange(parser.value(select));
+            vm->setSelection(a, b);
+            vm->setCursor(a);
+        }
+    });
     const QStringList files = parser.positionalArguments();
     if (!files.isEmpty()) window.openFile(files.first());
     else if (parser.isSet(demo) || parser.isSet(screenshot)) {

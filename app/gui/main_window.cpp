@@ -247,6 +247,14 @@ void MainWindow::buildToolbar() {
     connect(document_, &Document::changed, clock, updateClock);
     updateClock();
     tb->addWidget(clock);
+    tb->addWidget(new QLabel(tr("  Listen ")));
+    listenBox_ = new QComboBox;
+    listenBox_->setToolTip(tr("Track heard on playback; switching is instant and sample-accurate"));
+    listenBox_->setMinimumWidth(110);
+    connect(listenBox_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (i >= 0 && i < player_->source()->trackCount()) player_->source()->setActiveTrack(i);
+    });
+    tb->addWidget(listenBox_);
     tb->addSeparator();
     for (QAction* a : {zoomInAct_, zoomOutAct_, zoomFitAct_, zoomSelAct_}) {
         tb->addAction(a);
@@ -300,17 +308,27 @@ QString MainWindow::findDemoDir() {
     return {};
 }
 
-bool MainWindow::openDemo() {
-    const QString dir = findDemoDir();
-    if (dir.isEmpty()) return false;
+static QStringList demoStems(const QString& dir) {
     QStringList refs;
     for (const char* stem : {"piano", "bass", "drums"})
         if (QFileInfo::exists(dir + "/" + stem + ".flac")) refs << dir + "/" + stem + ".flac";
-    openFile(dir + "/mix.flac", refs);
+    return refs;
+}
+
+bool MainWindow::openDemo() {
+    const QString dir = findDemoDir();
+    if (dir.isEmpty()) return false;
+    openFile(dir + "/mix.flac", demoStems(dir));
     return true;
 }
 
 void MainWindow::openFile(const QString& path, const QStringList& referencePaths) {
+    const QString demoDir = findDemoDir();
+    if (referencePaths.isEmpty() && !demoDir.isEmpty() &&
+        QFileInfo(path).canonicalFilePath() == QFileInfo(demoDir + "/mix.flac").canonicalFilePath()) {
+        openFile(path, demoStems(demoDir));  // the demo mixture always comes with its true sources
+        return;
+    }
     player_->stop();
     loadingPath_ = path;
     view_->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
@@ -344,6 +362,12 @@ void MainWindow::onLoaded() {
     source->addTrack({document_->displayName(), mixture});
     for (const NamedAudio& ref : document_->references()) source->addTrack({ref.name, ref.audio, 1.0f, true});
     source->setActiveTrack(0);
+    {
+        const QSignalBlocker block(listenBox_);
+        listenBox_->clear();
+        for (int i = 0; i < source->trackCount(); ++i) listenBox_->addItem(i == 0 ? tr("mixture") : source->track(i).name);
+        listenBox_->setCurrentIndex(0);
+    }
     loopAct_->setChecked(false);
 
     view_->setAudio(mixture);

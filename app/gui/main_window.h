@@ -35,7 +35,8 @@ public:
     SpectrogramControls* spectrogramControls() const { return controls_; }
 
     // Loads in the background; loadFinished() reports the outcome, errors also appear in the
-    // window's banner. referencePaths become the document's references.
+    // window's banner. referencePaths become the document's references (the demo's mix.flac gets
+    // its stems without asking).
     void openFile(const QString& path, const QStringList& referencePaths = {});
     // resources/demo/mix.flac with piano, bass and drums as references. False if not found.
     bool openDemo();
@@ -79,6 +80,7 @@ private:
     QDockWidget* controlsDock_ = nullptr;
     QLabel* readout_;
     QLabel* fileInfo_;
+    QComboBox* listenBox_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QMenu* deviceMenu_ = nullptr;
     QAction *openAct_, *demoAct_, *exportAct_, *quitAct_, *playAct_, *stopAct_, *loopAct_, *zoomInAct_, *zoomOutAct_,
