@@ -1,6 +1,9 @@
 #include "core/separation/misi.h"
 
 #include <algorithm>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 #include <cmath>
 
 #include "core/common/error.h"
@@ -39,19 +42,69 @@ namespace {
 // Y <- V ⊙ Y / |Y| in place (0 where Y is 0).
 void setMagnitude(Spectrogram& Y, const Magnitudes& V) { Y *= V / (Y.abs2().sqrt() + kTiny); }
 
-// One cache-friendly pass: returns sum (V - |Y|)^2 and, if apply, sets Y <- V ⊙ Y / |Y|.
-double lossAndProject(Spectrogram& Y, const Magnitudes& V, bool apply, Eigen::ArrayXf& scratch) {
+#if defined(__x86_64__) && defined(__GNUC__)
+// AVX2 version of lossAndProject (Eigen only uses SSE2 in this build and evaluates the mixed
+// complex-real product scalar by scalar).
+__attribute__((target("avx2,fma"))) double lossAndProjectAvx2(std::complex<float>* yData, const float* v, Eigen::Index n,
+                                                                bool apply) {
+    float* y = reinterpret_cast<float*>(yData);
+    const __m256i low = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3), high = _mm256_setr_epi32(4, 4, 5, 5, 6, 6, 7, 7);
+    const __m256 tiny = _mm256_set1_ps(kTiny);
+    double total = 0;
+    Eigen::Index i = 0;
+    while (i + 8 <= n) {
+        const Eigen::Index end = std::min(n / 8 * 8, i + 4096);
+        __m256 acc = _mm256_setzero_ps();
+        for (; i < end; i += 8) {
+            __m256 a = _mm256_loadu_ps(y + 2 * i), b = _mm256_loadu_ps(y + 2 * i + 8);
+            const __m256 h = _mm256_hadd_ps(_mm256_mul_ps(a, a), _mm256_mul_ps(b, b));
+            const __m256 m2 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(h), 0xD8));
+            const __m256 m = _mm256_sqrt_ps(m2);
+            const __m256 vv = _mm256_loadu_ps(v + i);
+            const __m256 d = _mm256_sub_ps(vv, m);
+            acc = _mm256_fmadd_ps(d, d, acc);
+            if (apply) {
+                const __m256 g = _mm256_div_ps(vv, _mm256_add_ps(m, tiny));
+                a = _mm256_mul_ps(a, _mm256_permutevar8x32_ps(g, low));
+                b = _mm256_mul_ps(b, _mm256_permutevar8x32_ps(g, high));
+                _mm256_storeu_ps(y + 2 * i, a);
+                _mm256_storeu_ps(y + 2 * i + 8, b);
+            }
+        }
+        alignas(32) float part[8];
+        _mm256_store_ps(part, acc);
+        for (float x : part) total += x;
+    }
+    for (; i < n; ++i) {
+        const float m = std::abs(yData[i]), d = v[i] - m;
+        total += double(d) * d;
+        if (apply) yData[i] *= v[i] / (m + kTiny);
+    }
+    return total;
+}
+
+bool haveAvx2() {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#endif
+
+// One pass: returns sum (v - |y|)^2 over n values and, if apply, sets y <- v y / |y|.
+double lossAndProject(std::complex<float>* yData, const float* vData, Eigen::Index n, bool apply, Eigen::ArrayXf& scratch) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const bool avx2 = haveAvx2();
+    if (avx2) return lossAndProjectAvx2(yData, vData, n, apply);
+#endif
     constexpr Eigen::Index block = 4096;
-    const Eigen::Index n = Y.size();
     scratch.resize(block);
     double total = 0;
     for (Eigen::Index b = 0; b < n; b += block) {
         const Eigen::Index len = std::min(block, n - b);
-        Eigen::Map<Eigen::ArrayXcf> y(Y.data() + b, len);
-        Eigen::Map<const Eigen::ArrayXf> v(V.data() + b, len);
+        Eigen::Map<Eigen::ArrayXcf> y(yData + b, len);
+        Eigen::Map<const Eigen::ArrayXf> v(vData + b, len);
         auto m = scratch.head(len);
         m = y.abs2().sqrt();
-        total += (v - m).cast<double>().square().sum();
+        total += double((v - m).square().sum());
         if (apply) y *= v / (m + kTiny);
     }
     return total;
@@ -77,39 +130,62 @@ SeparationResult runMisi(const SeparationInput& in, const MisiParams& params, co
     if (params.init == MisiParams::Init::EqualSplit) {
         for (int j = 0; j < J; ++j) r.waveforms[j] = in.mixture * invJ;
     } else {
-        const Magnitudes a = in.mixtureStft.abs2().sqrt();
-        Spectrogram Y;
-        for (int j = 0; j < J; ++j) {
-            Y = (a > 0).select(in.magnitudes[j] / a * in.mixtureStft, in.magnitudes[j].cast<std::complex<float>>());
-            stft.synthesise(Y, L, r.waveforms[j]);
+        Eigen::ArrayXf scratch;
+        for (int j = 0; j < J; ++j) {  // r.stfts[j] serves as the scratch for V_j e^{i∠X}
+            r.stfts[j] = in.mixtureStft;
+            lossAndProject(r.stfts[j].data(), in.magnitudes[j].data(), r.stfts[j].size(), true, scratch);
+            stft.synthesise(r.stfts[j], L, r.waveforms[j]);
         }
     }
-    for (int j = 0; j < J; ++j) stft.analyse(r.waveforms[j], r.stfts[j]);
 
     IterationLog log(control, r.trace, params.iterations);
-    Spectrogram E;
-    Eigen::ArrayXf residual(L), scratch;
     auto record = [&](int it, double loss) {
         log.record(it, {{"objective", loss}, {"spectral_convergence_db", 10 * std::log10(std::max(loss, 1e-300) / energy)}});
     };
-    for (int it = 1; it <= params.iterations; ++it) {
-        log.check();
-        if (params.order == MisiParams::Order::MagnitudeFirst) {
-            // The loss of the previous iterate comes with the magnitude step (one pass over memory).
-            double previousLoss = 0;
+    Eigen::ArrayXf residual(L), scratch;
+    Spectrogram block;
+    const Eigen::Index T = in.mixtureStft.cols(), F = in.mixtureStft.rows();
+    // STFT of source j in blocks of frames; each block, still in cache, gives its share of the loss
+    // and (if project) is replaced by its magnitude projection V ⊙ S / |S| (the next iteration's first step).
+    auto analyseSource = [&](int j, bool project) {
+        constexpr Eigen::Index blockFrames = 32;
+        double loss = 0;
+        for (Eigen::Index first = 0; first < T; first += blockFrames) {
+            const Eigen::Index count = std::min(blockFrames, T - first);
+            stft.analyseFrames(r.waveforms[j], 0, first, count, block);
+            loss += lossAndProject(block.data(), in.magnitudes[j].data() + first * F, F * count, project, scratch);
+            r.stfts[j].middleCols(first, count) = block;
+        }
+        return loss;
+    };
+    auto analyseAllSources = [&](bool project) {
+        double loss = 0;
+        for (int j = 0; j < J; ++j) {
+            r.stfts[j].resize(F, T);
+            loss += analyseSource(j, project);
+        }
+        return loss;
+    };
+
+    if (params.order == MisiParams::Order::MagnitudeFirst) {
+        // r.stfts holds the projected Y_j between iterations and A(s_j) at the end.
+        analyseAllSources(params.iterations > 0);
+        for (int it = 1; it <= params.iterations; ++it) {
+            log.check();
             residual = in.mixture;
             for (int j = 0; j < J; ++j) {
-                previousLoss += lossAndProject(r.stfts[j], in.magnitudes[j], true, scratch);
                 stft.synthesise(r.stfts[j], L, r.waveforms[j]);
                 residual -= r.waveforms[j];
             }
-            if (it > 1) record(it - 1, previousLoss);
             residual *= invJ;
-            for (int j = 0; j < J; ++j) {
-                r.waveforms[j] += residual;
-                stft.analyse(r.waveforms[j], r.stfts[j]);
-            }
-        } else {
+            for (int j = 0; j < J; ++j) r.waveforms[j] += residual;
+            record(it, analyseAllSources(it < params.iterations));
+        }
+    } else {
+        analyseAllSources(false);
+        Spectrogram E;
+        for (int it = 1; it <= params.iterations; ++it) {
+            log.check();
             E = in.mixtureStft;
             for (int j = 0; j < J; ++j) E -= r.stfts[j];
             E *= invJ;
@@ -118,14 +194,8 @@ SeparationResult runMisi(const SeparationInput& in, const MisiParams& params, co
                 setMagnitude(r.stfts[j], in.magnitudes[j]);
                 stft.synthesise(r.stfts[j], L, r.waveforms[j]);
             }
-            for (int j = 0; j < J; ++j) stft.analyse(r.waveforms[j], r.stfts[j]);
-            record(it, magnitudeLoss(in.magnitudes, r.stfts));
+            record(it, analyseAllSources(false));
         }
-    }
-    if (params.order == MisiParams::Order::MagnitudeFirst && params.iterations > 0) {
-        double loss = 0;
-        for (int j = 0; j < J; ++j) loss += lossAndProject(r.stfts[j], in.magnitudes[j], false, scratch);
-        record(params.iterations, loss);
     }
     return r;
 }
