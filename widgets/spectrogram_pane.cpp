@@ -240,9 +240,15 @@ void SpectrogramPane::paintPlot(QPainter& p, const QRect& plot) {
         p.drawText(box, Qt::AlignCenter, label);
     }
     QString message;
+    if (!signal_ && !computing_ && error_.isEmpty()) message = placeholder_;
     if (computing_) message = QString("Computing spectrogram (%1)…").arg(QString::fromStdString(config_.describe()));
     else if (!error_.isEmpty()) message = error_;
     if (message.isEmpty()) return;
+    if (message == placeholder_) {
+        p.setPen(QColor(150, 156, 168));
+        p.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap, message);
+        return;
+    }
     p.setRenderHint(QPainter::Antialiasing);
     const QFontMetrics fm(font());
     const int w = std::min(plot.width() - 20, std::max(320, fm.horizontalAdvance(message) + 40));

@@ -53,6 +53,8 @@ public:
     // Stops the running computation (the pane then says so); recompute() starts it again.
     void cancel();
     void recompute();
+    // Text shown while there is no signal.
+    void setPlaceholderText(const QString& text) { placeholder_ = text; update(); }
 
     SpectrogramReadout readoutAt(double t, double heightFraction) const;
     SpectrogramReadout readoutAt(QPoint widgetPos) const;
@@ -92,6 +94,7 @@ private:
     ColormapId colormap_ = ColormapId::Magma;
     float topDb_ = 0, rangeDb_ = 80;
     SpectrogramReadout hover_;
+    QString placeholder_;
 
     std::shared_ptr<const SpectrogramLevels> levels_;
     std::shared_ptr<std::atomic<bool>> cancel_;

@@ -13,6 +13,14 @@
 #include "widgets/audio_view.h"
 
 int main(int argc, char** argv) {
+    // Headless use (--screenshot, --help) needs no display: fall back to the offscreen platform.
+    const bool noDisplay = qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+                           qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+    for (int i = 1; i < argc && noDisplay; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--screenshot" || arg.startsWith("--screenshot=") || arg == "--help" || arg == "-h" || arg == "--version")
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName("PhaseLab");
     QApplication::setOrganizationName("PhaseLab");

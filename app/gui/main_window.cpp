@@ -44,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent)
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     resize(1400, 900);
 
+    view_->spectrogram()->setPlaceholderText(tr("Open an audio file (Ctrl+O), drop one here, or try Help ▸ Open demo."));
     view_->view()->setFrequencyScale(FrequencyScale::Log);  // suits music; the side panel switches it
     controls_ = new SpectrogramControls(view_->spectrogram());
     auto* scroll = new QScrollArea;
