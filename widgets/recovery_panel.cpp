@@ -1,0 +1,211 @@
+#include "widgets/recovery_panel.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "core/common/error.h"
+#include "core/metrics/si_sdr.h"
+#include "core/recovery/registry.h"
+#include "core/recovery/run_recovery.h"
+#include "widgets/run_panel.h"
+
+namespace phaselab {
+namespace {
+
+QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter) {
+    auto* item = new QTableWidgetItem(text);
+    item->setTextAlignment(align);
+    item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
+    return item;
+}
+
+}  // namespace
+
+RecoveryPanel::RecoveryPanel(QWidget* parent)
+    : QWidget(parent),
+      run_(new RunPanel(recovery::recoveryAlgorithms(), this)),
+      window_(new QComboBox(this)),
+      hop_(new QComboBox(this)),
+      table_(new QTableWidget(0, 7, this)),
+      play_(new QPushButton(tr("Play"), this)),
+      compare_(new QPushButton(tr("A/B with original"), this)),
+      export_(new QPushButton(tr("Export WAV…"), this)) {
+    for (int n : {256, 512, 1024, 2048, 4096, 8192}) window_->addItem(QString::number(n), n);
+    window_->setCurrentText("2048");
+    auto refillHops = [this] {
+        const int n = window_->currentData().toInt();
+        const int keep = hop_->currentData().toInt();
+        hop_->clear();
+        for (int d : {2, 4, 8}) hop_->addItem(QString("%1 (%2 %)").arg(n / d).arg(100 - 100 / d), n / d);
+        const int i = hop_->findData(keep);
+        hop_->setCurrentIndex(i >= 0 ? i : 1);
+    };
+    refillHops();
+    connect(window_, &QComboBox::currentIndexChanged, this, refillHops);
+    window_->setToolTip(tr("Hann window length of the STFT whose magnitude is kept (samples)"));
+    hop_->setToolTip(tr("Hop between frames (samples) and the overlap it gives"));
+    auto* stftRow = new QHBoxLayout;
+    stftRow->addWidget(new QLabel(tr("STFT window"), this));
+    stftRow->addWidget(window_);
+    stftRow->addWidget(new QLabel(tr("hop"), this));
+    stftRow->addWidget(hop_, 1);
+    run_->extraLayout()->addLayout(stftRow);
+    run_->setConvergenceFigures({{"spectral_convergence_db", tr("Spectral convergence (dB)")}, {"inconsistency", tr("Inconsistency")}});
+    run_->setBlockedReason(tr("Open an audio file first."));
+
+    table_->setHorizontalHeaderLabels({tr("#"), tr("Algorithm"), tr("Iter."), tr("Time (s)"), tr("SC (dB)"), tr("Incons."), tr("SNR (dB)")});
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    table_->verticalHeader()->hide();
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setToolTip(tr("SC: spectral convergence 20 log10(|| |STFT(y)| - V || / ||V||), lower is better.\n"
+                          "Incons.: ||X - G(X)||² / ||X||² of the last spectrogram estimate.\n"
+                          "SNR: waveform SNR against the original signal (phase errors lower it even when SC is good)."));
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(play_);
+    buttons->addWidget(compare_);
+    buttons->addWidget(export_);
+    buttons->addStretch(1);
+    auto* runsBox = new QWidget(this);
+    auto* runsLayout = new QVBoxLayout(runsBox);
+    runsLayout->setContentsMargins(0, 0, 0, 0);
+    runsLayout->addWidget(new QLabel(tr("<b>Runs</b>"), runsBox));
+    runsLayout->addWidget(table_, 1);
+    runsLayout->addLayout(buttons);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(run_);
+    splitter->addWidget(runsBox);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(splitter);
+
+    rebuildRunner();
+    connect(window_, &QComboBox::currentIndexChanged, this, &RecoveryPanel::rebuildRunner);
+    connect(hop_, &QComboBox::currentIndexChanged, this, &RecoveryPanel::rebuildRunner);
+    connect(run_, &RunPanel::runFinished, this, [this](const RunOutcome& o) {
+        addRun(*std::any_cast<std::shared_ptr<RecoveryRun>>(o.payload));
+    });
+    connect(table_, &QTableWidget::itemSelectionChanged, this, &RecoveryPanel::updateButtons);
+    connect(play_, &QPushButton::clicked, this, [this] {
+        const int i = selectedRun();
+        if (i >= 0) emit listenRequested(runs_[std::size_t(i)].audio, runs_[std::size_t(i)].label);
+    });
+    connect(compare_, &QPushButton::clicked, this, [this] {
+        const int i = selectedRun();
+        if (i >= 0) emit compareRequested(runs_[std::size_t(i)].audio, runs_[std::size_t(i)].label);
+    });
+    connect(export_, &QPushButton::clicked, this, [this] {
+        const int i = selectedRun();
+        if (i < 0) return;
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export run"), runs_[std::size_t(i)].label + ".wav",
+                                                          tr("Audio (*.wav *.flac)"));
+        if (path.isEmpty()) return;
+        try {
+            exportRun(i, path);
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(e.what()));
+        }
+    });
+    updateButtons();
+}
+
+void RecoveryPanel::rebuildRunner() {
+    // The runner executes on a worker thread: it captures copies made here, on the GUI thread.
+    const std::shared_ptr<const Audio> source = source_;
+    const StftConfig config = stftConfig();
+    run_->setRunner([source, config](const AlgorithmDescription& d, const ParamValues& values, const RunControl& control) -> RunOutcome {
+        if (!source) throw InputError("no signal loaded");
+        const Eigen::ArrayXf x = source->mono();
+        Stft stft(config);
+        const Magnitudes V = stft.analyse(x).abs();
+        if (!(V > 0).any()) throw InputError("the signal is silent: there is no magnitude to rebuild a phase for");
+        RecoveryRun run;
+        run.algorithmId = QString::fromStdString(d.id);
+        run.config = config;
+        run.result = recovery::runRecovery(d, values, V, x.size(), config, source->sampleRate, control, &x);
+        run.snrDb = metrics::snrDb(x.cast<double>(), run.result.signal.cast<double>());
+        run.audio = std::make_shared<Audio>(Audio::fromMono(std::move(run.result.signal), source->sampleRate));
+        run.result.signal.resize(0);
+        RunOutcome out;
+        out.title = QString::fromStdString(d.name);
+        out.summary = QObject::tr("%1: %2 iterations in %3 s, spectral convergence %4 dB, SNR %5 dB")
+                          .arg(QString::fromStdString(d.name))
+                          .arg(run.result.iterations)
+                          .arg(run.result.seconds, 0, 'f', 2)
+                          .arg(run.result.spectralConvergenceDb, 0, 'f', 2)
+                          .arg(run.snrDb, 0, 'f', 2);
+        out.payload = std::make_shared<RecoveryRun>(std::move(run));
+        return out;
+    });
+}
+
+void RecoveryPanel::setSource(std::shared_ptr<const Audio> audio, const QString& name) {
+    source_ = std::move(audio);
+    sourceName_ = name;
+    rebuildRunner();
+    run_->setBlockedReason(source_ ? QString() : tr("Open an audio file first."));
+}
+
+StftConfig RecoveryPanel::stftConfig() const {
+    StftConfig c;
+    c.windowLength = window_->currentData().toInt();
+    c.hop = hop_->currentData().toInt();
+    return c;
+}
+
+void RecoveryPanel::setStftConfig(const StftConfig& config) {
+    const int w = window_->findData(config.windowLength);
+    if (w >= 0) window_->setCurrentIndex(w);
+    const int h = hop_->findData(config.hop);
+    if (h >= 0) hop_->setCurrentIndex(h);
+}
+
+int RecoveryPanel::selectedRun() const {
+    const auto rows = table_->selectionModel()->selectedRows();
+    return rows.isEmpty() ? -1 : rows.first().row();
+}
+
+void RecoveryPanel::exportRun(int index, const QString& path) const {
+    if (index < 0 || index >= int(runs_.size())) throw InputError("no such run");
+    writeAudio(path.toStdString(), *runs_[std::size_t(index)].audio, SampleFormat::Float32);
+}
+
+void RecoveryPanel::addRun(RecoveryRun run) {
+    const int row = int(runs_.size());
+    run.label = QString("%1 · %2").arg(row + 1).arg(run_->currentAlgorithm() ? QString::fromStdString(run_->currentAlgorithm()->name) : run.algorithmId);
+    table_->insertRow(row);
+    table_->setItem(row, 0, cell(QString::number(row + 1)));
+    table_->setItem(row, 1, cell(run.label.section(" · ", 1) + "  (" + QString::fromStdString(run.config.describe()) + ")",
+                                 Qt::AlignLeft | Qt::AlignVCenter));
+    table_->setItem(row, 2, cell(QString::number(run.result.iterations)));
+    table_->setItem(row, 3, cell(QString::number(run.result.seconds, 'f', 2)));
+    table_->setItem(row, 4, cell(QString::number(run.result.spectralConvergenceDb, 'f', 2)));
+    table_->setItem(row, 5, cell(QString::number(run.result.inconsistency, 'g', 3)));
+    table_->setItem(row, 6, cell(QString::number(run.snrDb, 'f', 2)));
+    runs_.push_back(std::move(run));
+    table_->selectRow(row);
+    updateButtons();
+    emit runAdded(row);
+}
+
+void RecoveryPanel::updateButtons() {
+    const bool any = selectedRun() >= 0;
+    play_->setEnabled(any);
+    compare_->setEnabled(any);
+    export_->setEnabled(any);
+}
+
+}  // namespace phaselab

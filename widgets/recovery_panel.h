@@ -1,0 +1,73 @@
+#pragma once
+// Phase recovery on the loaded signal: takes |STFT| of the signal, throws its phase away and
+// rebuilds a signal with the chosen algorithm (Griffin-Lim, fast GL, phase unwrapping, Bregman),
+// in the background with progress, cancel and live convergence curves (RunPanel). Every finished
+// run becomes a row of the runs table with its figures (iterations, time, spectral convergence,
+// inconsistency, waveform SNR against the original); a run can be played, compared A/B with the
+// original, and exported as WAV. GUI-thread widget.
+
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "core/io/audio.h"
+#include "core/recovery/common.h"
+#include "core/tf/stft.h"
+
+class QComboBox;
+class QPushButton;
+class QTableWidget;
+
+namespace phaselab {
+
+class RunPanel;
+
+struct RecoveryRun {
+    QString label;           // "2 · Fast Griffin-Lim"
+    QString algorithmId;
+    StftConfig config;
+    std::shared_ptr<const Audio> audio;  // the rebuilt signal
+    recovery::RecoveryResult result;     // figures and trace (result.signal is moved into audio)
+    double snrDb = 0;
+};
+
+class RecoveryPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RecoveryPanel(QWidget* parent = nullptr);
+
+    // The signal to work on (its mono downmix is used). nullptr: nothing loaded (Run disabled).
+    void setSource(std::shared_ptr<const Audio> audio, const QString& name);
+    StftConfig stftConfig() const;
+    void setStftConfig(const StftConfig& config);
+
+    RunPanel* runPanel() const { return run_; }
+    const std::vector<RecoveryRun>& runs() const { return runs_; }
+    int selectedRun() const;
+    // Writes run `index` as a float WAV (or FLAC by extension); InputError on failure.
+    void exportRun(int index, const QString& path) const;
+
+signals:
+    void runAdded(int index);
+    // The application plays the audio (listen) or switches A/B between it and the original (compare).
+    void listenRequested(std::shared_ptr<const phaselab::Audio> audio, const QString& label);
+    void compareRequested(std::shared_ptr<const phaselab::Audio> audio, const QString& label);
+
+private:
+    void addRun(RecoveryRun run);
+    void rebuildRunner();
+    void updateButtons();
+
+    std::shared_ptr<const Audio> source_;
+    QString sourceName_;
+    RunPanel* run_;
+    QComboBox* window_;
+    QComboBox* hop_;
+    QTableWidget* table_;
+    QPushButton* play_;
+    QPushButton* compare_;
+    QPushButton* export_;
+    std::vector<RecoveryRun> runs_;
+};
+
+}  // namespace phaselab
