@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/io/audio.h"
 #include "core/nmf/beta_nmf.h"
+#include "core/nmf/em_isnmf.h"
 #include "core/nmf/gemm_kernels.h"
 #include "core/nmf/supervised_nmf.h"
 #include "core/separation/magnitudes.h"
@@ -112,6 +113,39 @@ private slots:
         const NmfResult c = betaNmf(V, p, {}, &a.W);
         QVERIFY(c.W == a.W);
         for (std::size_t i = 1; i < c.objective.size(); ++i) QVERIFY(c.objective[i] <= c.objective[i - 1] * (1 + 2e-6));
+    }
+
+    void emIsNmfIsMonotone() {
+        const Matrix P = lowRankPlusNoise(50, 80, 4, 21).array().square().matrix();
+        EmIsNmfParams p;
+        p.components = 5;
+        p.iterations = 80;
+        p.seed = 4;
+        const NmfResult r = emIsNmf(P, p);
+        QCOMPARE(int(r.objective.size()), 80);
+        for (std::size_t i = 1; i < r.objective.size(); ++i)
+            QVERIFY2(r.objective[i] <= r.objective[i - 1] * (1 + 2e-6),
+                     qPrintable(QString("iteration %1: %2 > %3").arg(i + 1).arg(r.objective[i]).arg(r.objective[i - 1])));
+        QVERIFY(r.objective.back() < 0.5 * r.objective.front());
+        QVERIFY((r.W.colwise().norm().array() - 1).abs().maxCoeff() < 1e-4f);  // unit L2 columns
+        QVERIFY((r.W.array() > 0).all() && (r.H.array() > 0).all());
+        // Same model as MU IS-NMF: both reach a comparable fit.
+        BetaNmfParams mu;
+        mu.components = 5;
+        mu.iterations = 80;
+        mu.beta = 0;
+        mu.seed = 4;
+        const double muFit = betaNmf(P, mu).objective.back();
+        QVERIFY2(r.objective.back() < 3 * muFit && muFit < 3 * r.objective.back(),
+                 qPrintable(QString("EM %1, MU %2").arg(r.objective.back()).arg(muFit)));
+        // Fixed dictionary: only H moves, still monotone.
+        p.updateW = false;
+        const NmfResult f = emIsNmf(P, p, {}, &r.W);
+        QVERIFY(f.W == r.W);
+        for (std::size_t i = 1; i < f.objective.size(); ++i) QVERIFY(f.objective[i] <= f.objective[i - 1] * (1 + 2e-6));
+        Matrix bad = P;
+        bad(0, 0) = -1;
+        QVERIFY_THROWS_EXCEPTION(InputError, emIsNmf(bad, p, {}, &r.W));
     }
 
     void kernelsMatchEigen() {

@@ -4,6 +4,7 @@
 
 #include "cli_common.h"
 #include "core/nmf/beta_nmf.h"
+#include "core/nmf/em_isnmf.h"
 #include "core/separation/registry.h"
 
 namespace phaselab::cli {
@@ -51,6 +52,7 @@ std::vector<const AlgorithmDescription*> allDescriptions() {
     std::vector<const AlgorithmDescription*> d;
     for (const auto& m : separation::separationMethods()) d.push_back(m.description);
     d.push_back(&nmf::betaNmfDescription());
+    d.push_back(&nmf::emIsNmfDescription());
     return d;
 }
 
