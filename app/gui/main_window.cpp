@@ -175,6 +175,19 @@ void MainWindow::buildActions() {
     zoomFitAct_ = new QAction(makeIcon(IconId::ZoomFit), tr("Show whole file"), this);
     zoomFitAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     connect(zoomFitAct_, &QAction::triggered, vm, &ViewManager::zoomToFit);
+    auto* scrollLeft = new QAction(tr("Scroll left"), this);
+    scrollLeft->setShortcut(Qt::Key_Left);
+    connect(scrollLeft, &QAction::triggered, vm, [vm] { vm->scrollBy(-0.1 * vm->viewSpan()); });
+    auto* scrollRight = new QAction(tr("Scroll right"), this);
+    scrollRight->setShortcut(Qt::Key_Right);
+    connect(scrollRight, &QAction::triggered, vm, [vm] { vm->scrollBy(0.1 * vm->viewSpan()); });
+    auto* toStart = new QAction(tr("Go to start"), this);
+    toStart->setShortcut(Qt::Key_Home);
+    connect(toStart, &QAction::triggered, vm, [vm] {
+        vm->setCursor(0);
+        vm->ensureVisible(0);
+    });
+    addActions({scrollLeft, scrollRight, toStart});
     zoomSelAct_ = new QAction(makeIcon(IconId::ZoomSelection), tr("Zoom to selection"), this);
     zoomSelAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     connect(zoomSelAct_, &QAction::triggered, vm, &ViewManager::zoomToSelection);
