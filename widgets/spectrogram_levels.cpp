@@ -156,7 +156,15 @@ QImage SpectrogramLevels::render(double t0, double t1, const SpectrogramStyle& s
         k0 = std::clamp<Eigen::Index>(k0, 0, T - 1);
         k1 = std::clamp<Eigen::Index>(k1, k0 + 1, T);
         const std::uint16_t* src = frame(level, k0);
-        if (k1 - k0 > 1) {
+        const double fc = 0.5 * (fa + fb);
+        if (framesPerPixel < 0.5 && fc > 0 && fc < double(T - 1)) {
+            // Zoomed in beyond the hop: interpolate in time between the two nearest frames.
+            const Eigen::Index k = Eigen::Index(fc);
+            const float a = float(fc - double(k));
+            const std::uint16_t *p0 = frame(0, k), *p1 = frame(0, k + 1);
+            for (int f = 0; f < F; ++f) column[std::size_t(f)] = std::uint16_t(p0[f] + a * (float(p1[f]) - float(p0[f])) + 0.5f);
+            src = column.data();
+        } else if (k1 - k0 > 1) {
             std::copy_n(src, F, column.begin());
             for (Eigen::Index k = k0 + 1; k < k1; ++k) {
                 const std::uint16_t* c = frame(level, k);

@@ -45,7 +45,8 @@ public:
     float levelDb(double t, double hz) const;
 
     // Renders the time range [t0, t1) (s) with `style` into an image of `size`. Each pixel shows
-    // the maximum over the frames and bins it covers; bins are interpolated when zoomed in.
+    // the maximum over the frames and bins it covers; zoomed in beyond one bin (frame) per pixel,
+    // it interpolates linearly between bins (frames).
     QImage render(double t0, double t1, const SpectrogramStyle& style, QSize size) const;
 
     // Dense dB matrix (bins x frames) of level 0, for export and tests. Costly for long files.
