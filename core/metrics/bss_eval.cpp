@@ -39,30 +39,32 @@ public:
             method_ = "cholesky";
             return;
         }
-        ldlt_.compute(G);
-        const double tol = G.diagonal().cwiseAbs().maxCoeff() * double(G.rows()) * std::numeric_limits<double>::epsilon();
-        if (ldlt_.info() == Eigen::Success && (ldlt_.vectorD().array() > tol).all()) {
-            method_ = "ldlt";
+        // Numerically singular (e.g. pure tones, dependent references). The least-squares solution
+        // mir_eval falls back to: a ridge below the rounding level of G first (directions with
+        // eigenvalues under it carry no energy at working precision), then a pseudo-inverse.
+        const double n = double(G.rows()), eps = std::numeric_limits<double>::epsilon();
+        Eigen::MatrixXd ridged = G;
+        ridged.diagonal().array() += n * eps * G.cwiseAbs().rowwise().sum().maxCoeff();
+        llt_.compute(ridged);
+        if (llt_.info() == Eigen::Success) {
+            method_ = "cholesky+ridge";
             return;
         }
-        // Least squares (minimum norm) as mir_eval's lstsq fallback: pseudo-inverse by eigenvalues.
         Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(G);
         const Eigen::VectorXd& w = eig.eigenvalues();
-        const double cut = std::max(w.cwiseAbs().maxCoeff(), 0.0) * double(G.rows()) * std::numeric_limits<double>::epsilon();
+        const double cut = std::max(w.cwiseAbs().maxCoeff(), 0.0) * n * eps;
         Eigen::VectorXd inv = (w.array() > cut).select(w.array().inverse(), 0.0);
         pinv_ = eig.eigenvectors() * inv.asDiagonal() * eig.eigenvectors().transpose();
         method_ = "pseudo-inverse";
     }
     Eigen::MatrixXd solve(const Eigen::MatrixXd& B) const {
-        if (method_ == "cholesky") return llt_.solve(B);
-        if (method_ == "ldlt") return ldlt_.solve(B);
-        return pinv_ * B;
+        if (method_ == "pseudo-inverse") return pinv_ * B;
+        return llt_.solve(B);
     }
     const std::string& method() const { return method_; }
 
 private:
     Eigen::LLT<Eigen::MatrixXd> llt_;
-    Eigen::LDLT<Eigen::MatrixXd> ldlt_;
     Eigen::MatrixXd pinv_;
     std::string method_;
 };

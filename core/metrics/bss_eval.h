@@ -14,9 +14,9 @@
 // is in FramewiseResult::reasons). Filter length L = 512 taps by default.
 //
 // Method. The Gram matrix of the delayed references (K*L x K*L, K = sources x channels) is built
-// once from FFT correlations (correlation.h) and factorised once (Cholesky; LDLT, then an
-// eigenvalue pseudo-inverse - the least-squares solution mir_eval falls back to - when it is
-// singular). Every estimate and every permutation candidate reuses it: the energies of the
+// once from FFT correlations (correlation.h) and factorised once (Cholesky; when it is
+// numerically singular - pure tones, dependent references - Cholesky of G + n eps ||G||_inf I,
+// then an eigenvalue pseudo-inverse: the least-squares solution mir_eval falls back to). Every estimate and every permutation candidate reuses it: the energies of the
 // decomposition s_true, e_spat, e_interf, e_artif are quadratic forms in the filter
 // coefficients, so no projection is ever synthesised (v4 windows excepted, where they are).
 // Precision: double throughout.
@@ -51,7 +51,7 @@ struct BssResult {
     std::vector<int> permutation;     // permutation[j] = estimate matched to reference j
     Eigen::ArrayXd sdr, sir, sar;     // per reference, in reference order
     Eigen::ArrayXd isr;               // images / v4 only (else empty)
-    std::string solver;               // "cholesky", "ldlt" or "pseudo-inverse" (the first fallback used)
+    std::string solver;               // "cholesky", "cholesky+ridge" or "pseudo-inverse" (fallback used, if any)
 };
 
 // mir_eval.separation.bss_eval_sources. Signals must be mono (one column).
