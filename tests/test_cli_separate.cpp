@@ -109,7 +109,7 @@ private slots:
     void errorsAndUsage() {
         const QString out = dir.filePath("errors");
         // Not implemented yet: exit 2.
-        auto r = runCli(QStringList{"separate"} + kTwoTone + QStringList{"-o", out, "--method", "cisnmf"});
+        auto r = runCli(QStringList{"separate"} + kTwoTone + QStringList{"-o", out, "--method", "cnmf"});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("not implemented yet"));
         // Unknown method, option of another method, missing references.
@@ -151,7 +151,7 @@ private slots:
                 QCOMPARE(it["default"].toDouble(), 5.0);
             }
         }
-        for (const char* id : {"ideal-binary", "ideal-ratio", "wiener", "misi", "aw", "cw", "caw", "pu-iter", "bregman-misi", "nmf", "hpss"})
+        for (const char* id : {"ideal-binary", "ideal-ratio", "wiener", "misi", "aw", "cw", "caw", "pu-iter", "bregman-misi", "nmf", "cisnmf", "hpss"})
             QVERIFY2(ids.contains(id), id);
         QVERIFY(o["not_implemented"].toArray().contains("cnmf"));
     }

@@ -1,6 +1,7 @@
 #include "core/separation/registry.h"
 
 #include "core/separation/anisotropic_wiener.h"
+#include "core/separation/complex_isnmf.h"
 #include "core/separation/bregman_misi.h"
 #include "core/separation/consistent_anisotropic_wiener.h"
 #include "core/separation/consistent_wiener.h"
@@ -61,6 +62,10 @@ const std::vector<SeparationMethod>& separationMethods() {
         m.push_back({&bregmanMisiDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
                          return runBregmanMisi(in, bregmanMisiParams(v), c);
                      }});
+        m.push_back({&complexIsNmfDescription(), true, 2,
+                     [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runComplexIsNmf(in, complexIsNmfParams(v), c);
+                     }});
         m.push_back({&nmfMaskDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
                          const auto& d = nmfMaskDescription();
                          validateParams(d, v);
@@ -81,7 +86,7 @@ const SeparationMethod* findSeparationMethod(const std::string& id) {
 }
 
 const std::vector<std::string>& plannedSeparationMethods() {
-    static const std::vector<std::string> planned{"cnmf", "cisnmf"};
+    static const std::vector<std::string> planned{"cnmf"};
     return planned;
 }
 

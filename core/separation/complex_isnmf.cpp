@@ -1,0 +1,178 @@
+#include "core/separation/complex_isnmf.h"
+
+#include <cmath>
+#include <complex>
+#include <numbers>
+
+#include "core/common/error.h"
+#include "core/nmf/gemm_kernels.h"
+#include "core/phase/sinusoidal.h"
+#include "core/phase/von_mises.h"
+#include "core/separation/param_specs.h"
+
+namespace phaselab::separation {
+
+using cd = std::complex<double>;
+using nmf::Matrix;
+
+const AlgorithmDescription& complexIsNmfDescription() {
+    static const AlgorithmDescription d{
+        "cisnmf", "Complex ISNMF", "separation",
+        "Anisotropic Gaussian sources with IS-NMF variances (dictionaries learned on the isolated sources) and a "
+        "sinusoidal Markov prior on the phase; EM.",
+        {spec::real("kappa", "Kappa", 0.5, 0.0, 1000.0, "", "Von Mises concentration of the phases (0 = IS-NMF + Wiener).", true),
+         spec::real("tau", "Tau", 1.0, 0.0, 1000.0, "", "Weight of the sinusoidal Markov prior on the phase locations."),
+         spec::integer("iterations", "EM iterations", 100, 0, 100000, "", "Number of EM iterations."),
+         spec::integer("components", "Components per source", 10, 1, 1000, "", "Dictionary atoms per source."),
+         spec::integer("nmf-iterations", "Dictionary iterations", 200, 1, 100000, "",
+                       "IS-NMF iterations to learn each dictionary on its isolated source."),
+         spec::integer("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the NMF initialisation.")}};
+    return d;
+}
+
+ComplexIsNmfParams complexIsNmfParams(const ParamValues& values) {
+    const auto& d = complexIsNmfDescription();
+    validateParams(d, values);
+    ComplexIsNmfParams p;
+    p.kappa = numberParam(d, values, "kappa");
+    p.tau = numberParam(d, values, "tau");
+    p.iterations = int(numberParam(d, values, "iterations"));
+    p.components = int(numberParam(d, values, "components"));
+    p.learnIterations = int(numberParam(d, values, "nmf-iterations"));
+    p.seed = unsigned(numberParam(d, values, "seed"));
+    return p;
+}
+
+void complexIsNmfUpdateH(const Matrix& W, Matrix& H, const Matrix& p, const Matrix& q) {
+    const int F = int(W.rows()), K = int(W.cols()), T = int(H.cols());
+    Matrix v(F, T), num(K, T), den(K, T);
+    nmf::kernels::gemmNN(W.data(), H.data(), v.data(), F, K, T);
+    v = v.cwiseMax(1e-30f);
+    const Matrix a = (p.array() / v.array().square()).matrix();
+    const Matrix b = (v.array().inverse() - 0.5f * q.array() * v.array().rsqrt() / v.array()).matrix();
+    nmf::kernels::gemmTN(W.data(), a.data(), num.data(), F, K, T);
+    nmf::kernels::gemmTN(W.data(), b.data(), den.data(), F, K, T);
+    H.array() *= (num.array() / (den.array() + 1e-30f)).sqrt();
+    H = H.cwiseMax(1e-30f);
+}
+
+SeparationResult runComplexIsNmf(const SeparationInput& in, const ComplexIsNmfParams& params, const RunControl& control) {
+    validateInput(in, 2);
+    const int J = in.sources();
+    if (int(in.isolated.size()) != J)
+        throw InputError("complex ISNMF learns one dictionary per source: it needs the isolated sources (references)");
+    if (!(params.kappa >= 0) || !(params.tau >= 0) || params.iterations < 0 || params.components < 1)
+        throw InputError("complex ISNMF: kappa and tau must be >= 0, iterations >= 0, components >= 1");
+    const int F = int(in.mixtureStft.rows()), T = int(in.mixtureStft.cols()), K = params.components;
+    const double advance = 2 * std::numbers::pi * in.config.hop / in.config.fft();
+
+    // Dictionaries (IS-NMF on the isolated powers), then activations on the mixture power with W fixed.
+    Stft stft(in.config, in.threads);
+    std::vector<Matrix> W(J), H(J);
+    const Matrix mixPower = in.mixtureStft.abs2().matrix();
+    {
+        Matrix Wall(F, K * J);
+        for (int j = 0; j < J; ++j) {
+            control.checkCancel();
+            control.report(0.05 * j / J, "learning dictionary " + std::to_string(j + 1));
+            nmf::BetaNmfParams b;
+            b.components = K;
+            b.iterations = params.learnIterations;
+            b.beta = 0;
+            b.seed = params.seed + 2 * unsigned(j);
+            b.trackObjective = false;
+            W[j] = nmf::betaNmf(stft.analyse(in.isolated[j]).abs2().matrix(), b).W;
+            Wall.middleCols(j * K, K) = W[j];
+        }
+        nmf::BetaNmfParams b;
+        b.components = K * J;
+        b.iterations = params.initIterations;
+        b.beta = 0;
+        b.updateW = false;
+        b.seed = params.seed + 1000;
+        b.trackObjective = false;
+        const Matrix Hall = nmf::betaNmf(mixPower, b, {}, &Wall).H;
+        for (int j = 0; j < J; ++j) H[j] = Hall.middleRows(j * K, K);
+    }
+
+    const double lambda = std::sqrt(std::numbers::pi) / 2 * vonmises::agMoments(params.kappa).lambda;
+    const double ratio2 = vonmises::agMoments(params.kappa).rho + std::pow(vonmises::agMoments(params.kappa).lambda, 2);
+    const double a = 1 - lambda * lambda, b = ratio2 - lambda * lambda, delta = a * a - b * b;
+
+    std::vector<Matrix> v(J, Matrix(F, T)), p(J, Matrix(F, T)), q(J, Matrix(F, T));
+    std::vector<Eigen::ArrayXXf> mu(J, in.mixtureStft.arg());
+    SeparationResult r;
+    r.stfts.assign(std::size_t(J), Spectrogram(F, T));
+    auto variances = [&] {
+        for (int j = 0; j < J; ++j) {
+            nmf::kernels::gemmNN(W[j].data(), H[j].data(), v[j].data(), F, K, T);
+            v[j] = v[j].cwiseMax(1e-30f);
+        }
+    };
+    // E-step over all bins; fills r.stfts, p, q; returns the AG negative log-likelihood of X.
+    auto estep = [&](bool statistics) {
+        double nll = 0;
+        std::vector<cd> m(J), c(J), u(J);
+        std::vector<double> g(J);
+        for (int t = 0; t < T; ++t)
+            for (int f = 0; f < F; ++f) {
+                cd mX = 0, cX = 0;
+                double gX = 0;
+                for (int j = 0; j < J; ++j) {
+                    const double vj = v[j](f, t);
+                    u[j] = std::polar(1.0, double(mu[j](f, t)));
+                    m[j] = lambda * std::sqrt(vj) * u[j];
+                    g[j] = a * vj;
+                    c[j] = b * vj * u[j] * u[j];
+                    mX += m[j];
+                    gX += g[j];
+                    cX += c[j];
+                }
+                const cd e = cd(in.mixtureStft(f, t)) - mX;
+                const double D = std::max(gX * gX - std::norm(cX), 1e-300);
+                nll += 0.5 * std::log(D) + (gX * std::norm(e) - std::real(std::conj(cX) * e * e)) / D;
+                for (int j = 0; j < J; ++j) {
+                    const cd s = m[j] + ((g[j] * gX - c[j] * std::conj(cX)) * e + (c[j] * gX - g[j] * cX) * std::conj(e)) / D;
+                    r.stfts[j](f, t) = std::complex<float>(s);
+                    if (!statistics) continue;
+                    const double gp = g[j] - (gX * (g[j] * g[j] + std::norm(c[j])) - 2 * g[j] * std::real(c[j] * std::conj(cX))) / D;
+                    const cd cp = c[j] - (2 * g[j] * gX * c[j] - g[j] * g[j] * cX - c[j] * c[j] * std::conj(cX)) / D;
+                    const cd u2c = std::conj(u[j] * u[j]);
+                    p[j](f, t) = float(std::max(0.0, (a * (gp + std::norm(s)) - b * std::real(u2c * (cp + s * s))) / delta));
+                    q[j](f, t) = float(std::min(0.0, 2 * lambda * (b - a) * std::real(s * std::conj(u[j])) / delta));
+                }
+            }
+        return nll;
+    };
+
+    IterationLog log(control, r.trace, params.iterations);
+    variances();
+    Eigen::ArrayXXf nu;
+    for (int it = 1; it <= params.iterations; ++it) {
+        log.check();
+        const double nll = estep(true);
+        for (int j = 0; j < J; ++j) complexIsNmfUpdateH(W[j], H[j], p[j], q[j]);
+        variances();
+        if (params.kappa > 0) {
+            for (int j = 0; j < J; ++j) {
+                nu = sinusoidal::binFrequencies(v[j].array());
+                const Eigen::ArrayXXf coef = (2 * lambda * (a - b) / delta) * v[j].array().rsqrt();
+                for (int t = 1; t + 1 < T; ++t) {
+                    const Eigen::ArrayXf back = mu[j].col(t - 1) + float(advance) * nu.col(t);
+                    const Eigen::ArrayXf ahead = mu[j].col(t + 1) - float(advance) * nu.col(t + 1);
+                    const Eigen::ArrayXf re = coef.col(t) * r.stfts[j].col(t).real() +
+                                              float(params.tau) * (back.cos() + ahead.cos());
+                    const Eigen::ArrayXf im = coef.col(t) * r.stfts[j].col(t).imag() +
+                                              float(params.tau) * (back.sin() + ahead.sin());
+                    for (int f = 0; f < F; ++f) mu[j](f, t) = std::atan2(im[f], re[f]);
+                }
+            }
+        }
+        log.record(it, {{"objective", nll}});
+    }
+    estep(false);
+    synthesiseAll(in, r);
+    return r;
+}
+
+}  // namespace phaselab::separation
