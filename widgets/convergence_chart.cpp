@@ -28,32 +28,34 @@ ConvergenceChart::ConvergenceChart(QWidget* parent)
 void ConvergenceChart::setFigures(const QList<std::pair<QString, QString>>& idAndLabel) {
     clearAll();
     figures_ = idAndLabel;
-    if (!figures_.isEmpty()) leftAxis_->setTitleText(figures_[0].second);
-    if (figures_.size() > 1) rightAxis_->setTitleText(figures_[1].second);
-    rightAxis_->setVisible(figures_.size() > 1);
+}
+
+QString ConvergenceChart::labelOf(const QString& id) const {
+    for (const auto& [fid, label] : figures_)
+        if (fid == id) return label;
+    return id;
 }
 
 void ConvergenceChart::clearAll() {
     chart()->removeAllSeries();
     current_.clear();
+    plotted_.clear();
+    rightAxis_->setVisible(false);
     maxIteration_ = 1;
     xAxis_->setRange(0, 1);
 }
 
-QLineSeries* ConvergenceChart::addSeries(const QString& id, bool current) {
+QLineSeries* ConvergenceChart::addSeries(const QString& id, int axisIndex) {
     auto* s = new QLineSeries;
-    int index = 0;
-    for (int i = 0; i < figures_.size(); ++i)
-        if (figures_[i].first == id) index = i;
-    QColor c = kColours[index % kColours.size()];
-    if (!current) c.setAlpha(70);
-    QPen pen(c);
-    pen.setWidthF(current ? 2.0 : 1.2);
+    QPen pen(kColours[axisIndex % kColours.size()]);
+    pen.setWidthF(2.0);
     s->setPen(pen);
-    s->setName(figures_[index].second + (runLabel_.isEmpty() ? QString() : " — " + runLabel_));
+    s->setName(labelOf(id) + (runLabel_.isEmpty() ? QString() : " — " + runLabel_));
     chart()->addSeries(s);
     s->attachAxis(xAxis_);
-    s->attachAxis(index == 0 ? leftAxis_ : rightAxis_);
+    s->attachAxis(axisIndex == 0 ? leftAxis_ : rightAxis_);
+    (axisIndex == 0 ? leftAxis_ : rightAxis_)->setTitleText(labelOf(id));
+    if (axisIndex == 1) rightAxis_->setVisible(true);
     return s;
 }
 
@@ -67,6 +69,7 @@ void ConvergenceChart::startRun(const QString& label) {
         it->series->setPen(pen);
     }
     current_.clear();
+    plotted_.clear();
     runLabel_ = label;
 }
 
@@ -77,15 +80,22 @@ void ConvergenceChart::fitX(int iteration) {
 }
 
 void ConvergenceChart::addPoint(int iteration, const std::vector<std::pair<std::string, double>>& figures) {
+    if (plotted_.isEmpty()) {
+        // Choose this run's (at most two) figures: listed ones first, in the listed order.
+        for (const auto& [fid, label] : figures_)
+            for (const auto& f : figures)
+                if (QString::fromStdString(f.first) == fid && plotted_.size() < 2) plotted_ << fid;
+        for (const auto& f : figures)
+            if (plotted_.size() < 2 && !plotted_.contains(QString::fromStdString(f.first)))
+                plotted_ << QString::fromStdString(f.first);
+    }
     for (const auto& [name, value] : figures) {
         const QString id = QString::fromStdString(name);
-        int index = -1;
-        for (int i = 0; i < figures_.size(); ++i)
-            if (figures_[i].first == id) index = i;
+        const int index = int(plotted_.indexOf(id));
         if (index < 0 || !std::isfinite(value)) continue;
         Curve& c = current_[id];
         if (!c.series) {
-            c.series = addSeries(id, true);
+            c.series = addSeries(id, index);
             c.axis = index == 0 ? leftAxis_ : rightAxis_;
         }
         c.series->append(iteration, value);
@@ -95,14 +105,8 @@ void ConvergenceChart::addPoint(int iteration, const std::vector<std::pair<std::
         }
         c.lo = std::min(c.lo, value);
         c.hi = std::max(c.hi, value);
-        double lo = c.lo, hi = c.hi;
-        for (const Curve& other : current_)
-            if (other.axis == c.axis && !other.empty) {
-                lo = std::min(lo, other.lo);
-                hi = std::max(hi, other.hi);
-            }
-        const double pad = hi > lo ? 0.05 * (hi - lo) : std::max(1e-6, std::abs(hi) * 0.05);
-        c.axis->setRange(lo - pad, hi + pad);
+        const double pad = c.hi > c.lo ? 0.05 * (c.hi - c.lo) : std::max(1e-6, std::abs(c.hi) * 0.05);
+        c.axis->setRange(c.lo - pad, c.hi + pad);
     }
     fitX(iteration);
 }

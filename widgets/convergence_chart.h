@@ -1,8 +1,9 @@
 #pragma once
-// Live convergence curves (Qt Charts): one line per figure name (e.g. "spectral_convergence_db",
-// "inconsistency") against the iteration number, each figure on its own vertical axis (left for
-// the first, right for the second; further figures share the right axis). Points are appended
-// while a run goes on; startRun() keeps earlier runs' curves dimmed for comparison.
+// Live convergence curves (Qt Charts): one line per figure (e.g. "spectral_convergence_db",
+// "inconsistency") against the iteration number. The first two figures a run reports are
+// plotted, the first on the left axis and the second on the right; labels come from
+// setFigures() (the figure id otherwise). Points are appended while a run goes on; startRun()
+// keeps earlier runs' curves dimmed for comparison.
 // GUI-thread widget.
 
 #include <QChartView>
@@ -21,7 +22,9 @@ class ConvergenceChart : public QChartView {
 public:
     explicit ConvergenceChart(QWidget* parent = nullptr);
 
-    // Figures to plot, in order, with their display names ("Spectral convergence (dB)").
+    // Display names of figure ids ("spectral_convergence_db" -> "Spectral convergence (dB)").
+    // Listed figures are preferred: a run's first two listed figures are plotted if it reports
+    // any; otherwise its first two figures.
     void setFigures(const QList<std::pair<QString, QString>>& idAndLabel);
     // A new run: earlier curves stay, dimmed, labelled with `previousLabel`.
     void startRun(const QString& label);
@@ -38,11 +41,13 @@ private:
         double lo = 0, hi = 0;
         bool empty = true;
     };
-    QLineSeries* addSeries(const QString& id, bool current);
+    QLineSeries* addSeries(const QString& id, int axisIndex);
     void fitX(int iteration);
+    QString labelOf(const QString& id) const;
 
     QList<std::pair<QString, QString>> figures_;
     QMap<QString, Curve> current_;
+    QStringList plotted_;  // figure ids of the current run, at most two (left, right)
     QValueAxis* xAxis_;
     QValueAxis* leftAxis_;
     QValueAxis* rightAxis_;

@@ -1,0 +1,384 @@
+#include "widgets/separation_panel.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <chrono>
+
+#include "core/common/error.h"
+#include "core/metrics/bss_eval.h"
+#include "core/separation/magnitudes.h"
+#include "core/separation/registry.h"
+#include "widgets/metrics_panel.h"
+#include "widgets/run_panel.h"
+
+namespace phaselab {
+namespace {
+
+std::vector<const AlgorithmDescription*> descriptions() {
+    std::vector<const AlgorithmDescription*> d;
+    for (const auto& m : separation::separationMethods()) d.push_back(m.description);
+    return d;
+}
+
+QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter) {
+    auto* item = new QTableWidgetItem(text);
+    item->setTextAlignment(align);
+    item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
+    return item;
+}
+
+std::vector<Eigen::ArrayXf> monos(const std::vector<std::shared_ptr<const Audio>>& v) {
+    std::vector<Eigen::ArrayXf> out;
+    for (const auto& a : v) out.push_back(a->mono());
+    return out;
+}
+
+}  // namespace
+
+SeparationPanel::SeparationPanel(QWidget* parent)
+    : QWidget(parent),
+      run_(new RunPanel(descriptions(), this)),
+      magnitudes_(new QComboBox(this)),
+      importStems_(new QPushButton(tr("Import stems…"), this)),
+      window_(new QComboBox(this)),
+      hop_(new QComboBox(this)),
+      inputs_(new QLabel(this)),
+      table_(new QTableWidget(0, 5, this)),
+      source_(new QComboBox(this)),
+      play_(new QPushButton(tr("Play"), this)),
+      compare_(new QPushButton(tr("A/B with reference"), this)),
+      export_(new QPushButton(tr("Export sources…"), this)),
+      metrics_(new MetricsPanel(this)) {
+    magnitudes_->addItem(tr("Oracle (true sources)"), "oracle");
+    magnitudes_->addItem(tr("Supervised NMF (trained on the references)"), "nmf");
+    magnitudes_->addItem(tr("HPSS (harmonic / percussive, blind)"), "hpss");
+    magnitudes_->addItem(tr("Imported stems"), "files");
+    magnitudes_->setToolTip(tr("Where the source magnitudes V_j come from. The algorithm then recovers the phases."));
+    for (int n : {256, 512, 1024, 2048, 4096}) window_->addItem(QString::number(n), n);
+    window_->setCurrentText("2048");
+    auto refillHops = [this] {
+        const int n = window_->currentData().toInt(), keep = hop_->currentData().toInt();
+        hop_->clear();
+        for (int d : {2, 4, 8}) hop_->addItem(QString("%1 (%2 %)").arg(n / d).arg(100 - 100 / d), n / d);
+        const int i = hop_->findData(keep);
+        hop_->setCurrentIndex(i >= 0 ? i : 1);
+    };
+    refillHops();
+    connect(window_, &QComboBox::currentIndexChanged, this, refillHops);
+    inputs_->setWordWrap(true);
+    inputs_->setStyleSheet("color: palette(mid);");
+
+    auto* magRow = new QHBoxLayout;
+    magRow->addWidget(new QLabel(tr("Magnitudes"), this));
+    magRow->addWidget(magnitudes_, 1);
+    magRow->addWidget(importStems_);
+    auto* stftRow = new QHBoxLayout;
+    stftRow->addWidget(new QLabel(tr("STFT window"), this));
+    stftRow->addWidget(window_);
+    stftRow->addWidget(new QLabel(tr("hop"), this));
+    stftRow->addWidget(hop_, 1);
+    run_->extraLayout()->addWidget(inputs_);
+    run_->extraLayout()->addLayout(magRow);
+    run_->extraLayout()->addLayout(stftRow);
+    run_->setConvergenceFigures({{"spectral_convergence_db", tr("Spectral convergence (dB)")},
+                                 {"objective", tr("Objective")},
+                                 {"mixing_error", tr("Mixing error")},
+                                 {"relative_residual", tr("PCG relative residual")},
+                                 {"inconsistency", tr("Inconsistency")}});
+    run_->selectAlgorithm("misi");
+
+    table_->setHorizontalHeaderLabels({tr("#"), tr("Method"), tr("Magnitudes"), tr("Time (s)"), tr("SDR (dB)")});
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    table_->verticalHeader()->hide();
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setToolTip(tr("SDR per source (BSS Eval v3, as mir_eval) against the references; select a run for SIR/SAR/SI-SDR "
+                          "and the SDR over time."));
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(new QLabel(tr("Source"), this));
+    buttons->addWidget(source_, 1);
+    buttons->addWidget(play_);
+    buttons->addWidget(compare_);
+    buttons->addWidget(export_);
+    auto* runsBox = new QWidget(this);
+    auto* runsLayout = new QVBoxLayout(runsBox);
+    runsLayout->setContentsMargins(0, 0, 0, 0);
+    runsLayout->addWidget(new QLabel(tr("<b>Runs</b>"), runsBox));
+    runsLayout->addWidget(table_, 1);
+    runsLayout->addLayout(buttons);
+    runsLayout->addWidget(metrics_, 2);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(run_);
+    splitter->addWidget(runsBox);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(splitter);
+
+    connect(magnitudes_, &QComboBox::currentIndexChanged, this, &SeparationPanel::updateState);
+    connect(window_, &QComboBox::currentIndexChanged, this, &SeparationPanel::rebuildRunner);
+    connect(hop_, &QComboBox::currentIndexChanged, this, &SeparationPanel::rebuildRunner);
+    connect(run_, &RunPanel::runFinished, this, [this](const RunOutcome& o) {
+        addRun(*std::any_cast<std::shared_ptr<SeparationRun>>(o.payload));
+    });
+    connect(table_, &QTableWidget::itemSelectionChanged, this, [this] { showRun(selectedRun()); });
+    connect(importStems_, &QPushButton::clicked, this, [this] {
+        const QStringList files = QFileDialog::getOpenFileNames(this, tr("Import stems (one file per source)"), QString(),
+                                                                tr("Audio (*.wav *.flac *.ogg *.aiff *.aif)"));
+        if (files.isEmpty()) return;
+        try {
+            std::vector<std::shared_ptr<const Audio>> stems;
+            QStringList names;
+            for (const QString& f : files) {
+                stems.push_back(std::make_shared<Audio>(readAudio(f.toStdString())));
+                names << QFileInfo(f).completeBaseName();
+            }
+            setImportedStems(std::move(stems), names);
+            setMagnitudeSource("files");
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Cannot import stems"), QString::fromStdString(e.what()));
+        }
+    });
+    connect(play_, &QPushButton::clicked, this, [this] {
+        const int r = selectedRun(), s = source_->currentIndex();
+        if (r >= 0 && s >= 0) emit listenRequested(runs_[std::size_t(r)].sources[std::size_t(s)], runs_[std::size_t(r)].label + " · " + source_->currentText());
+    });
+    connect(compare_, &QPushButton::clicked, this, [this] {
+        const int r = selectedRun(), s = source_->currentIndex();
+        if (r >= 0 && s >= 0 && s < int(references_.size()))
+            emit compareRequested(runs_[std::size_t(r)].sources[std::size_t(s)], references_[std::size_t(s)],
+                                  runs_[std::size_t(r)].label + " · " + source_->currentText());
+    });
+    connect(export_, &QPushButton::clicked, this, [this] {
+        const int r = selectedRun();
+        if (r < 0) return;
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Export the sources into"));
+        if (folder.isEmpty()) return;
+        try {
+            const QStringList written = exportRun(r, folder);
+            QMessageBox::information(this, tr("Exported"), tr("Wrote %1").arg(written.join(", ")));
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(e.what()));
+        }
+    });
+    updateState();
+}
+
+void SeparationPanel::setInputs(std::shared_ptr<const Audio> mixture, const QString& mixtureName,
+                                std::vector<std::shared_ptr<const Audio>> references, const QStringList& referenceNames) {
+    if (mixture)
+        for (std::size_t j = 0; j < references.size(); ++j) {
+            const QString name = j < std::size_t(referenceNames.size()) ? referenceNames[int(j)] : QString::number(j + 1);
+            if (references[j]->sampleRate != mixture->sampleRate)
+                throw InputError("reference '" + name.toStdString() + "' has another sample rate than the mixture");
+            if (references[j]->frames() != mixture->frames())
+                throw InputError("reference '" + name.toStdString() + "' has " + std::to_string(references[j]->frames()) +
+                                 " samples, the mixture " + std::to_string(mixture->frames()));
+        }
+    mixture_ = std::move(mixture);
+    mixtureName_ = mixtureName;
+    references_ = mixture_ ? std::move(references) : std::vector<std::shared_ptr<const Audio>>{};
+    referenceNames_ = referenceNames;
+    updateState();
+}
+
+void SeparationPanel::setImportedStems(std::vector<std::shared_ptr<const Audio>> stems, const QStringList& names) {
+    stems_ = std::move(stems);
+    stemNames_ = names;
+    updateState();
+}
+
+void SeparationPanel::setMagnitudeSource(const QString& id) {
+    const int i = magnitudes_->findData(id);
+    if (i >= 0) magnitudes_->setCurrentIndex(i);
+}
+
+QString SeparationPanel::magnitudeSource() const { return magnitudes_->currentData().toString(); }
+
+StftConfig SeparationPanel::stftConfig() const {
+    StftConfig c;
+    c.windowLength = window_->currentData().toInt();
+    c.hop = hop_->currentData().toInt();
+    return c;
+}
+
+void SeparationPanel::setStftConfig(const StftConfig& config) {
+    const int w = window_->findData(config.windowLength);
+    if (w >= 0) window_->setCurrentIndex(w);
+    const int h = hop_->findData(config.hop);
+    if (h >= 0) hop_->setCurrentIndex(h);
+}
+
+void SeparationPanel::updateState() {
+    const QString mags = magnitudeSource();
+    QString blocked;
+    if (!mixture_) blocked = tr("Open a mixture first.");
+    else if ((mags == "oracle" || mags == "nmf") && references_.size() < 1)
+        blocked = tr("Oracle and NMF magnitudes need the true sources: open a file with its stems (e.g. Help ▸ Open demo).");
+    else if (mags == "files" && stems_.empty()) blocked = tr("Import the stems of another separator first.");
+    run_->setBlockedReason(blocked);
+    importStems_->setVisible(mags == "files");
+    if (mixture_)
+        inputs_->setText(tr("Mixture: %1 · %2 reference(s)%3")
+                             .arg(mixtureName_)
+                             .arg(references_.size())
+                             .arg(references_.empty() ? QString() : " (" + referenceNames_.join(", ") + ")"));
+    else
+        inputs_->setText(tr("No mixture loaded."));
+    rebuildRunner();
+}
+
+void SeparationPanel::rebuildRunner() {
+    // Executed on a worker thread: everything it reads is captured here, on the GUI thread.
+    const auto mixture = mixture_;
+    const auto references = references_;
+    const auto stems = stems_;
+    const QStringList referenceNames = referenceNames_, stemNames = stemNames_;
+    const QString mags = magnitudeSource();
+    const StftConfig config = stftConfig();
+    run_->setRunner([=](const AlgorithmDescription& d, const ParamValues& values, const RunControl& control) -> RunOutcome {
+        const auto start = std::chrono::steady_clock::now();
+        if (!mixture) throw InputError("no mixture loaded");
+        const separation::SeparationMethod* method = separation::findSeparationMethod(d.id);
+        if (!method) throw InputError("unknown separation method '" + d.id + "'");
+        const Eigen::ArrayXf x = mixture->mono();
+        const int threads = 2;
+        std::vector<Magnitudes> V;
+        QStringList names;
+        Spectrogram X;
+        if (method->usesMagnitudes) {
+            if (mags == "oracle") {
+                V = separation::oracleMagnitudes(monos(references), x.size(), config, threads);
+                names = referenceNames;
+            } else if (mags == "nmf") {
+                Stft stft(config, threads);
+                X = stft.analyse(x);
+                V = separation::nmfMagnitudes(X, monos(references), config, nmf::SupervisedNmfParams{}, control, threads);
+                names = referenceNames;
+            } else if (mags == "hpss") {
+                Stft stft(config, threads);
+                X = stft.analyse(x);
+                V = separation::hpssMagnitudes(X.abs());
+                names = {"harmonic", "percussive"};
+            } else {
+                V = separation::importedMagnitudes(monos(stems), x.size(), config, threads);
+                names = stemNames;
+            }
+        }
+        if (method->usesMagnitudes && int(V.size()) < method->minimumSources)
+            throw InputError(d.name + " needs at least " + std::to_string(method->minimumSources) + " sources");
+        const separation::SeparationInput in = separation::makeInput(x, config, std::move(V), threads);
+        separation::SeparationResult result = method->run(in, values, control);
+        if (!method->usesMagnitudes) names = {"harmonic", "percussive"};
+        while (names.size() < int(result.waveforms.size())) names << QString("source %1").arg(names.size() + 1);
+
+        auto run = std::make_shared<SeparationRun>();
+        run->methodId = QString::fromStdString(d.id);
+        run->magnitudes = method->usesMagnitudes ? mags : QString("mixture");
+        run->config = config;
+        run->sourceNames = names.mid(0, int(result.waveforms.size()));
+        run->trace = result.trace;
+        for (auto& w : result.waveforms) run->sources.push_back(std::make_shared<Audio>(Audio::fromMono(std::move(w), mixture->sampleRate)));
+        if (!references.empty() && references.size() == run->sources.size()) {
+            std::vector<metrics::Signal> refs, ests;
+            for (const auto& r : references) refs.push_back(r->mono().cast<double>());
+            for (const auto& e : run->sources) ests.push_back(e->data.col(0).cast<double>());
+            metrics::BssParams bp;
+            bp.permutation = false;
+            try {
+                const metrics::BssResult m = metrics::bssEvalSources(refs, ests, bp, control);
+                for (Eigen::Index j = 0; j < m.sdr.size(); ++j) {
+                    run->sdr.push_back(m.sdr[j]);
+                    run->sir.push_back(m.sir[j]);
+                    run->sar.push_back(m.sar[j]);
+                }
+            } catch (const InputError&) {
+                // a silent estimate: no figures for this run, the sources are still usable
+            }
+        }
+        run->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        RunOutcome out;
+        out.title = QString::fromStdString(d.name);
+        QString sdr;
+        for (double v : run->sdr) sdr += (sdr.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
+        out.summary = QObject::tr("%1 on %2 magnitudes: %3 s%4")
+                          .arg(QString::fromStdString(d.name), run->magnitudes)
+                          .arg(run->seconds, 0, 'f', 2)
+                          .arg(sdr.isEmpty() ? QString() : ", SDR " + sdr + " dB");
+        out.payload = run;
+        return out;
+    });
+}
+
+int SeparationPanel::selectedRun() const {
+    const auto rows = table_->selectionModel()->selectedRows();
+    return rows.isEmpty() ? -1 : rows.first().row();
+}
+
+QStringList SeparationPanel::exportRun(int index, const QString& folder) const {
+    if (index < 0 || index >= int(runs_.size())) throw InputError("no such run");
+    const SeparationRun& r = runs_[std::size_t(index)];
+    QStringList paths;
+    for (int j = 0; j < int(r.sources.size()); ++j) {
+        const QString path = QDir(folder).filePath(r.sourceNames[j] + ".wav");
+        if (QFileInfo::exists(path)) throw InputError("'" + path.toStdString() + "' exists already: choose an empty folder");
+        paths << path;
+    }
+    for (int j = 0; j < int(r.sources.size()); ++j) writeAudio(paths[j].toStdString(), *r.sources[std::size_t(j)], SampleFormat::Float32);
+    return paths;
+}
+
+void SeparationPanel::addRun(SeparationRun run) {
+    const int row = int(runs_.size());
+    const AlgorithmDescription* d = run_->currentAlgorithm();
+    run.label = QString("%1 · %2").arg(row + 1).arg(d ? QString::fromStdString(d->name) : run.methodId);
+    table_->insertRow(row);
+    table_->setItem(row, 0, cell(QString::number(row + 1)));
+    table_->setItem(row, 1, cell(run.label.section(" · ", 1) + "  (" + QString::fromStdString(run.config.describe()) + ")",
+                                 Qt::AlignLeft | Qt::AlignVCenter));
+    table_->setItem(row, 2, cell(run.magnitudes, Qt::AlignLeft | Qt::AlignVCenter));
+    table_->setItem(row, 3, cell(QString::number(run.seconds, 'f', 2)));
+    QString sdr;
+    for (double v : run.sdr) sdr += (sdr.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
+    table_->setItem(row, 4, cell(sdr.isEmpty() ? tr("—") : sdr));
+    runs_.push_back(std::move(run));
+    table_->selectRow(row);
+    emit runAdded(row);
+}
+
+void SeparationPanel::showRun(int index) {
+    source_->clear();
+    const bool any = index >= 0;
+    play_->setEnabled(any);
+    export_->setEnabled(any);
+    compare_->setEnabled(any && !references_.empty());
+    if (!any) {
+        metrics_->clear();
+        return;
+    }
+    const SeparationRun& r = runs_[std::size_t(index)];
+    source_->addItems(r.sourceNames);
+    if (references_.size() == r.sources.size() && !references_.empty()) {
+        std::vector<Eigen::ArrayXXf> refs, ests;
+        for (const auto& a : references_) refs.push_back(Eigen::ArrayXXf(a->mono()));
+        for (const auto& a : r.sources) ests.push_back(a->data);
+        metrics_->setPermutationSearch(false);
+        metrics_->setSignals(referenceNames_, refs, r.sourceNames, ests, mixture_->sampleRate);
+    } else {
+        metrics_->clear();
+    }
+}
+
+}  // namespace phaselab

@@ -1,0 +1,96 @@
+#pragma once
+// Source separation on the loaded mixture: choose where the source magnitudes come from (oracle
+// from the references, supervised NMF trained on the references, HPSS from the mixture alone, or
+// stems imported from another separator), the algorithm and its parameters (generated form), and
+// run it in the background with progress, cancel and live convergence curves (RunPanel). Every
+// finished run is a row of the runs table with its time and per-source SDR (BSS Eval v3 against
+// the references when there are any); selecting a run shows its full metrics and per-window SDR
+// (MetricsPanel); any source of a run can be played, compared A/B with its reference, or all
+// sources exported. GUI-thread widget.
+
+#include <QStringList>
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "core/io/audio.h"
+#include "core/separation/separation.h"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace phaselab {
+
+class MetricsPanel;
+class RunPanel;
+
+struct SeparationRun {
+    QString label;          // "3 · MISI (oracle)"
+    QString methodId, magnitudes;
+    StftConfig config;
+    QStringList sourceNames;
+    std::vector<std::shared_ptr<const Audio>> sources;  // estimates, one per source
+    std::vector<ProgressReport> trace;
+    double seconds = 0;
+    std::vector<double> sdr, sir, sar;  // per source (reference order); empty without references
+};
+
+class SeparationPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SeparationPanel(QWidget* parent = nullptr);
+
+    // The mixture and (optionally) its true sources, all at the mixture's rate and length.
+    // InputError if they disagree. nullptr mixture: nothing loaded.
+    void setInputs(std::shared_ptr<const Audio> mixture, const QString& mixtureName,
+                   std::vector<std::shared_ptr<const Audio>> references, const QStringList& referenceNames);
+    // Stems of another separator, used with the "imported stems" magnitudes.
+    void setImportedStems(std::vector<std::shared_ptr<const Audio>> stems, const QStringList& names);
+    // "oracle", "nmf", "hpss" or "files".
+    void setMagnitudeSource(const QString& id);
+    QString magnitudeSource() const;
+    StftConfig stftConfig() const;
+    void setStftConfig(const StftConfig& config);
+
+    RunPanel* runPanel() const { return run_; }
+    MetricsPanel* metricsPanel() const { return metrics_; }
+    const std::vector<SeparationRun>& runs() const { return runs_; }
+    int selectedRun() const;
+    // Writes every source of run `index` into `folder` as <source>.wav; refuses to overwrite
+    // existing files (InputError naming the first one).
+    QStringList exportRun(int index, const QString& folder) const;
+
+signals:
+    void runAdded(int index);
+    void listenRequested(std::shared_ptr<const phaselab::Audio> audio, const QString& label);
+    void compareRequested(std::shared_ptr<const phaselab::Audio> estimate, std::shared_ptr<const phaselab::Audio> reference,
+                          const QString& label);
+
+private:
+    void rebuildRunner();
+    void updateState();
+    void addRun(SeparationRun run);
+    void showRun(int index);
+
+    std::shared_ptr<const Audio> mixture_;
+    QString mixtureName_;
+    std::vector<std::shared_ptr<const Audio>> references_, stems_;
+    QStringList referenceNames_, stemNames_;
+    RunPanel* run_;
+    QComboBox* magnitudes_;
+    QPushButton* importStems_;
+    QComboBox* window_;
+    QComboBox* hop_;
+    QLabel* inputs_;
+    QTableWidget* table_;
+    QComboBox* source_;
+    QPushButton* play_;
+    QPushButton* compare_;
+    QPushButton* export_;
+    MetricsPanel* metrics_;
+    std::vector<SeparationRun> runs_;
+};
+
+}  // namespace phaselab
