@@ -31,7 +31,6 @@ bool SpectrogramPane::RenderRequest::operator==(const RenderRequest& o) const {
 SpectrogramPane::SpectrogramPane(ViewManager* view, QWidget* parent) : TimePane(view, parent) {
     qRegisterMetaType<phaselab::SpectrogramReadout>();
     setMinimumHeight(120);
-    computeWatcher_ = new QFutureWatcher<std::shared_ptr<Job>>(this);
     renderWatcher_ = new QFutureWatcher<QImage>(this);
     connect(view, &ViewManager::viewChanged, this, &SpectrogramPane::scheduleRender);
     connect(view, &ViewManager::frequencyAxisChanged, this, &SpectrogramPane::scheduleRender);
@@ -57,7 +56,7 @@ SpectrogramPane::SpectrogramPane(ViewManager* view, QWidget* parent) : TimePane(
 
 SpectrogramPane::~SpectrogramPane() {
     cancel();
-    computeWatcher_->waitForFinished();
+    for (auto& job : jobs_) job.waitForFinished();  // cancelled jobs end at their next chunk
     renderWatcher_->waitForFinished();
 }
 
@@ -168,7 +167,8 @@ void SpectrogramPane::startCompute() {
         scheduleRender();
     });
     watcher->setFuture(future);
-    computeWatcher_->setFuture(future);
+    jobs_.removeIf([](const QFuture<std::shared_ptr<Job>>& f) { return f.isFinished(); });
+    jobs_.append(future);
     emit computeStarted();
     update();
 }

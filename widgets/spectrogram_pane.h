@@ -98,7 +98,7 @@ private:
 
     std::shared_ptr<const SpectrogramLevels> levels_;
     std::shared_ptr<std::atomic<bool>> cancel_;
-    QFutureWatcher<std::shared_ptr<Job>>* computeWatcher_ = nullptr;
+    QList<QFuture<std::shared_ptr<Job>>> jobs_;  // running (possibly cancelled) computations
     quint64 generation_ = 0;
     bool computing_ = false;
     double progress_ = 0;

@@ -89,7 +89,8 @@ MainWindow::MainWindow(QWidget* parent)
         if (!cursorFromPlayer_ && player_->isPlaying()) player_->seek(t);
     });
     connect(view_->view(), &ViewManager::selectionChanged, this, &MainWindow::updateLoop);
-    connect(&*new QMediaDevices(this), &QMediaDevices::audioOutputsChanged, this, &MainWindow::updateDeviceMenu);
+    auto* devices = new QMediaDevices(this);
+    connect(devices, &QMediaDevices::audioOutputsChanged, this, &MainWindow::updateDeviceMenu);
     updateDeviceMenu();
     if (AudioPlayer::outputDevices().isEmpty()) {
         auto* noAudio = new QLabel(tr("No audio output"));
@@ -488,27 +489,27 @@ void MainWindow::closeEvent(QCloseEvent* e) {
 }
 
 void MainWindow::screenshotWhenReady(const QString& path, int timeoutMs) {
+    // Polls until the view is ready, the load failed, or time is up; then grabs and quits.
     auto* poll = new QTimer(this);
-    auto* elapsed = new QElapsedTimer;
+    auto failed = std::make_shared<bool>(false);
+    connect(this, &MainWindow::loadFinished, poll, [failed](bool ok) { *failed = !ok; });
+    auto elapsed = std::make_shared<QElapsedTimer>();
     elapsed->start();
-    connect(poll, &QTimer::timeout, this, [this, poll, elapsed, path, timeoutMs] {
-        const bool failed = !loader_->isRunning() && document_->isEmpty() && !loadingPath_.isEmpty() && !view_->messageText().isEmpty() &&
-                            view_->audio() == nullptr;
-        if (view_->isReady() || failed || elapsed->elapsed() > timeoutMs) {
-            poll->stop();
-            if (view_->isReady()) {
-                // Show the read-out as if the mouse rested on the spectrogram near 440 Hz.
-                SpectrogramPane* pane = view_->spectrogram();
-                const QRect plot = pane->plotRect();
-                const int y = plot.bottom() - int(view_->view()->frequencyAxis().toPosition(440) * plot.height());
-                QMouseEvent move(QEvent::MouseMove, QPointF(plot.left() + plot.width() * 0.42, y), pane->mapToGlobal(QPointF(0, 0)),
-                                 Qt::NoButton, Qt::NoButton, Qt::NoModifier);
-                QCoreApplication::sendEvent(pane, &move);
-            }
-            const bool ok = grab().save(path, "PNG") && view_->isReady();
-            delete elapsed;
-            QCoreApplication::exit(ok ? 0 : 1);
+    connect(poll, &QTimer::timeout, this, [this, poll, failed, elapsed, path, timeoutMs] {
+        const bool ready = view_->isReady();
+        if (!ready && !*failed && elapsed->elapsed() < timeoutMs) return;
+        poll->stop();
+        if (ready) {
+            // Show the read-out as if the mouse rested on the spectrogram near 440 Hz.
+            SpectrogramPane* pane = view_->spectrogram();
+            const QRect plot = pane->plotRect();
+            const int y = plot.bottom() - int(view_->view()->frequencyAxis().toPosition(440) * plot.height());
+            QMouseEvent move(QEvent::MouseMove, QPointF(plot.left() + plot.width() * 0.42, y), pane->mapToGlobal(QPointF(0, 0)),
+                             Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(pane, &move);
         }
+        const bool saved = grab().save(path, "PNG");
+        QCoreApplication::exit(saved && ready ? 0 : 1);
     });
     poll->start(100);
 }
