@@ -99,12 +99,14 @@ System buildSystem(const std::vector<Signal>& refs, const std::vector<Signal>& e
     for (int a = 0; a < K; ++a)
         for (int b = a; b < K; ++b) {
             const double* lag = r.refPairs[r.pairIndex(a, b)].data() + (L - 1);  // lag[m] = r_ab[m]
+            // G[(a,i),(b,k)] = r_ab[k - i], written column by column (contiguous)
             for (int k = 0; k < L; ++k)
-                for (int i = 0; i < L; ++i) {
-                    const double v = lag[k - i];  // G[(a,i),(b,k)] = r_ab[k - i]
-                    s.G(Eigen::Index(a) * L + i, Eigen::Index(b) * L + k) = v;
-                    s.G(Eigen::Index(b) * L + k, Eigen::Index(a) * L + i) = v;
-                }
+                s.G.col(Eigen::Index(b) * L + k).segment(Eigen::Index(a) * L, L) =
+                    Eigen::Map<const Eigen::VectorXd>(lag + k - (L - 1), L).reverse();
+            if (a != b)
+                for (int i = 0; i < L; ++i)
+                    s.G.col(Eigen::Index(a) * L + i).segment(Eigen::Index(b) * L, L) =
+                        Eigen::Map<const Eigen::VectorXd>(lag - i, L);
         }
     const int cols = int(ep.size());
     s.D.resize(Eigen::Index(K) * L, cols);
