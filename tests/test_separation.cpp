@@ -245,7 +245,8 @@ private slots:
             QVERIFY(ids.insert(m.description->id).second);
             QCOMPARE(m.description->category, std::string("separation"));
             ParamValues values;
-            if (m.description->id == "cisnmf") values = {{"iterations", 3.0}, {"nmf-iterations", 10.0}};
+            if (m.description->id == "cisnmf" || m.description->id == "cnmf")
+                values = {{"iterations", 3.0}, {"nmf-iterations", 10.0}};
             const SeparationResult r = m.run(in, values, {});
             QCOMPARE(int(r.waveforms.size()), m.usesMagnitudes ? 3 : 2);
             for (const auto& w : r.waveforms) QCOMPARE(w.size(), s.mix.size());

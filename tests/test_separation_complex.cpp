@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/io/audio.h"
 #include "core/separation/complex_isnmf.h"
+#include "core/separation/complex_nmf.h"
 #include "core/separation/magnitudes.h"
 #include "core/separation/masks.h"
 #include "test_support.h"
@@ -65,6 +66,35 @@ private slots:
             QVERIFY((sum - in.mixtureStft).abs().maxCoeff() < 1e-4f * in.mixtureStft.abs().maxCoeff());
             for (const auto& s : r.stfts) QVERIFY(s.allFinite());
             // Better than nothing: each estimate is closer to its source than the mixture is.
+            for (int j = 0; j < 2; ++j)
+                QVERIFY((src[j] - r.waveforms[j]).matrix().norm() < (src[j] - mix).matrix().norm());
+        }
+    }
+
+    void complexNmfIsConservativeAndDescends() {
+        std::vector<Eigen::ArrayXf> src;
+        for (const char* name : {"piano", "bass"})
+            src.push_back(readAudio(test::sharedAudio(std::string("music_pbd_16k_") + name + ".wav")).mono().segment(16000, 16000));
+        const Eigen::ArrayXf mix = src[0] + src[1];
+        StftConfig c;
+        c.windowLength = 1024;
+        c.hop = 256;
+        SeparationInput in = makeInput(mix, c, oracleMagnitudes(src, mix.size(), c));
+        ComplexNmfParams p;
+        p.components = 5;
+        p.learnIterations = 30;
+        p.initIterations = 10;
+        p.iterations = 15;
+        QVERIFY_THROWS_EXCEPTION(InputError, runComplexNmf(in, p));
+        in.isolated = src;
+        for (double sigma : {0.0, 0.05}) {
+            p.sigma = sigma;
+            const SeparationResult r = runComplexNmf(in, p);
+            QCOMPARE(int(r.trace.size()), 15);
+            const Spectrogram sum = r.stfts[0] + r.stfts[1];
+            QVERIFY((sum - in.mixtureStft).abs().maxCoeff() < 1e-4f * in.mixtureStft.abs().maxCoeff());
+            const double first = r.trace.front().figures[0].second, last = r.trace.back().figures[0].second;
+            QVERIFY2(last < first, qPrintable(QString("objective %1 -> %2").arg(first).arg(last)));
             for (int j = 0; j < 2; ++j)
                 QVERIFY((src[j] - r.waveforms[j]).matrix().norm() < (src[j] - mix).matrix().norm());
         }

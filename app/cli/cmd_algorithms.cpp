@@ -91,8 +91,10 @@ int runAlgorithms(const QStringList& args) {
             std::printf("\n        %s\n", s.tooltip.c_str());
         }
     }
-    std::printf("\nNot implemented yet:");
-    for (const auto& id : separation::plannedSeparationMethods()) std::printf(" %s", id.c_str());
+    if (!separation::plannedSeparationMethods().empty()) {
+        std::printf("\nNot implemented yet:");
+        for (const auto& id : separation::plannedSeparationMethods()) std::printf(" %s", id.c_str());
+    }
     std::printf("\nPhase-recovery algorithms are not listed yet (no recovery registry in this build).\n");
     return ExitOk;
 }

@@ -141,12 +141,12 @@ int runSeparate(const QStringList& rawArgs) {
         "--reference file, then fitted on the mixture), hpss (two sources from the mixture by median filtering),\n"
         "files (|STFT| of the --estimates files, e.g. a neural network's stems). Mixture and references must\n"
         "share sample rate and length. List several files after --reference / --estimates, or repeat the option.\n"
-        "Methods not implemented yet: " +
+        "aw --kappa-mode estimated, cnmf and cisnmf also use the --reference files as isolated sources." +
         QString::fromStdString([] {
             std::string s;
             for (const auto& id : plannedSeparationMethods()) s += (s.empty() ? "" : ", ") + id;
-            return s;
-        }()) + " (exit code 2).");
+            return s.empty() ? s : "\nMethods not implemented yet (exit code 2): " + s;
+        }()));
     p.addPositionalArgument("MIXTURE", "Mixture audio file (mono; multichannel files are downmixed).");
     p.addOption({{"o", "output"}, "Output directory (created if missing).", "OUTDIR"});
     p.addOption({"method", "Separation method: " + kAllMethods.join(", ") + ".", "METHOD", "wiener"});

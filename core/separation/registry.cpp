@@ -2,6 +2,7 @@
 
 #include "core/separation/anisotropic_wiener.h"
 #include "core/separation/complex_isnmf.h"
+#include "core/separation/complex_nmf.h"
 #include "core/separation/bregman_misi.h"
 #include "core/separation/consistent_anisotropic_wiener.h"
 #include "core/separation/consistent_wiener.h"
@@ -62,6 +63,10 @@ const std::vector<SeparationMethod>& separationMethods() {
         m.push_back({&bregmanMisiDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
                          return runBregmanMisi(in, bregmanMisiParams(v), c);
                      }});
+        m.push_back({&complexNmfDescription(), true, 2,
+                     [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runComplexNmf(in, complexNmfParams(v), c);
+                     }});
         m.push_back({&complexIsNmfDescription(), true, 2,
                      [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
                          return runComplexIsNmf(in, complexIsNmfParams(v), c);
@@ -86,7 +91,7 @@ const SeparationMethod* findSeparationMethod(const std::string& id) {
 }
 
 const std::vector<std::string>& plannedSeparationMethods() {
-    static const std::vector<std::string> planned{"cnmf"};
+    static const std::vector<std::string> planned{};
     return planned;
 }
 
