@@ -68,14 +68,17 @@ int runEval(const QStringList& argsIn) {
         "pair reference i with estimate i, as mir_eval and museval do. In JSON, NaN (a window with a\n"
         "silent signal; its reason is given) is null and an infinite ratio is the string \"inf\".\n"
         "Exit codes: 0 success, 1 unusable input, 2 bad usage.");
-    p.addOption({"mode", "sources, images, framewise, v4 or si-sdr.", "MODE", "sources"});
-    p.addOption({"window", "Window length for framewise and v4, in seconds.", "SECONDS", "1"});
+    // --reference/--estimate take several values and are taken out of args above; listed for --help.
+    p.addOption({"reference", "Reference files, one per source (several values).", "R1 R2 ..."});
+    p.addOption({"estimate", "Estimate files, as many as references (several values).", "E1 E2 ..."});
+    p.addOption({"mode", "sources (default), images, framewise, v4 or si-sdr.", "MODE", "sources"});
+    p.addOption({"window", "Window length for framewise and v4, in seconds (default 1).", "SECONDS", "1"});
     p.addOption({"hop", "Hop between windows, in seconds (default: the window length).", "SECONDS"});
-    p.addOption({"filter-length", "Distortion filter taps (BSS Eval).", "N", "512"});
+    p.addOption({"filter-length", "Distortion filter taps (BSS Eval; default 512).", "N", "512"});
     p.addOption({"mixture", "si-sdr mode: the mixture, to report SI-SDR improvement.", "FILE"});
     p.addOption({"no-permutation", "Pair reference i with estimate i."});
     p.addOption({"json", "Print JSON instead of a table."});
-    p.addOption({"threads", "Threads (1 = the calling thread only).", "N", "2"});
+    p.addOption({"threads", "Threads (default 2; 1 = the calling thread only).", "N", "2"});
     if (!parse(p, args, 0, 0)) return ExitOk;
     const QString mode = choiceValue(p, "mode", {"sources", "images", "framewise", "v4", "si-sdr"});
     if (refPaths.isEmpty()) throw UsageError("give the reference files: --reference R1 R2 ...");
