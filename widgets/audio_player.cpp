@@ -122,7 +122,7 @@ Eigen::Index PlaybackSource::fileFrameAtDelivered(qint64 count) const {
     return history_.front().fileFrame;
 }
 
-bool PlaybackSource::atEnd() const {
+bool PlaybackSource::finished() const {
     std::lock_guard lock(mutex_);
     Eigen::Index n = 0;
     for (const auto& t : tracks_) n = std::max(n, t.audio->frames());
@@ -130,8 +130,8 @@ bool PlaybackSource::atEnd() const {
 }
 
 qint64 PlaybackSource::bytesAvailable() const {
-    // Pull mode: the source can always produce data until the end.
-    return (atEnd() ? 0 : qint64(1) << 20) + QIODevice::bytesAvailable();
+    // Pull mode: the source always produces data (silence after the end).
+    return (qint64(1) << 20) + QIODevice::bytesAvailable();
 }
 
 void PlaybackSource::mix(float* out, Eigen::Index fileFrame, Eigen::Index count) const {
@@ -168,7 +168,13 @@ qint64 PlaybackSource::readData(char* data, qint64 maxSize) {
     while (done < want) {
         Eigen::Index end = loop ? std::min(loopEnd_, length) : length;
         if (loop && (position_ >= end || position_ < loopStart_)) position_ = loopStart_;
-        if (position_ >= end) break;
+        if (position_ >= end) {
+            // After the end: silence, so the sink keeps running until the tail has been heard.
+            std::fill_n(out + done * channels_, (want - done) * channels_, 0.0f);
+            delivered_ += want - done;
+            done = want;
+            break;
+        }
         const Eigen::Index n = std::min(want - done, end - position_);
         mix(out + done * channels_, position_, n);
         history_.push_back({delivered_, position_, n});
@@ -186,8 +192,16 @@ AudioPlayer::AudioPlayer(QObject* parent) : QObject(parent), source_(new Playbac
     connect(timer_, &QTimer::timeout, this, [this] {
         if (!playing_) return;
         emit positionChanged(position());
-        if (sink_ && sink_->state() == QAudio::IdleState && source_->atEnd()) {
-            halt(double(source_->length()) / source_->sampleRate());
+        // Stop once everything up to the end has been heard (or, failing that, 2 s after the end).
+        if (!source_->finished()) {
+            endReached_.invalidate();
+            return;
+        }
+        if (!endReached_.isValid()) endReached_.start();
+        const Eigen::Index length = source_->length();
+        const qint64 heard = qint64(double(processedUSecs()) * source_->sampleRate() / 1e6);
+        if (source_->fileFrameAtDelivered(heard) >= length || endReached_.elapsed() > 2000) {
+            halt(double(length) / source_->sampleRate());
             emit finished();
         }
     });
@@ -248,7 +262,7 @@ bool AudioPlayer::play() {
             }
         });
     }
-    if (source_->atEnd()) source_->setPosition(0);
+    if (source_->finished()) source_->setPosition(0);
     startFrame_ = source_->position();
     source_->resetDelivered();
     sink_->start(source_);

@@ -15,6 +15,7 @@
 
 #include <QAudioDevice>
 #include <QAudioFormat>
+#include <QElapsedTimer>
 #include <QIODevice>
 #include <QPointer>
 #include <QTimer>
@@ -71,8 +72,12 @@ public:
     qint64 delivered() const;
     Eigen::Index fileFrameAtDelivered(qint64 count) const;
 
+    // True when not looping and every frame up to length() has been delivered. The device itself
+    // never ends: after the end it delivers silence until the player stops it.
+    bool finished() const;
+
     bool isSequential() const override { return true; }
-    bool atEnd() const override;
+    bool atEnd() const override { return false; }
     qint64 bytesAvailable() const override;
 
 protected:
@@ -131,6 +136,7 @@ private:
     QTimer* timer_;
     bool playing_ = false;
     Eigen::Index startFrame_ = 0;
+    QElapsedTimer endReached_;
     QString error_;
 };
 
