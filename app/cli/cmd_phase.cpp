@@ -1,11 +1,11 @@
 #include <QFileInfo>
 #include <cmath>
 #include <cstdio>
-#include <numbers>
+#include <QMap>
 
 #include "cli_common.h"
 #include "core/io/audio.h"
-#include "core/phase/phase_derivatives.h"
+#include "core/phase/phase_views.h"
 #include "core/phase/phase_statistics.h"
 #include "core/phase/sinusoidal.h"
 #include "widgets/spectrogram_image.h"
@@ -43,51 +43,24 @@ int runPhase(const QStringList& args) {
     const Audio audio = readAudio(path, ReadOptions{Channels::Mono});
     Stft stft(config);
     const Spectrogram S = stft.analyse(audio.data.col(0));
-    const Magnitudes mag = S.abs();
-    const float floor = mag.maxCoeff() * std::pow(10.0f, -rangeDb / 20.0f);
-    const float pi = float(std::numbers::pi);
+    const float floor = S.abs().maxCoeff() * std::pow(10.0f, -rangeDb / 20.0f);
 
+    const PhaseView kind = phaseViewFromId(toStd(view));
+    const Magnitudes values = phaseViewValues(kind, S, config, audio.sampleRate, floor);
+    const PhaseViewRange range = phaseViewRange(kind, config, audio.sampleRate);
     SpectrogramStyle style;
     style.axis = FrequencyAxis{scaleFromName(toStd(choiceValue(p, "scale", {"linear", "log", "mel"}))), 0, audio.sampleRate / 2};
     style.nanColour = QColor(128, 128, 128);
     style.maxPooling = false;
-    Magnitudes values;
-    QString what;
-    if (view == "phase" || view == "centred") {
-        values = view == "phase" ? Magnitudes(S.arg()) : sinusoidal::centredPhase(S, config.hop, config.fft());
-        style.colormap = ColormapId::Twilight;
-        style.topDb = pi;
-        style.rangeDb = 2 * pi;
-        style.unit = "rad";
-        what = view == "phase" ? "phase" : "centred phase ψ = φ − μ";
-    } else if (view == "if") {
-        // Shown as the deviation from each bin's centre frequency: near a partial, neighbouring bins
-        // all point at the partial's frequency.
-        const float binHz = float(audio.sampleRate / config.fft());
-        values = instantaneousFrequencyHz(S, config.hop, config.fft(), audio.sampleRate).colwise() -
-                 Eigen::ArrayXf::LinSpaced(S.rows(), 0, float(S.rows() - 1)) * binHz;
-        style.colormap = ColormapId::Twilight;
-        style.topDb = 2 * binHz;
-        style.rangeDb = 4 * binHz;
-        style.unit = "Hz";
-        what = "instantaneous frequency minus bin frequency";
-    } else if (view == "group-delay") {
-        values = groupDelayMs(S, config.fft(), audio.sampleRate);
-        const float half = float(config.windowLength / 2 / audio.sampleRate * 1000);
-        style.colormap = ColormapId::Twilight;
-        style.topDb = half;
-        style.rangeDb = 2 * half;
-        style.unit = "ms";
-        what = "group delay";
-    } else {
-        values = kappaMap(sinusoidal::centredPhase(S, config.hop, config.fft()), mag, 1, 2, rangeDb);
-        style.colormap = ColormapId::Magma;
-        style.topDb = 10;
-        style.rangeDb = 10;
-        style.unit = "";
-        what = "kappa (concentration of ψ)";
-    }
-    values = (mag >= floor).select(values, std::numeric_limits<float>::quiet_NaN());
+    style.colormap = range.cyclic || kind == PhaseView::IfDeviation || kind == PhaseView::GroupDelay ? ColormapId::Twilight
+                                                                                                      : ColormapId::Magma;
+    style.topDb = range.high;
+    style.rangeDb = range.high - range.low;
+    style.unit = QString::fromStdString(range.unit);
+    const QMap<QString, QString> names{{"phase", "phase"}, {"centred", "centred phase ψ = φ − μ"},
+                                       {"if", "instantaneous frequency minus bin frequency"}, {"group-delay", "group delay"},
+                                       {"kappa", "kappa (concentration of ψ)"}};
+    const QString what = names.value(view);
     const QString title = QFileInfo(QString::fromStdString(path)).fileName() + "  —  " + what + ", " +
                           QString::fromStdString(config.describe()) + ", bins within " + QString::number(rangeDb) + " dB";
     const QImage image = renderLabelledSpectrogram(values, audio.sampleRate / config.fft(), config.hop / audio.sampleRate, style,

@@ -1,0 +1,308 @@
+#include "widgets/phase_map_pane.h"
+
+#include <QPainter>
+#include <QtConcurrent>
+#include <cmath>
+#include <limits>
+
+#include "core/phase/phase_views.h"
+
+namespace phaselab {
+namespace {
+
+PhaseView toView(PhaseMapPane::Kind k) {
+    switch (k) {
+        case PhaseMapPane::Kind::Phase: return PhaseView::Phase;
+        case PhaseMapPane::Kind::Centred: return PhaseView::Centred;
+        case PhaseMapPane::Kind::InstantaneousFrequency: return PhaseView::IfDeviation;
+        case PhaseMapPane::Kind::GroupDelay: return PhaseView::GroupDelay;
+        case PhaseMapPane::Kind::Kappa: return PhaseView::Kappa;
+    }
+    return PhaseView::Phase;
+}
+
+}  // namespace
+
+QString PhaseMapPane::kindName(Kind k) {
+    switch (k) {
+        case Kind::Phase: return tr("Phase");
+        case Kind::Centred: return tr("Centred phase");
+        case Kind::InstantaneousFrequency: return tr("Instantaneous frequency");
+        case Kind::GroupDelay: return tr("Group delay");
+        case Kind::Kappa: return tr("Kappa (sinusoidality)");
+    }
+    return {};
+}
+
+QString PhaseMapPane::explanation(Kind k) {
+    switch (k) {
+        case Kind::Phase:
+            return tr("Raw STFT phase φ(f,t) in radians, measured at each frame's centre (cyclic colours: −π and +π look "
+                      "the same). It looks like noise even for clean tones: the phase of a partial turns by 2π·hop·f/fs "
+                      "every frame.");
+        case Kind::Centred:
+            return tr("Centred phase ψ = φ − μ, with μ(f,t) = φ(f,t−1) + 2π·hop·ν predicted by the sinusoidal model "
+                      "(QIFFT frequency ν of the partial owning the bin). Dark (ψ ≈ 0): the model explains the phase; "
+                      "light (ψ ≈ ±π): it does not (onsets, noise, overlapping partials).");
+        case Kind::InstantaneousFrequency:
+            return tr("Instantaneous frequency (time derivative of the phase) minus the bin's centre frequency, in Hz. "
+                      "Around a partial, neighbouring bins all point at the partial's true frequency.");
+        case Kind::GroupDelay:
+            return tr("Group delay −dφ/dω (frequency derivative of the phase), in ms from the frame centre: where in the "
+                      "frame the energy of a bin arrives. Clicks and onsets sweep through it.");
+        case Kind::Kappa:
+            return tr("Local von Mises concentration κ of the centred phase over 3 bins × 5 frames: high (bright) "
+                      "where the signal is sinusoidal, near 0 for noise. Overlapping frames give noise a small κ too.");
+    }
+    return {};
+}
+
+bool PhaseMapPane::Request::operator==(const Request& o) const {
+    return signal == o.signal && sampleRate == o.sampleRate && config.windowLength == o.config.windowLength &&
+           config.hop == o.config.hop && config.fft() == o.config.fft() && config.window == o.config.window && kind == o.kind &&
+           rangeDb == o.rangeDb && t0 == o.t0 && t1 == o.t1 && axis.scale == o.axis.scale && axis.minHz == o.axis.minHz &&
+           axis.maxHz == o.axis.maxHz && size == o.size;
+}
+
+PhaseMapPane::PhaseMapPane(ViewManager* view, QWidget* parent)
+    : TimePane(view, parent), watcher_(new QFutureWatcher<std::shared_ptr<Result>>(this)) {
+    setMinimumHeight(120);
+    setToolTip(explanation(kind_));
+    connect(view, &ViewManager::viewChanged, this, &PhaseMapPane::schedule);
+    connect(view, &ViewManager::frequencyAxisChanged, this, &PhaseMapPane::schedule);
+    connect(view, &ViewManager::cursorChanged, this, qOverload<>(&QWidget::update));
+    connect(view, &ViewManager::selectionChanged, this, qOverload<>(&QWidget::update));
+    connect(this, &TimePane::hovered, this, [this](double t, double h) { emit readout(readoutAt(t, h)); });
+    connect(watcher_, &QFutureWatcher<std::shared_ptr<Result>>::finished, this, [this] {
+        running_ = false;
+        if (auto r = watcher_->future().result()) {
+            shown_ = r;
+            update();
+            emit rendered();
+        }
+        if (pending_) {
+            pending_ = false;
+            schedule();
+        }
+    });
+}
+
+PhaseMapPane::~PhaseMapPane() {
+    if (cancel_) cancel_->store(true);
+    watcher_->waitForFinished();
+}
+
+void PhaseMapPane::setSignal(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate) {
+    signal_ = std::move(mono);
+    sampleRate_ = sampleRate;
+    peak_ = signal_ && signal_->size() ? double(signal_->abs().maxCoeff()) : 0.0;
+    shown_.reset();
+    schedule();
+}
+
+void PhaseMapPane::setStftConfig(const StftConfig& config) {
+    config.validate();
+    config_ = config;
+    schedule();
+}
+
+void PhaseMapPane::setKind(Kind kind) {
+    kind_ = kind;
+    setToolTip(explanation(kind));
+    schedule();
+}
+
+void PhaseMapPane::setRangeDb(float rangeDb) {
+    rangeDb_ = std::clamp(rangeDb, 1.0f, 200.0f);
+    schedule();
+}
+
+PhaseMapPane::Request PhaseMapPane::currentRequest() const {
+    Request r;
+    r.signal = signal_;
+    r.sampleRate = sampleRate_;
+    r.peak = peak_;
+    r.config = config_;
+    r.kind = kind_;
+    r.rangeDb = rangeDb_;
+    r.t0 = view()->viewStart();
+    r.t1 = view()->viewEnd();
+    r.axis = view()->frequencyAxis();
+    r.size = plotRect().size();
+    return r;
+}
+
+bool PhaseMapPane::needsZoom() const {
+    if (!signal_ || sampleRate_ <= 0) return false;
+    const double frames = (view()->viewEnd() - view()->viewStart()) * sampleRate_ / config_.hop;
+    return frames > kMaxFramesPerPixel * std::max(1, plotRect().width());
+}
+
+bool PhaseMapPane::isUpToDate() const { return shown_ && shown_->request == currentRequest() && !running_; }
+
+void PhaseMapPane::schedule() {
+    update();
+    if (!signal_ || needsZoom() || plotRect().isEmpty()) return;
+    if (shown_ && shown_->request == currentRequest()) return;
+    if (running_) {
+        pending_ = true;
+        if (cancel_) cancel_->store(true);
+        return;
+    }
+    running_ = true;
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    const Request r = currentRequest();
+    auto cancel = cancel_;
+    watcher_->setFuture(QtConcurrent::run([r, cancel] { return compute(r, *cancel); }));
+}
+
+SpectrogramStyle PhaseMapPane::styleFor(const Request& r) {
+    const PhaseView v = toView(r.kind);
+    const PhaseViewRange range = phaseViewRange(v, r.config, r.sampleRate);
+    SpectrogramStyle s;
+    s.axis = r.axis;
+    s.topDb = range.high;
+    s.rangeDb = range.high - range.low;
+    s.unit = QString::fromStdString(range.unit);
+    s.colormap = v == PhaseView::Kappa ? ColormapId::Magma : ColormapId::Twilight;
+    s.nanColour = QColor(52, 55, 62);
+    s.maxPooling = false;
+    return s;
+}
+
+std::shared_ptr<PhaseMapPane::Result> PhaseMapPane::compute(const Request& r, const std::atomic<bool>& cancel) {
+    const Eigen::ArrayXf& x = *r.signal;
+    const int hop = r.config.hop, N = r.config.windowLength;
+    const Eigen::Index T = 1 + x.size() / hop;
+    const Eigen::Index fa = std::clamp<Eigen::Index>(Eigen::Index(std::floor(r.t0 * r.sampleRate / hop)) - 2, 0, T - 1);
+    const Eigen::Index fb = std::clamp<Eigen::Index>(Eigen::Index(std::ceil(r.t1 * r.sampleRate / hop)) + 3, fa + 1, T);
+    const Eigen::Index first = std::max<Eigen::Index>(0, fa - 1), count = fb - first;
+    const Eigen::Index s0 = std::clamp<Eigen::Index>(first * hop - N / 2, 0, x.size());
+    const Eigen::Index s1 = std::clamp<Eigen::Index>((fb - 1) * hop + N / 2 + 1, s0, x.size());
+    Stft stft(r.config);
+    Spectrogram S;
+    stft.analyseFrames(x.segment(s0, s1 - s0), s0, first, count, S);
+    if (cancel.load()) return nullptr;
+    auto out = std::make_shared<Result>();
+    out->request = r;
+    out->firstFrame = first;
+    const float floor = float(r.peak) * stft.fullScaleMagnitude() * std::pow(10.0f, -r.rangeDb / 20.0f);
+    out->values = phaseViewValues(toView(r.kind), S, r.config, r.sampleRate, std::max(floor, 1e-30f));
+    if (cancel.load()) return nullptr;
+    const double framesPerSecond = r.sampleRate / hop;
+    out->image = renderSpectrogram(out->values, r.t0 * framesPerSecond - double(first), r.t1 * framesPerSecond - double(first),
+                                   r.sampleRate / r.config.fft(), styleFor(r), r.size);
+    return out;
+}
+
+QString PhaseMapPane::unit() const {
+    return QString::fromStdString(phaseViewRange(toView(kind_), config_, sampleRate_ > 0 ? sampleRate_ : 1).unit);
+}
+
+double PhaseMapPane::valueAt(double t, double heightFraction) const {
+    if (!shown_ || shown_->values.size() == 0) return std::numeric_limits<double>::quiet_NaN();
+    const Request& r = shown_->request;
+    const Eigen::Index frame = Eigen::Index(std::lround(t * r.sampleRate / r.config.hop)) - shown_->firstFrame;
+    const double hz = view()->frequencyAxis().toHz(std::clamp(heightFraction, 0.0, 1.0));
+    const Eigen::Index bin = Eigen::Index(std::lround(hz * r.config.fft() / r.sampleRate));
+    if (frame < 0 || frame >= shown_->values.cols() || bin < 0 || bin >= shown_->values.rows())
+        return std::numeric_limits<double>::quiet_NaN();
+    return shown_->values(bin, frame);
+}
+
+QString PhaseMapPane::readoutAt(double t, double heightFraction) const {
+    const double hz = view()->frequencyAxis().toHz(std::clamp(heightFraction, 0.0, 1.0));
+    const double v = valueAt(t, heightFraction);
+    const QString symbol = kind_ == Kind::Phase ? "φ" : kind_ == Kind::Centred ? "ψ" : kind_ == Kind::Kappa ? "κ"
+                         : kind_ == Kind::GroupDelay ? "group delay" : "IF − bin";
+    const QString value = std::isnan(v) ? tr("masked (below the level range)") : QString("%1 = %2 %3").arg(symbol).arg(v, 0, 'f', 3).arg(unit());
+    return QString("%1 s · %2 · %3").arg(t, 0, 'f', 3).arg(formatHz(hz)).arg(value.trimmed());
+}
+
+void PhaseMapPane::paintPlot(QPainter& p, const QRect& plot) {
+    p.fillRect(plot, background());
+    if (!signal_) {
+        p.setPen(axisText());
+        p.drawText(plot, Qt::AlignCenter, tr("No signal"));
+        return;
+    }
+    if (needsZoom()) {
+        p.setPen(axisText());
+        p.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("%1: zoom in to see the phase (Ctrl+wheel or select and zoom to the selection).\n"
+                      "Phase maps need at most %2 STFT frames per pixel.")
+                       .arg(kindName(kind_))
+                       .arg(kMaxFramesPerPixel));
+        return;
+    }
+    if (shown_ && !shown_->image.isNull()) {
+        const Request& r = shown_->request;
+        if (r.t0 == view()->viewStart() && r.t1 == view()->viewEnd() && shown_->image.size() == plot.size()) {
+            p.drawImage(plot.topLeft(), shown_->image);
+        } else {
+            // Stretch the last image to the current view while the new one is computed.
+            const double span = r.t1 - r.t0;
+            const double x0 = plot.left() + (r.t0 - view()->viewStart()) / view()->viewSpan() * plot.width();
+            const double w = span / view()->viewSpan() * plot.width();
+            p.drawImage(QRectF(x0, plot.top(), w, plot.height()), shown_->image);
+        }
+    }
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
+    p.setFont(f);
+    // Legend: name, a colour bar and its range, so a screenshot explains itself.
+    const PhaseViewRange range = phaseViewRange(toView(kind_), config_, sampleRate_ > 0 ? sampleRate_ : 1);
+    const QString u = range.unit.empty() ? QString() : " " + QString::fromStdString(range.unit);
+    const QString label = kindName(kind_) + (running_ ? tr(" · computing…") : QString());
+    const QString lo = QString::number(range.low, 'g', 3) + u, hi = QString::number(range.high, 'g', 3) + u;
+    const QFontMetrics fm = p.fontMetrics();
+    const int barWidth = 90;
+    const int width = fm.horizontalAdvance(label) + fm.horizontalAdvance(lo) + fm.horizontalAdvance(hi) + barWidth + 36;
+    const QRect at(plot.left() + 8, plot.top() + 6, width, fm.height() + 6);
+    p.fillRect(at, QColor(0, 0, 0, 160));
+    p.setPen(QColor(235, 235, 235));
+    int x = at.left() + 6;
+    p.drawText(QRect(x, at.top(), fm.horizontalAdvance(label), at.height()), Qt::AlignVCenter, label);
+    x += fm.horizontalAdvance(label) + 10;
+    p.drawText(QRect(x, at.top(), fm.horizontalAdvance(lo), at.height()), Qt::AlignVCenter, lo);
+    x += fm.horizontalAdvance(lo) + 4;
+    const Colormap& cmap = Colormap::get(styleFor(currentRequest()).colormap);
+    for (int i = 0; i < barWidth; ++i) {
+        p.setPen(QColor(cmap.at(float(i) / float(barWidth - 1))));
+        p.drawLine(x + i, at.top() + 4, x + i, at.bottom() - 4);
+    }
+    x += barWidth + 4;
+    p.setPen(QColor(235, 235, 235));
+    p.drawText(QRect(x, at.top(), fm.horizontalAdvance(hi), at.height()), Qt::AlignVCenter, hi);
+}
+
+void PhaseMapPane::paintAxis(QPainter& p, const QRect& axisRect) {
+    TimePane::paintAxis(p, axisRect);
+    const QRect plot = plotRect();
+    const FrequencyAxis axis = view()->frequencyAxis();
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
+    p.setFont(f);
+    const QFontMetrics fm(f);
+    p.setPen(axisText());
+    int lastLabelY = std::numeric_limits<int>::max();
+    for (double hz : frequencyTicks(axis, std::max(2, plot.height() / 40))) {
+        const int y = plot.bottom() - int(std::lround(axis.toPosition(hz) * plot.height()));
+        p.drawLine(axisRect.right() - 4, y, axisRect.right(), y);
+        const int top = std::clamp(y - fm.height() / 2, plot.top(), plot.bottom() - fm.height() + 1);
+        if (top + fm.height() > lastLabelY) continue;
+        lastLabelY = top;
+        p.drawText(QRect(axisRect.left(), top, axisRect.width() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter, formatHz(hz));
+    }
+}
+
+void PhaseMapPane::verticalWheel(double factor, double heightFraction) {
+    view()->zoomFrequency(factor, std::clamp(heightFraction, 0.0, 1.0));
+}
+
+void PhaseMapPane::resizeEvent(QResizeEvent* e) {
+    TimePane::resizeEvent(e);
+    schedule();
+}
+
+}  // namespace phaselab

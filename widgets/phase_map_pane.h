@@ -1,0 +1,98 @@
+#pragma once
+// A time-frequency pane showing what the STFT phase does, sharing the ViewManager's time range,
+// cursor, selection and frequency axis with the waveform and spectrogram panes:
+//   Phase        raw phase phi (cyclic colours), phase of the frame centre (zero-phase framing);
+//   Centred      psi = phi - mu, mu = previous frame's phase + 2 pi hop nu (sinusoidal model):
+//                near 0 where the model explains the phase;
+//   IF           instantaneous frequency minus the bin's centre frequency (Hz);
+//   Group delay  -dphi/domega in ms from the frame centre;
+//   Kappa        local von Mises concentration of psi ("how sinusoidal").
+// Bins more than rangeDb below the file's full-scale peak level are masked (grey): there the phase
+// is noise. Phase maps are only meaningful zoomed in: beyond kMaxFramesPerPixel frames per pixel
+// the pane asks the user to zoom in instead of computing.
+// The visible frames (plus a margin) are analysed and rendered in a background job that restarts
+// when the view, the signal or a setting changes; the GUI thread only blits. GUI-thread widget.
+
+#include <QFutureWatcher>
+#include <QImage>
+#include <atomic>
+#include <memory>
+
+#include "core/tf/stft.h"
+#include "widgets/spectrogram_image.h"
+#include "widgets/time_pane.h"
+
+namespace phaselab {
+
+class PhaseMapPane : public TimePane {
+    Q_OBJECT
+public:
+    enum class Kind { Phase, Centred, InstantaneousFrequency, GroupDelay, Kappa };
+    static constexpr double kMaxFramesPerPixel = 4.0;
+    static QString kindName(Kind k);
+    static QString explanation(Kind k);  // the "what am I looking at" note
+
+    explicit PhaseMapPane(ViewManager* view, QWidget* parent = nullptr);
+    ~PhaseMapPane() override;
+
+    void setSignal(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate);
+    void setStftConfig(const StftConfig& config);
+    const StftConfig& stftConfig() const { return config_; }
+    void setKind(Kind kind);
+    Kind kind() const { return kind_; }
+    void setRangeDb(float rangeDb);
+    float rangeDb() const { return rangeDb_; }
+
+    // True when the shown image matches the current view, size and settings.
+    bool isUpToDate() const;
+    bool needsZoom() const;  // too many frames per pixel: nothing is computed
+    // Value under (t, height fraction 0 bottom .. 1 top): NaN where masked or not computed.
+    double valueAt(double t, double heightFraction) const;
+    QString readoutAt(double t, double heightFraction) const;  // "0.512 s · 440 Hz · ψ = 0.12 rad"
+    QString unit() const;
+
+signals:
+    void rendered();
+    void readout(const QString& text);
+
+protected:
+    void paintPlot(QPainter& p, const QRect& plot) override;
+    void paintAxis(QPainter& p, const QRect& axis) override;
+    void verticalWheel(double factor, double heightFraction) override;
+    void resizeEvent(QResizeEvent*) override;
+
+private:
+    struct Request {
+        std::shared_ptr<const Eigen::ArrayXf> signal;
+        double sampleRate = 0, peak = 0;
+        StftConfig config;
+        Kind kind = Kind::Phase;
+        float rangeDb = 60;
+        double t0 = 0, t1 = 0;
+        FrequencyAxis axis;
+        QSize size;
+        bool operator==(const Request& o) const;
+    };
+    struct Result {
+        Request request;
+        Eigen::Index firstFrame = 0;
+        Magnitudes values;  // bins x frames, NaN where masked
+        QImage image;
+    };
+    static std::shared_ptr<Result> compute(const Request& r, const std::atomic<bool>& cancel);
+    static SpectrogramStyle styleFor(const Request& r);
+    Request currentRequest() const;
+    void schedule();
+
+    std::shared_ptr<const Eigen::ArrayXf> signal_;
+    double sampleRate_ = 0, peak_ = 0;
+    StftConfig config_{WindowType::Hann, 1024, 256};
+    Kind kind_ = Kind::Centred;
+    float rangeDb_ = 60;
+    QFutureWatcher<std::shared_ptr<Result>>* watcher_;
+    std::shared_ptr<std::atomic<bool>> cancel_;
+    bool running_ = false, pending_ = false;
+    std::shared_ptr<Result> shown_;
+};
+
+}  // namespace phaselab
