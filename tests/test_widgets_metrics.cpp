@@ -127,6 +127,17 @@ private slots:
         QTest::qWait(50);
         QCOMPARE(done.count(), 1);
         QVERIFY(panel.rows()[0].sir > 100);  // the second input's result
+
+        // cleared while computing: nothing is shown afterwards
+        done.clear();
+        panel.setSignals({"a", "b"}, d.refs, {"x", "y"}, d.ests, d.rate);
+        panel.clear();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isComputing(), 60000);
+        QTest::qWait(50);
+        QCOMPARE(done.count(), 0);
+        QVERIFY(!panel.hasResults());
+        QCOMPARE(panel.table()->rowCount(), 0);
+        QVERIFY(panel.statusText().startsWith("Load references"));
     }
 
     void stereoShowsIsrAndErrorsGoToTheStatusLine() {

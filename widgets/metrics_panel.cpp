@@ -152,6 +152,7 @@ void MetricsPanel::recompute() {
 void MetricsPanel::start() {
     restartPending_ = false;
     const quint64 generation = ++generation_;
+    jobGeneration_ = generation;
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     computing_ = true;
     progress_->setValue(0);
@@ -229,6 +230,7 @@ void MetricsPanel::onFinished() {
         start();
         return;
     }
+    if (jobGeneration_ != generation_) return;  // cleared meanwhile: the result is stale
     if (r.cancelled) {
         setStatus(tr("Cancelled."));
         return;

@@ -122,7 +122,8 @@ private:
 
     QFutureWatcher<Result>* watcher_;
     std::shared_ptr<std::atomic<bool>> cancel_;
-    quint64 generation_ = 0;
+    quint64 generation_ = 0;     // bumped by every change of inputs
+    quint64 jobGeneration_ = 0;  // generation of the running / last started job
     bool computing_ = false;
     bool restartPending_ = false;
     double cursor_ = 0;
