@@ -1,0 +1,220 @@
+#include "widgets/phase_histogram_panel.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QChartView>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+#include <cmath>
+#include <numbers>
+
+#include "core/common/error.h"
+
+namespace phaselab {
+namespace {
+
+QChartView* makeChart(const QString& title, QWidget* parent) {
+    auto* chart = new QChart;
+    chart->setTitle(title);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    auto* view = new QChartView(chart, parent);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(320, 240);
+    return view;
+}
+
+void fill(QChartView* view, const PhaseHistogram& h, bool centred) {
+    QChart* chart = view->chart();
+    chart->removeAllSeries();
+    for (auto* a : chart->axes()) {
+        chart->removeAxis(a);
+        delete a;
+    }
+    const double pi = std::numbers::pi;
+    auto* upper = new QLineSeries;
+    for (std::size_t i = 0; i < h.centres.size(); ++i) {
+        const double left = h.centres[i] - h.width / 2, right = h.centres[i] + h.width / 2;
+        upper->append(left, h.density[i]);
+        upper->append(right, h.density[i]);
+    }
+    auto* bars = new QAreaSeries(upper);
+    bars->setName(QObject::tr("histogram (%1 bins)").arg(h.centres.size()));
+    bars->setColor(QColor(100, 149, 237, 150));
+    bars->setBorderColor(QColor(70, 110, 200));
+    auto* uniform = new QLineSeries;
+    uniform->setName(QObject::tr("uniform"));
+    uniform->append(-pi, h.uniformDensity);
+    uniform->append(pi, h.uniformDensity);
+    QPen dashed(QColor(120, 120, 120));
+    dashed.setStyle(Qt::DashLine);
+    dashed.setWidthF(1.5);
+    uniform->setPen(dashed);
+    auto* fit = new QLineSeries;
+    fit->setName(QObject::tr("von Mises fit, κ = %1").arg(h.fit.kappa, 0, 'f', 2));
+    double peak = h.uniformDensity;
+    for (int i = 0; i <= 400; ++i) {
+        const double t = -pi + 2 * pi * i / 400;
+        const double d = vonmises::density(t, centred ? 0.0 : h.fit.mu, h.fit.kappa);
+        fit->append(t, d);
+        peak = std::max(peak, d);
+    }
+    for (double d : h.density) peak = std::max(peak, d);
+    QPen red(QColor(214, 39, 40));
+    red.setWidthF(2);
+    fit->setPen(red);
+    chart->addSeries(bars);
+    chart->addSeries(uniform);
+    chart->addSeries(fit);
+    auto* x = new QValueAxis;
+    x->setRange(-pi, pi);
+    x->setTickCount(5);
+    x->setLabelFormat("%.2f");
+    x->setTitleText(centred ? QObject::tr("ψ = φ − μ (rad)") : QObject::tr("φ (rad)"));
+    auto* y = new QValueAxis;
+    y->setRange(0, peak * 1.1);
+    y->setTitleText(QObject::tr("density (1/rad)"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (auto* s : chart->series()) {
+        s->attachAxis(x);
+        s->attachAxis(y);
+    }
+}
+
+}  // namespace
+
+PhaseHistogramPanel::PhaseHistogramPanel(QWidget* parent)
+    : QWidget(parent),
+      watcher_(new QFutureWatcher<Outcome>(this)),
+      raw_(makeChart(tr("Raw phase φ"), this)),
+      centred_(makeChart(tr("Centred phase ψ (sinusoidal model)"), this)),
+      status_(new QLabel(this)) {
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* charts = new QHBoxLayout;
+    charts->addWidget(raw_);
+    charts->addWidget(centred_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(charts, 1);
+    layout->addWidget(status_);
+    setToolTip(tr("Histograms of the phase of the bins within the level range, over the selection (or the whole signal).\n"
+                  "Raw phase: nearly uniform even for tones, because a partial's phase turns every frame.\n"
+                  "Centred phase: concentrated around 0 (large κ) where the sinusoidal model holds."));
+    status_->setText(tr("No signal."));
+    connect(watcher_, &QFutureWatcher<Outcome>::finished, this, [this] {
+        running_ = false;
+        const Outcome o = watcher_->future().result();
+        if (o.histograms) {
+            result_ = o.histograms;
+            show(*result_);
+            emit computed();
+        } else if (!o.error.isEmpty()) {
+            result_.reset();
+            status_->setText(o.error);
+        }
+        if (pending_) {
+            pending_ = false;
+            schedule();
+        }
+    });
+}
+
+PhaseHistogramPanel::~PhaseHistogramPanel() {
+    if (cancel_) cancel_->store(true);
+    watcher_->waitForFinished();
+}
+
+void PhaseHistogramPanel::setSignal(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate) {
+    request_.signal = std::move(mono);
+    request_.sampleRate = sampleRate;
+    schedule();
+}
+
+void PhaseHistogramPanel::setStftConfig(const StftConfig& config) {
+    request_.config = config;
+    schedule();
+}
+
+void PhaseHistogramPanel::setRegion(double start, double end, double fminHz, double fmaxHz) {
+    request_.start = start;
+    request_.end = end;
+    request_.fmin = fminHz;
+    request_.fmax = fmaxHz;
+    schedule();
+}
+
+void PhaseHistogramPanel::setRangeDb(float rangeDb) {
+    request_.rangeDb = rangeDb;
+    schedule();
+}
+
+void PhaseHistogramPanel::schedule() {
+    if (!request_.signal) return;
+    if (running_) {
+        pending_ = true;
+        if (cancel_) cancel_->store(true);
+        return;
+    }
+    running_ = true;
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    status_->setText(tr("Computing…"));
+    const Request r = request_;
+    auto cancel = cancel_;
+    watcher_->setFuture(QtConcurrent::run([r, cancel]() -> Outcome {
+        Outcome o;
+        try {
+            const Eigen::ArrayXf& x = *r.signal;
+            const int hop = r.config.hop, N = r.config.windowLength;
+            const Eigen::Index T = 1 + x.size() / hop;
+            PhaseRegion region;
+            region.firstFrame = std::clamp<Eigen::Index>(Eigen::Index(std::lround(r.start * r.sampleRate / hop)), 0, T - 1);
+            region.lastFrame = r.end > r.start ? std::clamp<Eigen::Index>(Eigen::Index(std::lround(r.end * r.sampleRate / hop)), region.firstFrame, T - 1)
+                                               : T - 1;
+            region.firstBin = Eigen::Index(std::ceil(r.fmin * r.config.fft() / r.sampleRate));
+            region.lastBin = r.fmax > r.fmin ? Eigen::Index(std::floor(r.fmax * r.config.fft() / r.sampleRate)) : -1;
+            region.rangeDb = r.rangeDb;
+            // Analyse only the region's frames (plus the one before, for psi).
+            const Eigen::Index first = std::max<Eigen::Index>(0, region.firstFrame - 1), count = region.lastFrame - first + 1;
+            const Eigen::Index s0 = std::clamp<Eigen::Index>(first * hop - N / 2, 0, x.size());
+            const Eigen::Index s1 = std::clamp<Eigen::Index>(region.lastFrame * hop + N / 2 + 1, s0, x.size());
+            Stft stft(r.config);
+            Spectrogram S;
+            stft.analyseFrames(x.segment(s0, s1 - s0), s0, first, count, S);
+            if (cancel->load()) return o;
+            region.firstFrame -= first;
+            region.lastFrame -= first;
+            o.histograms = std::make_shared<PhaseHistograms>(phaseHistograms(S, hop, r.config.fft(), region));
+        } catch (const std::exception& e) {
+            o.error = QString::fromStdString(e.what());
+        }
+        return o;
+    }));
+}
+
+void PhaseHistogramPanel::show(const PhaseHistograms& h) {
+    fill(raw_, h.raw, false);
+    fill(centred_, h.centred, true);
+    status_->setText(summaryText());
+}
+
+QString PhaseHistogramPanel::summaryText() const {
+    if (!result_) return status_->text();
+    const auto line = [](const QString& name, const PhaseHistogram& x) {
+        return QString("%1: κ = %2, R = %3, KL(hist‖vM) = %4, KL(hist‖uniform) = %5, Rayleigh p = %6")
+            .arg(name)
+            .arg(x.fit.kappa, 0, 'f', 3)
+            .arg(x.fit.meanResultantLength, 0, 'f', 3)
+            .arg(x.klVonMises, 0, 'f', 4)
+            .arg(x.klUniform, 0, 'f', 4)
+            .arg(x.rayleighP, 0, 'g', 3);
+    };
+    return tr("%1 bins within %2 dB of the region's peak.\n").arg(result_->samples).arg(request_.rangeDb) +
+           line(tr("raw φ"), result_->raw) + "\n" + line(tr("centred ψ"), result_->centred);
+}
+
+}  // namespace phaselab
