@@ -53,7 +53,8 @@ std::shared_ptr<SpectrogramLevels> computeSpectrogramLevels(const Eigen::Ref<con
                 control.checkCancel();
                 const Eigen::Index t0 = c * kChunk, n = std::min(kChunk, T - t0);
                 stft.analyseFrames(mono, 0, t0, n, S);
-                q = ((S.abs2() * invFs2 + 1e-30f).log() * dbPerLn - SpectrogramLevels::kFloorDb) * SpectrogramLevels::kStepsPerDb + 0.5f;
+                q = S.abs2();  // materialised first so that the log below is vectorised
+                q = ((q * invFs2 + 1e-30f).log() * dbPerLn - SpectrogramLevels::kFloorDb) * SpectrogramLevels::kStepsPerDb + 0.5f;
                 q = q.max(0.0f).min(65535.0f);
                 std::uint16_t* out = base.data() + t0 * F;
                 const float* in = q.data();
