@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
 
 #include "core/common/error.h"
 
@@ -49,28 +50,81 @@ Sums total(const Eigen::ArrayXXd& columns) {
     return Sums{s[0], s[1], s[2], s[3]};
 }
 
-// J(S) (omega-weighted), || |S| - V ||^2 per column; W = d g |S|^{d-2} S into `gradient` if given.
+Eigen::ArrayXd omegaWeights(Eigen::Index F) {
+    Eigen::ArrayXd omega = Eigen::ArrayXd::Constant(F, 2.0);
+    omega[0] = omega[F - 1] = 1.0;
+    return omega;
+}
+
+// Per-thread scratch columns for evaluate().
+struct Workspace {
+    Eigen::ArrayXd a, v, z, r, g;
+    Eigen::ArrayXcf h;
+    explicit Workspace(Eigen::Index F) : a(F), v(F), z(F), r(F), g(F), h(F) {}
+};
+
+// w.g = max(0, v - eps) with v the positive root of rho v^2 + b v - c = 0, b in w.z, c = w.r
+// (unit = false) or 1 (unit = true); w.v is overwritten. Without cancellation, no allocation.
+void positiveRootsMinusEps(Workspace& w, double rho, double eps, bool unit) {
+    if (unit) {
+        w.v = (w.z.square() + 4 * rho).sqrt();
+        w.g = (w.z >= 0).select(2 / (w.z + w.v), (w.v - w.z) / (2 * rho));
+    } else {
+        w.v = (w.z.square() + 4 * rho * w.r).sqrt();
+        w.g = (w.z >= 0).select(2 * w.r / (w.z + w.v), (w.v - w.z) / (2 * rho));
+    }
+    w.g = (w.g - eps).max(0.0);
+}
+
+// D(z) summed with the omega weights, vectorised per beta family.
+double weightedValue(const Workspace& w, const Eigen::ArrayXd& omega, const Divergence& D) {
+    const Eigen::ArrayXd& p = D.right ? w.r : w.z;  // d_beta(p | q)
+    const Eigen::ArrayXd& q = D.right ? w.z : w.r;
+    const double beta = D.beta;
+    if (beta == 2) return (omega * 0.5 * (p - q).square()).sum();
+    if (beta == 1) return (omega * (p * (p / q).log() - p + q)).sum();
+    if (beta == 0) return (omega * (p / q - (p / q).log() - 1)).sum();
+    return (omega * (p.pow(beta) + (beta - 1) * q.pow(beta) - beta * p * q.pow(beta - 1))).sum() / (beta * (beta - 1));
+}
+
+// dD/dz into w.g, vectorised per beta family.
+void derivative(Workspace& w, const Divergence& D) {
+    const double beta = D.beta;
+    if (beta == 2) w.g = w.z - w.r;
+    else if (D.right) {
+        if (beta == 1) w.g = 1 - w.r / w.z;
+        else if (beta == 0) w.g = (w.z - w.r) / w.z.square();
+        else w.g = w.z.pow(beta - 2) * (w.z - w.r);
+    } else {
+        if (beta == 1) w.g = (w.z / w.r).log();
+        else if (beta == 0) w.g = 1 / w.r - 1 / w.z;
+        else w.g = (w.z.pow(beta - 1) - w.r.pow(beta - 1)) / (beta - 1);
+    }
+}
+
+// J(S) (omega-weighted) and || |S| - V ||^2 per column into columns(0..1, t);
+// W = d g |S|^{d-2} S into `gradient` if given. `work` holds one Workspace per thread.
 void evaluate(const Spectrogram& S, const Magnitudes& V, const Divergence& D, int d, double eps, Spectrogram* gradient,
-              Eigen::ArrayXXd& columns, int threads) {
-    const Eigen::Index F = S.rows();
-    forColumns(S.cols(), threads, [&](Eigen::Index begin, Eigen::Index end) {
+              Eigen::ArrayXXd& columns, std::vector<Workspace>& work, const Eigen::ArrayXd& omega) {
+    forColumns(S.cols(), int(work.size()), [&](int chunk, Eigen::Index begin, Eigen::Index end) {
+        Workspace& w = work[std::size_t(chunk)];
         for (Eigen::Index t = begin; t < end; ++t) {
-            double objective = 0, error = 0;
-            for (Eigen::Index f = 0; f < F; ++f) {
-                const std::complex<float> s = S(f, t);
-                const double a = std::sqrt(double(std::norm(s))), v = V(f, t);
-                const double z = (d == 1 ? a : a * a) + eps, r = (d == 1 ? v : v * v) + eps;
-                const double omega = (f == 0 || f == F - 1) ? 1.0 : 2.0;
-                objective += omega * D.value(z, r);
-                error += (a - v) * (a - v);
-                if (gradient) {
-                    const double g = D.first(z, r);
-                    const double scale = d == 1 ? (a > 0 ? g / a : 0.0) : 2 * g;
-                    (*gradient)(f, t) = std::complex<float>(float(scale * s.real()), float(scale * s.imag()));
-                }
+            w.a = S.col(t).abs2().cast<double>().sqrt();
+            w.v = V.col(t).cast<double>();
+            if (d == 1) {
+                w.z = w.a + eps;
+                w.r = w.v + eps;
+            } else {
+                w.z = w.a.square() + eps;
+                w.r = w.v.square() + eps;
             }
-            columns(0, t) = objective;
-            columns(1, t) = error;
+            columns(0, t) = weightedValue(w, omega, D);
+            columns(1, t) = (w.a - w.v).square().sum();
+            if (!gradient) continue;
+            derivative(w, D);
+            if (d == 1) w.g = (w.a > 0).select(w.g / w.a, 0.0);
+            else w.g *= 2;
+            gradient->col(t) = S.col(t) * w.g.cast<float>().cast<std::complex<float>>();
         }
     });
 }
@@ -94,7 +148,7 @@ double proxStep(double y, double r, const Divergence& D, int d, double rho, doub
         }
     }
     double lo = 0, hi = std::max(y, d == 1 ? r : std::sqrt(r));
-    double u = std::clamp(y, lo, hi);
+    double u = hi;  // from the right: phi' >= 0 there and Newton converges monotonically where phi' is convex
     for (int i = 0; i < 60; ++i) {
         const double ud = d == 1 ? u : u * u, z = ud + eps;
         const double g1 = D.first(z, r), g2 = D.second(z, r);
@@ -212,7 +266,8 @@ double bregmanObjective(const Eigen::ArrayXf& x, const Magnitudes& V, const Stft
     Stft stft(config);
     const Spectrogram S = stft.analyse(x);
     Eigen::ArrayXXd columns = Eigen::ArrayXXd::Zero(4, S.cols());
-    evaluate(S, V, Divergence{p.beta, p.side == BregmanSide::Right}, p.power, p.eps, nullptr, columns, 1);
+    std::vector<Workspace> work(1, Workspace(S.rows()));
+    evaluate(S, V, Divergence{p.beta, p.side == BregmanSide::Right}, p.power, p.eps, nullptr, columns, work, omegaWeights(S.rows()));
     return total(columns).objective;
 }
 
@@ -224,7 +279,8 @@ Eigen::ArrayXd bregmanGradient(const Eigen::ArrayXf& x, const Magnitudes& V, con
     const Spectrogram S = stft.analyse(x);
     Spectrogram W(S.rows(), S.cols());
     Eigen::ArrayXXd columns = Eigen::ArrayXXd::Zero(4, S.cols());
-    evaluate(S, V, Divergence{p.beta, p.side == BregmanSide::Right}, p.power, p.eps, &W, columns, 1);
+    std::vector<Workspace> work(1, Workspace(S.rows()));
+    evaluate(S, V, Divergence{p.beta, p.side == BregmanSide::Right}, p.power, p.eps, &W, columns, work, omegaWeights(S.rows()));
     return stft.synthesise(W, x.size()).cast<double>() * envelope(config, x.size()) * double(config.fft());
 }
 
@@ -232,6 +288,7 @@ RecoveryResult bregmanRetrieval(const Magnitudes& V, Eigen::Index length, const 
                                 const BregmanParams& params, const RunControl& control) {
     checkTarget(V, length, config, "Bregman phase retrieval");
     checkParams(params);
+    const FlushDenormals flush;
     const long long start = nowNanoseconds();
     const Eigen::Index F = V.rows(), T = V.cols();
     const int d = params.power, threads = params.threads;
@@ -248,6 +305,8 @@ RecoveryResult bregmanRetrieval(const Magnitudes& V, Eigen::Index length, const 
     stft.synthesise(polar(Vn, initialPhase(Vn, length, config, params.init)), length, x);
     stft.analyse(x, S);
     Eigen::ArrayXXd columns = Eigen::ArrayXXd::Zero(4, T);
+    std::vector<Workspace> work(std::size_t(threads), Workspace{F});
+    const Eigen::ArrayXd omega = omegaWeights(F);
 
     RecoveryResult r;
     r.trace.reserve(std::size_t(params.iterations));
@@ -262,7 +321,7 @@ RecoveryResult bregmanRetrieval(const Magnitudes& V, Eigen::Index length, const 
         yPrevious = x;
         for (int k = 1; k <= params.iterations; ++k) {
             control.checkCancel();
-            evaluate(S, Vn, D, d, eps, &W, columns, threads);
+            evaluate(S, Vn, D, d, eps, &W, columns, work, omega);
             record(k, total(columns));
             stft.synthesise(W, length, direction);
             y = x - float(step) * direction;
@@ -271,7 +330,7 @@ RecoveryResult bregmanRetrieval(const Magnitudes& V, Eigen::Index length, const 
             stft.analyse(k == params.iterations ? yPrevious : x, S);
         }
         x = yPrevious;  // the last gradient step, without extrapolation
-        evaluate(S, Vn, D, d, eps, nullptr, columns, threads);
+        evaluate(S, Vn, D, d, eps, nullptr, columns, work, omega);
         r.inconsistency = 0;
     } else {
         Spectrogram& Z = W;
@@ -280,32 +339,39 @@ RecoveryResult bregmanRetrieval(const Magnitudes& V, Eigen::Index length, const 
         const float invRho = float(1 / rho);
         // L += rho (S - Z); figures; then Z = prox(|S + L/rho|) e^{i angle}, S = Z - L/rho.
         auto pass = [&](bool update) {
-            forColumns(T, threads, [&](Eigen::Index begin, Eigen::Index end) {
+            forColumns(T, threads, [&](int chunk, Eigen::Index begin, Eigen::Index end) {
+                Workspace& w = work[std::size_t(chunk)];
                 for (Eigen::Index t = begin; t < end; ++t) {
-                    double objective = 0, error = 0, residual = 0, norm = 0;
-                    for (Eigen::Index f = 0; f < F; ++f) {
-                        const std::complex<float> s = S(f, t), zOld = Z(f, t);
-                        const std::complex<float> l = L(f, t) + float(rho) * (s - zOld);
-                        const double a = std::sqrt(double(std::norm(s))), v = Vn(f, t);
-                        const double r0 = (d == 1 ? v : v * v) + eps;
-                        const double omega = (f == 0 || f == F - 1) ? 1.0 : 2.0;
-                        objective += omega * D.value((d == 1 ? a : a * a) + eps, r0);
-                        error += (a - v) * (a - v);
-                        residual += std::norm(s - zOld);
-                        norm += std::norm(zOld);
-                        if (!update) continue;
-                        L(f, t) = l;
-                        const std::complex<float> h = s + l * invRho;
-                        const double hm = std::sqrt(double(std::norm(h)));
-                        const double u = proxStep(hm, r0, D, d, rho, eps);
-                        const std::complex<float> z = hm > 0 ? h * float(u / hm) : std::complex<float>(float(u), 0);
-                        Z(f, t) = z;
-                        S(f, t) = z - l * invRho;
+                    auto s = S.col(t);
+                    auto z = Z.col(t);
+                    auto l = L.col(t);
+                    columns(2, t) = (s - z).abs2().cast<double>().sum();
+                    columns(3, t) = z.abs2().cast<double>().sum();
+                    w.a = s.abs2().cast<double>().sqrt();
+                    w.v = Vn.col(t).cast<double>();
+                    w.z = (d == 1 ? w.a : w.a.square()) + eps;
+                    w.r = (d == 1 ? w.v : w.v.square()) + eps;
+                    columns(0, t) = weightedValue(w, omega, D);
+                    columns(1, t) = (w.a - w.v).square().sum();
+                    if (!update) continue;
+                    l += float(rho) * (s - z);
+                    w.h = s + l * invRho;
+                    w.a = w.h.abs2().cast<double>().sqrt();  // |H|, the prox input y
+                    if (d == 1 && D.beta == 2) {
+                        w.g = ((w.r - eps + rho * w.a) / (1 + rho)).max(0.0);
+                    } else if (d == 1 && D.beta == 1 && D.right) {  // rho v^2 + (1 - rho (y + eps)) v - r = 0
+                        w.z = 1 - rho * (w.a + eps);
+                        positiveRootsMinusEps(w, rho, eps, false);
+                    } else if (d == 1 && D.beta == 0 && !D.right) {  // rho v^2 + (1/r - rho (y + eps)) v - 1 = 0
+                        w.z = 1 / w.r - rho * (w.a + eps);
+                        positiveRootsMinusEps(w, rho, eps, true);
+                    } else {
+                        for (Eigen::Index f = 0; f < F; ++f) w.g[f] = proxStep(w.a[f], w.r[f], D, d, rho, eps);
                     }
-                    columns(0, t) = objective;
-                    columns(1, t) = error;
-                    columns(2, t) = residual;
-                    columns(3, t) = norm;
+                    z = w.h * (w.a > 0).select(w.g / w.a, 0.0).cast<float>().cast<std::complex<float>>();
+                    for (Eigen::Index f = 0; f < F; ++f)
+                        if (w.a[f] == 0) z[f] = std::complex<float>(float(w.g[f]), 0);
+                    s = z - l * invRho;
                 }
             });
         };

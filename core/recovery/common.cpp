@@ -7,6 +7,11 @@
 
 #include "core/common/error.h"
 
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#define PHASELAB_HAVE_MXCSR 1
+#endif
+
 namespace phaselab::recovery {
 
 void checkTarget(const Magnitudes& V, Eigen::Index length, const StftConfig& config, const std::string& what) {
@@ -76,6 +81,19 @@ ParamSpec choiceSpec(std::string id, std::string label, std::vector<std::string>
     p.choices = std::move(choices);
     p.defaultChoice = std::move(value);
     return p;
+}
+
+FlushDenormals::FlushDenormals() {
+#ifdef PHASELAB_HAVE_MXCSR
+    saved_ = _mm_getcsr();
+    _mm_setcsr(saved_ | 0x8040);  // FTZ | DAZ
+#endif
+}
+
+FlushDenormals::~FlushDenormals() {
+#ifdef PHASELAB_HAVE_MXCSR
+    _mm_setcsr(saved_);
+#endif
 }
 
 long long nowNanoseconds() {

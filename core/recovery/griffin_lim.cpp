@@ -79,7 +79,7 @@ RecoveryResult griffinLim(const Magnitudes& V, Eigen::Index length, const StftCo
     auto step = [&](bool update) {
         stft.synthesise(X, length, x);
         stft.analyse(x, C);
-        forColumns(T, threads, [&](Eigen::Index begin, Eigen::Index end) {
+        forColumns(T, threads, [&](int, Eigen::Index begin, Eigen::Index end) {
             for (Eigen::Index t = begin; t < end; ++t) {
                 const std::complex<float>* c = C.col(t).data();
                 const std::complex<float>* p = fast ? previous.col(t).data() : nullptr;
