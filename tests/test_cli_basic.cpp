@@ -2,23 +2,12 @@
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "test_support.h"
+#include "cli_support.h"
 
-struct CliResult {
-    int code;
-    QByteArray out, err;
-};
-
-static CliResult runCli(const QStringList& args) {
-    QProcess p;
-    p.start(QString::fromStdString(phaselab::test::binary("phaselab-cli")), args);
-    if (!p.waitForFinished(120000)) return {-1, {}, "timeout"};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+using phaselab::test::runCli;
 
 class TestCliBasic : public QObject {
     Q_OBJECT

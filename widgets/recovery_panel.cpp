@@ -16,6 +16,7 @@
 #include "core/recovery/registry.h"
 #include "core/recovery/run_recovery.h"
 #include "widgets/run_panel.h"
+#include "widgets/stft_chooser.h"
 
 namespace phaselab {
 namespace {
@@ -32,32 +33,12 @@ QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight
 RecoveryPanel::RecoveryPanel(QWidget* parent)
     : QWidget(parent),
       run_(new RunPanel(recovery::recoveryAlgorithms(), this)),
-      window_(new QComboBox(this)),
-      hop_(new QComboBox(this)),
+      stft_(new StftChooser(this)),
       table_(new QTableWidget(0, 7, this)),
       play_(new QPushButton(tr("Play"), this)),
       compare_(new QPushButton(tr("A/B with original"), this)),
       export_(new QPushButton(tr("Export WAV…"), this)) {
-    for (int n : {256, 512, 1024, 2048, 4096, 8192}) window_->addItem(QString::number(n), n);
-    window_->setCurrentText("2048");
-    auto refillHops = [this] {
-        const int n = window_->currentData().toInt();
-        const int keep = hop_->currentData().toInt();
-        hop_->clear();
-        for (int d : {2, 4, 8}) hop_->addItem(QString("%1 (%2 %)").arg(n / d).arg(100 - 100 / d), n / d);
-        const int i = hop_->findData(keep);
-        hop_->setCurrentIndex(i >= 0 ? i : 1);
-    };
-    refillHops();
-    connect(window_, &QComboBox::currentIndexChanged, this, refillHops);
-    window_->setToolTip(tr("Hann window length of the STFT whose magnitude is kept (samples)"));
-    hop_->setToolTip(tr("Hop between frames (samples) and the overlap it gives"));
-    auto* stftRow = new QHBoxLayout;
-    stftRow->addWidget(new QLabel(tr("STFT window"), this));
-    stftRow->addWidget(window_);
-    stftRow->addWidget(new QLabel(tr("hop"), this));
-    stftRow->addWidget(hop_, 1);
-    run_->extraLayout()->addLayout(stftRow);
+    run_->extraLayout()->addWidget(stft_);
     run_->setConvergenceFigures({{"spectral_convergence_db", tr("Spectral convergence (dB)")}, {"inconsistency", tr("Inconsistency")}});
     run_->setBlockedReason(tr("Open an audio file first."));
 
@@ -93,8 +74,7 @@ RecoveryPanel::RecoveryPanel(QWidget* parent)
     layout->addWidget(splitter);
 
     rebuildRunner();
-    connect(window_, &QComboBox::currentIndexChanged, this, &RecoveryPanel::rebuildRunner);
-    connect(hop_, &QComboBox::currentIndexChanged, this, &RecoveryPanel::rebuildRunner);
+    connect(stft_, &StftChooser::changed, this, &RecoveryPanel::rebuildRunner);
     connect(run_, &RunPanel::runFinished, this, [this](const RunOutcome& o) {
         addRun(*std::any_cast<std::shared_ptr<RecoveryRun>>(o.payload));
     });
@@ -159,19 +139,9 @@ void RecoveryPanel::setSource(std::shared_ptr<const Audio> audio, const QString&
     run_->setBlockedReason(source_ ? QString() : tr("Open an audio file first."));
 }
 
-StftConfig RecoveryPanel::stftConfig() const {
-    StftConfig c;
-    c.windowLength = window_->currentData().toInt();
-    c.hop = hop_->currentData().toInt();
-    return c;
-}
+StftConfig RecoveryPanel::stftConfig() const { return stft_->config(); }
 
-void RecoveryPanel::setStftConfig(const StftConfig& config) {
-    const int w = window_->findData(config.windowLength);
-    if (w >= 0) window_->setCurrentIndex(w);
-    const int h = hop_->findData(config.hop);
-    if (h >= 0) hop_->setCurrentIndex(h);
-}
+void RecoveryPanel::setStftConfig(const StftConfig& config) { stft_->setConfig(config); }
 
 int RecoveryPanel::selectedRun() const {
     const auto rows = table_->selectionModel()->selectedRows();

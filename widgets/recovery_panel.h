@@ -21,6 +21,7 @@ class QTableWidget;
 namespace phaselab {
 
 class RunPanel;
+class StftChooser;
 
 struct RecoveryRun {
     QString label;           // "2 · Fast Griffin-Lim"
@@ -61,8 +62,7 @@ private:
     std::shared_ptr<const Audio> source_;
     QString sourceName_;
     RunPanel* run_;
-    QComboBox* window_;
-    QComboBox* hop_;
+    StftChooser* stft_;
     QTableWidget* table_;
     QPushButton* play_;
     QPushButton* compare_;

@@ -20,6 +20,7 @@
 #include "core/separation/registry.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/run_panel.h"
+#include "widgets/stft_chooser.h"
 
 namespace phaselab {
 namespace {
@@ -50,8 +51,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
       run_(new RunPanel(descriptions(), this)),
       magnitudes_(new QComboBox(this)),
       importStems_(new QPushButton(tr("Import stems…"), this)),
-      window_(new QComboBox(this)),
-      hop_(new QComboBox(this)),
+      stft_(new StftChooser(this)),
       inputs_(new QLabel(this)),
       table_(new QTableWidget(0, 5, this)),
       source_(new QComboBox(this)),
@@ -64,17 +64,6 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     magnitudes_->addItem(tr("HPSS (harmonic / percussive, blind)"), "hpss");
     magnitudes_->addItem(tr("Imported stems"), "files");
     magnitudes_->setToolTip(tr("Where the source magnitudes V_j come from. The algorithm then recovers the phases."));
-    for (int n : {256, 512, 1024, 2048, 4096}) window_->addItem(QString::number(n), n);
-    window_->setCurrentText("2048");
-    auto refillHops = [this] {
-        const int n = window_->currentData().toInt(), keep = hop_->currentData().toInt();
-        hop_->clear();
-        for (int d : {2, 4, 8}) hop_->addItem(QString("%1 (%2 %)").arg(n / d).arg(100 - 100 / d), n / d);
-        const int i = hop_->findData(keep);
-        hop_->setCurrentIndex(i >= 0 ? i : 1);
-    };
-    refillHops();
-    connect(window_, &QComboBox::currentIndexChanged, this, refillHops);
     inputs_->setWordWrap(true);
     inputs_->setStyleSheet("color: palette(mid);");
 
@@ -82,14 +71,9 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     magRow->addWidget(new QLabel(tr("Magnitudes"), this));
     magRow->addWidget(magnitudes_, 1);
     magRow->addWidget(importStems_);
-    auto* stftRow = new QHBoxLayout;
-    stftRow->addWidget(new QLabel(tr("STFT window"), this));
-    stftRow->addWidget(window_);
-    stftRow->addWidget(new QLabel(tr("hop"), this));
-    stftRow->addWidget(hop_, 1);
     run_->extraLayout()->addWidget(inputs_);
     run_->extraLayout()->addLayout(magRow);
-    run_->extraLayout()->addLayout(stftRow);
+    run_->extraLayout()->addWidget(stft_);
     run_->setConvergenceFigures({{"spectral_convergence_db", tr("Spectral convergence (dB)")},
                                  {"objective", tr("Objective")},
                                  {"mixing_error", tr("Mixing error")},
@@ -128,8 +112,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     layout->addWidget(splitter);
 
     connect(magnitudes_, &QComboBox::currentIndexChanged, this, &SeparationPanel::updateState);
-    connect(window_, &QComboBox::currentIndexChanged, this, &SeparationPanel::rebuildRunner);
-    connect(hop_, &QComboBox::currentIndexChanged, this, &SeparationPanel::rebuildRunner);
+    connect(stft_, &StftChooser::changed, this, &SeparationPanel::rebuildRunner);
     connect(run_, &RunPanel::runFinished, this, [this](const RunOutcome& o) {
         addRun(*std::any_cast<std::shared_ptr<SeparationRun>>(o.payload));
     });
@@ -207,19 +190,9 @@ void SeparationPanel::setMagnitudeSource(const QString& id) {
 
 QString SeparationPanel::magnitudeSource() const { return magnitudes_->currentData().toString(); }
 
-StftConfig SeparationPanel::stftConfig() const {
-    StftConfig c;
-    c.windowLength = window_->currentData().toInt();
-    c.hop = hop_->currentData().toInt();
-    return c;
-}
+StftConfig SeparationPanel::stftConfig() const { return stft_->config(); }
 
-void SeparationPanel::setStftConfig(const StftConfig& config) {
-    const int w = window_->findData(config.windowLength);
-    if (w >= 0) window_->setCurrentIndex(w);
-    const int h = hop_->findData(config.hop);
-    if (h >= 0) hop_->setCurrentIndex(h);
-}
+void SeparationPanel::setStftConfig(const StftConfig& config) { stft_->setConfig(config); }
 
 void SeparationPanel::updateState() {
     const QString mags = magnitudeSource();

@@ -25,6 +25,7 @@ namespace phaselab {
 
 class MetricsPanel;
 class RunPanel;
+class StftChooser;
 
 struct SeparationRun {
     QString label;          // "3 · MISI (oracle)"
@@ -81,8 +82,7 @@ private:
     RunPanel* run_;
     QComboBox* magnitudes_;
     QPushButton* importStems_;
-    QComboBox* window_;
-    QComboBox* hop_;
+    StftChooser* stft_;
     QLabel* inputs_;
     QTableWidget* table_;
     QComboBox* source_;

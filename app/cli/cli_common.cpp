@@ -46,6 +46,19 @@ QString choiceValue(const QCommandLineParser& p, const QString& name, const QStr
     return v;
 }
 
+void addImageSizeOption(QCommandLineParser& p, const QString& defaultSize) {
+    p.addOption({"size", "Image size in pixels, WIDTHxHEIGHT.", "WxH", defaultSize});
+}
+
+QSize imageSizeFromOptions(const QCommandLineParser& p) {
+    const QStringList wh = p.value("size").split('x');
+    bool okW = false, okH = false;
+    const int width = wh.size() == 2 ? wh[0].toInt(&okW) : 0, height = wh.size() == 2 ? wh[1].toInt(&okH) : 0;
+    if (!okW || !okH || width < 100 || height < 80 || width > 16384 || height > 16384)
+        throw UsageError("--size must be WIDTHxHEIGHT between 100x80 and 16384x16384, got '" + toStd(p.value("size")) + "'");
+    return {width, height};
+}
+
 void addStftOptions(QCommandLineParser& p, int window, int hop) {
     p.addOption({"window", "STFT window length in samples.", "N", QString::number(window)});
     p.addOption({"hop", "STFT hop in samples.", "N", QString::number(hop)});

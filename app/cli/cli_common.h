@@ -5,6 +5,7 @@
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSize>
 #include <QStringList>
 #include <stdexcept>
 
@@ -35,6 +36,10 @@ int intValue(const QCommandLineParser& p, const QString& name, int minimum, int 
 double doubleValue(const QCommandLineParser& p, const QString& name, double minimum, double maximum);
 // The value must be one of `choices`.
 QString choiceValue(const QCommandLineParser& p, const QString& name, const QStringList& choices);
+
+// --size WIDTHxHEIGHT for images (100x80 .. 16384x16384).
+void addImageSizeOption(QCommandLineParser& p, const QString& defaultSize = "1200x600");
+QSize imageSizeFromOptions(const QCommandLineParser& p);
 
 // --window N --hop N --fft N --window-type NAME, with the given defaults.
 void addStftOptions(QCommandLineParser& p, int window = 2048, int hop = 512);

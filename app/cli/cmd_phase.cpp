@@ -27,17 +27,13 @@ int runPhase(const QStringList& args) {
     addStftOptions(p, 1024, 256);
     p.addOption({"range", "Show bins within this many dB of the loudest one.", "DB", "60"});
     p.addOption({"scale", "Frequency axis: linear, log or mel.", "SCALE", "linear"});
-    p.addOption({"size", "Image size in pixels, WIDTHxHEIGHT.", "WxH", "1200x600"});
+    addImageSizeOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUT.png");
     const QString view = choiceValue(p, "view", {"phase", "centred", "if", "group-delay", "kappa"});
     const StftConfig config = stftFromOptions(p);
     const float rangeDb = float(doubleValue(p, "range", 1, 200));
-    const QStringList wh = p.value("size").split('x');
-    bool okW = false, okH = false;
-    const int width = wh.size() == 2 ? wh[0].toInt(&okW) : 0, height = wh.size() == 2 ? wh[1].toInt(&okH) : 0;
-    if (!okW || !okH || width < 100 || height < 80 || width > 16384 || height > 16384)
-        throw UsageError("--size must be WIDTHxHEIGHT between 100x80 and 16384x16384");
+    const QSize size = imageSizeFromOptions(p);
 
     const std::string path = toStd(p.positionalArguments().at(0));
     const Audio audio = readAudio(path, ReadOptions{Channels::Mono});
@@ -64,7 +60,7 @@ int runPhase(const QStringList& args) {
     const QString title = QFileInfo(QString::fromStdString(path)).fileName() + "  —  " + what + ", " +
                           QString::fromStdString(config.describe()) + ", bins within " + QString::number(rangeDb) + " dB";
     const QImage image = renderLabelledSpectrogram(values, audio.sampleRate / config.fft(), config.hop / audio.sampleRate, style,
-                                                   QSize(width, height), title);
+                                                   size, title);
     if (!image.save(p.value("output"), "PNG")) {
         std::fprintf(stderr, "phaselab-cli phase: cannot write '%s'\n", qPrintable(p.value("output")));
         return ExitFailed;

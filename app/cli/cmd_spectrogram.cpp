@@ -19,7 +19,7 @@ int runSpectrogram(const QStringList& args) {
     p.addOption({"scale", "Frequency axis: linear, log or mel.", "SCALE", "linear"});
     p.addOption({"db-range", "Dynamic range shown, in dB.", "DB", "80"});
     p.addOption({"colormap", "Colour map: viridis, magma, inferno, cividis, gray.", "NAME", "viridis"});
-    p.addOption({"size", "Image size in pixels, WIDTHxHEIGHT.", "WxH", "1200x600"});
+    addImageSizeOption(p);
     p.addOption({"fmin", "Lowest frequency shown (Hz).", "HZ", "0"});
     p.addOption({"fmax", "Highest frequency shown (Hz; default: half the sample rate).", "HZ", "0"});
     if (!parse(p, args, 1, 1)) return ExitOk;
@@ -30,11 +30,7 @@ int runSpectrogram(const QStringList& args) {
     style.axis.scale = scaleFromName(toStd(choiceValue(p, "scale", {"linear", "log", "mel"})));
     style.rangeDb = float(doubleValue(p, "db-range", 10, 200));
     style.colormap = Colormap::fromName(choiceValue(p, "colormap", {"viridis", "magma", "inferno", "cividis", "gray"}));
-    const QStringList wh = p.value("size").split('x');
-    bool okW = false, okH = false;
-    const int width = wh.size() == 2 ? wh[0].toInt(&okW) : 0, height = wh.size() == 2 ? wh[1].toInt(&okH) : 0;
-    if (!okW || !okH || width < 100 || height < 80 || width > 16384 || height > 16384)
-        throw UsageError("--size must be WIDTHxHEIGHT between 100x80 and 16384x16384, got '" + toStd(p.value("size")) + "'");
+    const QSize size = imageSizeFromOptions(p);
     const double fmin = doubleValue(p, "fmin", 0, 1e6), fmax = doubleValue(p, "fmax", 0, 1e6);
 
     const std::string path = toStd(p.positionalArguments().at(0));
@@ -51,13 +47,13 @@ int runSpectrogram(const QStringList& args) {
     const QString title = QFileInfo(QString::fromStdString(path)).fileName() + "  —  " +
                           QString::fromStdString(config.describe()) + ", " + scaleName(style.axis.scale) + " scale";
     const QImage image = renderLabelledSpectrogram(levels, audio.sampleRate / config.fft(), config.hop / audio.sampleRate,
-                                                   style, QSize(width, height), title);
+                                                   style, size, title);
     const QString out = p.value("output");
     if (!image.save(out, "PNG")) {
         std::fprintf(stderr, "phaselab-cli spectrogram: cannot write '%s'\n", qPrintable(out));
         return ExitFailed;
     }
-    std::printf("wrote %s (%dx%d, %lld frames x %d bins)\n", qPrintable(out), width, height,
+    std::printf("wrote %s (%dx%d, %lld frames x %d bins)\n", qPrintable(out), size.width(), size.height(),
                 static_cast<long long>(S.cols()), int(S.rows()));
     return ExitOk;
 }
