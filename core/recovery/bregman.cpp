@@ -84,6 +84,7 @@ double weightedValue(const Workspace& w, const Eigen::ArrayXd& omega, const Dive
     if (beta == 2) return (omega * 0.5 * (p - q).square()).sum();
     if (beta == 1) return (omega * (p * (p / q).log() - p + q)).sum();
     if (beta == 0) return (omega * (p / q - (p / q).log() - 1)).sum();
+    if (beta == 0.5) return (omega * (p.sqrt() - 0.5 * q.sqrt() - 0.5 * p / q.sqrt())).sum() / -0.25;
     return (omega * (p.pow(beta) + (beta - 1) * q.pow(beta) - beta * p * q.pow(beta - 1))).sum() / (beta * (beta - 1));
 }
 
@@ -94,10 +95,12 @@ void derivative(Workspace& w, const Divergence& D) {
     else if (D.right) {
         if (beta == 1) w.g = 1 - w.r / w.z;
         else if (beta == 0) w.g = (w.z - w.r) / w.z.square();
+        else if (beta == 0.5) w.g = (w.z - w.r) / (w.z * w.z.sqrt());
         else w.g = w.z.pow(beta - 2) * (w.z - w.r);
     } else {
         if (beta == 1) w.g = (w.z / w.r).log();
         else if (beta == 0) w.g = 1 / w.r - 1 / w.z;
+        else if (beta == 0.5) w.g = 2 / w.r.sqrt() - 2 / w.z.sqrt();
         else w.g = (w.z.pow(beta - 1) - w.r.pow(beta - 1)) / (beta - 1);
     }
 }
