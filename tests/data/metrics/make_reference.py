@@ -72,6 +72,17 @@ def make_estimates(refs):
     return est
 
 
+def make_hard_estimates(refs):
+    """Estimates with real artifacts: clipped mixture plus an echo beyond the 512-tap filters.
+    est_j = clip(0.8 s_j + 0.2 s_{j+1}, -0.25, 0.25) + 0.15 s_j(n - 700)."""
+    J, N = refs.shape
+    est = np.empty_like(refs)
+    for j in range(J):
+        est[j] = np.clip(0.8 * refs[j] + 0.2 * refs[(j + 1) % J], -0.25, 0.25)
+        est[j, 700:] += 0.15 * refs[j, :N - 700]
+    return est
+
+
 def stereo(refs, length):
     """(J, N) -> (J, length, 2): channel 0 = s_j[0:length], channel 1 = 0.6 s_j[length/2 : 3 length/2]
     (a different passage of the same source, so the image is not a filtered copy of channel 0, which
@@ -224,6 +235,10 @@ def main():
         r["si_sdr"] = [si_sdr(refs[j], ests[j]) for j in range(len(parts))]
         r["si_sdri"] = [si_sdr(refs[j], ests[j]) - si_sdr(refs[j], mix) for j in range(len(parts))]
         if name == "music_pbd_16k":
+            hard = make_hard_estimates(refs)
+            r["hard_sources_perm"] = sources_dict(sep.bss_eval_sources(refs, hard[::-1], compute_permutation=True))
+            r["hard_framewise"] = sources_dict(sep.bss_eval_sources_framewise(refs, hard, window=win, hop=hop // 2))
+            r["hard_v4"] = museval_v4(refs, hard, win, hop)
             st = stereo(refs, 2 * rate)
             est_st = make_estimates(st)
             r["stereo_images_perm"] = images_dict(sep.bss_eval_images(st, est_st[::-1], compute_permutation=True))
