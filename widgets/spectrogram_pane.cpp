@@ -230,7 +230,7 @@ void SpectrogramPane::paintPlot(QPainter& p, const QRect& plot) {
         p.drawLine(x, plot.top(), x, plot.bottom());
         QString label = formatHz(hover_.hz);
         if (!hover_.note.isEmpty()) label += "  " + hover_.note;
-        if (std::isfinite(hover_.db)) label += QString("  %1 dB").arg(hover_.db, 0, 'f', 1);
+        if (std::isfinite(hover_.db)) label += QString("  %1 dBFS").arg(hover_.db, 0, 'f', 1);
         const QFontMetrics fm(font());
         QRect box(x + 10, y - fm.height() - 8, fm.horizontalAdvance(label) + 12, fm.height() + 4);
         if (box.right() > plot.right()) box.moveRight(x - 10);
