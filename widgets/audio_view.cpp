@@ -82,6 +82,16 @@ void AudioView::clearMessage() {
 
 QString AudioView::messageText() const { return banner_->isHidden() ? QString() : banner_->text(); }
 
+void AudioView::addPane(QWidget* pane, int stretch) {
+    splitter_->addWidget(pane);
+    splitter_->setStretchFactor(splitter_->count() - 1, stretch);
+    // Initial heights in proportion to the stretch factors (waveform 1, spectrogram 4).
+    QList<int> sizes{100, 400};
+    while (sizes.size() < splitter_->count() - 1) sizes << 300;
+    sizes << stretch * 100;
+    splitter_->setSizes(sizes);
+}
+
 bool AudioView::isReady() const { return audio_ && waveform_->data() && spectrogram_->isUpToDate(); }
 
 bool AudioView::exportSpectrogramPng(const QString& path) const { return spectrogram_->grab().save(path, "PNG"); }

@@ -39,6 +39,9 @@ public:
 
     // True when audio is set, the waveform is ready and the spectrogram shows the current view.
     bool isReady() const;
+    // Adds a further time-aligned pane (e.g. a phase view, a TimePane on view()) under the
+    // spectrogram in the resizable split.
+    void addPane(QWidget* pane, int stretch = 3);
     // Saves what the spectrogram pane shows (with its frequency axis) as PNG; false on failure.
     bool exportSpectrogramPng(const QString& path) const;
 

@@ -22,7 +22,7 @@ ConvergenceChart::ConvergenceChart(QWidget* parent)
     chart()->addAxis(leftAxis_, Qt::AlignLeft);
     chart()->addAxis(rightAxis_, Qt::AlignRight);
     rightAxis_->setVisible(false);
-    setMinimumHeight(180);
+    setMinimumHeight(140);
 }
 
 void ConvergenceChart::setFigures(const QList<std::pair<QString, QString>>& idAndLabel) {

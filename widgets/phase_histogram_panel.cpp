@@ -24,7 +24,7 @@ QChartView* makeChart(const QString& title, QWidget* parent) {
     chart->setMargins(QMargins(2, 2, 2, 2));
     auto* view = new QChartView(chart, parent);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(320, 240);
+    view->setMinimumSize(260, 170);
     return view;
 }
 

@@ -25,6 +25,7 @@
 #include <QtConcurrent>
 #include <cmath>
 
+#include "app/gui/panels.h"
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
 #include "widgets/icons.h"
@@ -100,8 +101,25 @@ MainWindow::MainWindow(QWidget* parent)
     }
     statusBar()->showMessage(tr("Open an audio file (Ctrl+O), drop one here, or try Help ▸ Open demo."));
 
+    installPanels(this);
     QSettings settings;
     restoreState(settings.value("windowState").toByteArray());
+}
+
+int MainWindow::addTrack(const QString& label, std::shared_ptr<const Audio> audio) {
+    PlaybackSource* source = player_->source();
+    for (int i = 0; i < source->trackCount(); ++i)
+        if (source->track(i).audio == audio) return i;
+    const int index = source->addTrack({label, std::move(audio), 1.0f, true});
+    listenBox_->addItem(label);
+    return index;
+}
+
+void MainWindow::listenTo(int index) {
+    if (index < 0 || index >= player_->source()->trackCount()) return;
+    listenBox_->setCurrentIndex(index);  // switches the active track
+    statusBar()->showMessage(tr("Listening to %1").arg(listenBox_->itemText(index)), 4000);
+    if (!player_->isPlaying()) togglePlayback();
 }
 
 MainWindow::~MainWindow() {

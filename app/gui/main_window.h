@@ -48,6 +48,11 @@ public:
     QDockWidget* addPanel(QWidget* panel, const QString& title, Qt::DockWidgetArea area = Qt::BottomDockWidgetArea);
 
     QStringList recentFiles() const;
+    // Playback tracks beyond the document's (runs' signals): adds `audio` as a track named
+    // `label` (or returns the track already holding the same audio) and lists it under Listen.
+    int addTrack(const QString& label, std::shared_ptr<const Audio> audio);
+    // Makes track `index` the one heard (sample-accurate switch, playback position kept).
+    void listenTo(int index);
     // Once the document is loaded and its spectrogram shown, saves grab() to `path` and quits
     // the application with 0 (1 on failure or after timeoutMs).
     void screenshotWhenReady(const QString& path, int timeoutMs = 60000);

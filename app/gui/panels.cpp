@@ -1,0 +1,162 @@
+#include "app/gui/panels.h"
+
+#include <QComboBox>
+#include <QDockWidget>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QShortcut>
+#include <QVBoxLayout>
+
+#include "app/gui/main_window.h"
+#include "widgets/audio_player.h"
+#include "widgets/audio_view.h"
+#include "widgets/metrics_panel.h"
+#include "widgets/phase_histogram_panel.h"
+#include "widgets/phase_map_pane.h"
+#include "widgets/recovery_panel.h"
+#include "widgets/separation_panel.h"
+#include "widgets/view_manager.h"
+
+namespace phaselab {
+namespace {
+
+// The phase pane joins the stacked panes (time-aligned with the spectrogram); its view chooser,
+// explanation and read-out form a small panel.
+QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut) {
+    auto* box = new QWidget;
+    auto* kind = new QComboBox(box);
+    for (auto k : {PhaseMapPane::Kind::Centred, PhaseMapPane::Kind::Phase, PhaseMapPane::Kind::InstantaneousFrequency,
+                   PhaseMapPane::Kind::GroupDelay, PhaseMapPane::Kind::Kappa})
+        kind->addItem(PhaseMapPane::kindName(k), int(k));
+    auto* note = new QLabel(PhaseMapPane::explanation(PhaseMapPane::Kind::Centred), box);
+    note->setWordWrap(true);
+    note->setStyleSheet("color: palette(mid);");
+    auto* readout = new QLabel(box);
+    auto* pane = new PhaseMapPane(window->audioView()->view());
+    pane->setKind(PhaseMapPane::Kind::Centred);
+    window->audioView()->addPane(pane, 3);
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(QObject::tr("Phase view"), box));
+    top->addWidget(kind);
+    top->addWidget(readout, 1);
+    auto* layout = new QVBoxLayout(box);
+    layout->addLayout(top);
+    layout->addWidget(note);
+    layout->addStretch(1);
+    box->setToolTip(QObject::tr("The phase pane under the spectrogram shares its time range, cursor, selection and "
+                                "frequency axis. Bins more than 60 dB below full scale are grey."));
+    QObject::connect(kind, &QComboBox::currentIndexChanged, pane, [kind, pane, note] {
+        const auto k = PhaseMapPane::Kind(kind->currentData().toInt());
+        pane->setKind(k);
+        note->setText(PhaseMapPane::explanation(k));
+    });
+    QObject::connect(pane, &PhaseMapPane::readout, readout, &QLabel::setText);
+    *paneOut = pane;
+    return box;
+}
+
+// Panels taller than the window scroll instead of forcing the window to grow.
+QWidget* scrollable(QWidget* panel) {
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    return scroll;
+}
+
+}  // namespace
+
+void installPanels(MainWindow* window) {
+    Document* doc = window->document();
+    PhaseMapPane* phasePane = nullptr;
+    QWidget* phaseViews = makePhaseViews(window, &phasePane);
+    auto* histograms = new PhaseHistogramPanel;
+    auto* recovery = new RecoveryPanel;
+    auto* separation = new SeparationPanel;
+
+    QDockWidget* phaseDock = window->addPanel(phaseViews, QObject::tr("Phase view"), Qt::RightDockWidgetArea);
+    QDockWidget* histogramDock = window->addPanel(histograms, QObject::tr("Phase histogram"));
+    window->addPanel(scrollable(recovery), QObject::tr("Phase recovery"), Qt::RightDockWidgetArea);
+    window->addPanel(scrollable(separation), QObject::tr("Separation"), Qt::RightDockWidgetArea);
+    // The separation panel's metrics get their own dock under the panes, on the shared time axis.
+    MetricsPanel* metrics = separation->metricsPanel();
+    window->addPanel(metrics, QObject::tr("Metrics"));
+    metrics->followView(window->audioView()->view());
+    (void)phaseDock;
+    histogramDock->raise();
+    window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"))->raise();
+    // Default proportions: the panes keep most of the height, the right panels ~460 px.
+    window->resizeDocks({histogramDock}, {240}, Qt::Vertical);
+    window->resizeDocks({window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"))}, {470}, Qt::Horizontal);
+
+    QObject::connect(doc, &Document::changed, window, [=] {
+        const auto mixture = doc->mixture();
+        const auto mono = mixture ? std::make_shared<const Eigen::ArrayXf>(mixture->mono()) : nullptr;
+        phasePane->setSignal(mono, mixture ? mixture->sampleRate : 0);
+        histograms->setSignal(mono, mixture ? mixture->sampleRate : 0);
+        recovery->setSource(mixture, doc->displayName());
+        std::vector<std::shared_ptr<const Audio>> refs;
+        QStringList names;
+        for (const NamedAudio& r : doc->references()) {
+            refs.push_back(r.audio);
+            names << r.name;
+        }
+        try {
+            separation->setInputs(mixture, doc->displayName(), refs, names);
+        } catch (const std::exception&) {
+            separation->setInputs(mixture, doc->displayName(), {}, {});
+            refs.clear();
+        }
+        // Until a separation runs, the metrics show the baseline: the mixture as the estimate of
+        // every source (the input SDR each method has to improve on).
+        if (mixture && !refs.empty()) {
+            std::vector<Eigen::ArrayXXf> r, e;
+            QStringList estimateNames;
+            for (const auto& a : refs) {
+                r.push_back(Eigen::ArrayXXf(a->mono()));
+                e.push_back(Eigen::ArrayXXf(mixture->mono()));
+                estimateNames << QObject::tr("mixture");
+            }
+            metrics->setPermutationSearch(false);
+            metrics->setSignals(names, r, estimateNames, e, mixture->sampleRate);
+        } else {
+            metrics->clear();
+        }
+    });
+    // The histogram follows the selection (time range; the whole file without one).
+    ViewManager* view = window->audioView()->view();
+    QObject::connect(view, &ViewManager::selectionChanged, histograms, [view, histograms] {
+        if (view->hasSelection()) histograms->setRegion(view->selectionStart(), view->selectionEnd(), view->frequencyAxis().lowHz(),
+                                                        view->frequencyAxis().maxHz);
+        else histograms->setRegion(0, 0, 0, 0);
+    });
+
+    // Listening: a run's signal becomes a player track; A/B switches between two tracks at the
+    // same position (Tab toggles).
+    auto abPair = std::make_shared<std::pair<int, int>>(-1, -1);
+    QObject::connect(recovery, &RecoveryPanel::listenRequested, window, [window](std::shared_ptr<const Audio> a, const QString& label) {
+        window->listenTo(window->addTrack(label, a));
+    });
+    QObject::connect(recovery, &RecoveryPanel::compareRequested, window, [window, abPair](std::shared_ptr<const Audio> a, const QString& label) {
+        *abPair = {0, window->addTrack(label, a)};
+        window->listenTo(abPair->second);
+    });
+    QObject::connect(separation, &SeparationPanel::listenRequested, window, [window](std::shared_ptr<const Audio> a, const QString& label) {
+        window->listenTo(window->addTrack(label, a));
+    });
+    QObject::connect(separation, &SeparationPanel::compareRequested, window,
+                     [window, abPair](std::shared_ptr<const Audio> estimate, std::shared_ptr<const Audio> reference, const QString& label) {
+                         *abPair = {window->addTrack(QObject::tr("reference"), reference), window->addTrack(label, estimate)};
+                         window->listenTo(abPair->second);
+                     });
+    auto* toggle = new QShortcut(QKeySequence(Qt::Key_Tab), window);
+    toggle->setContext(Qt::ApplicationShortcut);
+    QObject::connect(toggle, &QShortcut::activated, window, [window, abPair] {
+        if (abPair->first < 0) return;
+        std::swap(abPair->first, abPair->second);
+        window->listenTo(abPair->second);
+    });
+}
+
+}  // namespace phaselab
