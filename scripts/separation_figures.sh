@@ -53,6 +53,8 @@ row music "CW weight 4" "-" -- --method cw --weight 4
 row music "CAW kappa=1 weight 10" "-" -- --method caw --kappa 1 --weight 10
 row music "PU-Iter 50 it." "-" -- --method pu-iter --iterations 50
 row music "Bregman MISI KL d=1 right, step 1e-2, 5 it." "-" -- --method bregman-misi --beta 1 --step 0.01
+row music "CNMF (sigma=0), K=10, 100 it." "-" -- --method cnmf --sigma 0
+row music "CNMF-phi (sigma=0.01), K=10, 100 it." "-" -- --method cnmf --sigma 0.01
 row music "ISNMF + Wiener (cisnmf kappa=0), K=10" "-" -- --method cisnmf --kappa 0
 row music "complex ISNMF kappa=0.5 tau=1, K=10" "-" -- --method cisnmf --kappa 0.5 --tau 1
 row speech "Wiener (oracle)" "12.51 / 13.02" -- --method wiener
