@@ -65,6 +65,20 @@ QString formatHz(double hz) {
     return QString::number(hz, 'g', 3) + " Hz";
 }
 
+void paintFrequencyTicks(QPainter& p, const QRect& axisRect, const QRect& plot, const FrequencyAxis& axis, const QColor& text) {
+    const QFontMetrics fm(p.font());
+    p.setPen(text);
+    int lastLabelY = std::numeric_limits<int>::max();
+    for (double hz : frequencyTicks(axis, std::max(2, plot.height() / 40))) {
+        const int y = plot.bottom() - int(std::lround(axis.toPosition(hz) * plot.height()));
+        p.drawLine(axisRect.right() - 4, y, axisRect.right(), y);
+        const int top = std::clamp(y - fm.height() / 2, plot.top(), plot.bottom() - fm.height() + 1);
+        if (top + fm.height() > lastLabelY) continue;
+        lastLabelY = top;
+        p.drawText(QRect(axisRect.left(), top, axisRect.width() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter, formatHz(hz));
+    }
+}
+
 QList<double> frequencyTicks(const FrequencyAxis& axis, int maxTicks) {
     QList<double> ticks;
     const double lo = axis.lowHz(), hi = axis.maxHz;

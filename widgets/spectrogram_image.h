@@ -5,6 +5,7 @@
 
 #include <QColor>
 #include <QImage>
+#include <QPainter>
 #include <QString>
 
 #include "core/tf/frequency_scale.h"
@@ -42,5 +43,10 @@ QImage renderLabelledSpectrogram(const Magnitudes& levelsDb, double binHz, doubl
 // Tick positions (Hz) suitable for an axis of the given scale and range.
 QList<double> frequencyTicks(const FrequencyAxis& axis, int maxTicks);
 QString formatHz(double hz);  // "440 Hz", "1.5 kHz"
+
+// Frequency ticks and labels of `axis` in the axis column `axisRect` beside `plot` (labels that
+// would overlap are skipped), with the painter's current font.
+void paintFrequencyTicks(QPainter& p, const QRect& axisRect, const QRect& plot, const FrequencyAxis& axis,
+                         const QColor& text);
 
 }  // namespace phaselab

@@ -273,17 +273,7 @@ void SpectrogramPane::paintAxis(QPainter& p, const QRect& axisRect) {
     f.setPointSizeF(f.pointSizeF() * 0.85);
     p.setFont(f);
     const QFontMetrics fm(f);
-    p.setPen(axisText());
-    int lastLabelY = std::numeric_limits<int>::max();
-    for (double hz : frequencyTicks(axis, std::max(2, plot.height() / 40))) {
-        const int y = plot.bottom() - int(std::lround(axis.toPosition(hz) * plot.height()));
-        p.drawLine(axisRect.right() - 4, y, axisRect.right(), y);
-        // Skip labels that would overlap the previous one (ticks crowd at the bottom of a mel axis).
-        const int top = std::clamp(y - fm.height() / 2, plot.top(), plot.bottom() - fm.height() + 1);
-        if (top + fm.height() > lastLabelY) continue;
-        lastLabelY = top;
-        p.drawText(QRect(axisRect.left(), top, axisRect.width() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter, formatHz(hz));
-    }
+    paintFrequencyTicks(p, axisRect, plot, axis, axisText());
     p.save();
     p.translate(axisRect.left() + fm.height() / 2 + 2, plot.center().y());
     p.rotate(-90);
