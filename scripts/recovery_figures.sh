@@ -5,8 +5,8 @@
 #     2048 / 512, speech 16 kHz 1024 / 256);
 #  3. Bregman (beta-divergence) retrieval, beta in {0, 0.5, 1, 2}, right side, gradient descent
 #     (d = 1 and 2) and ADMM (d = 1), against GL at equal time (iterations chosen so each run takes about
-#     as long as 100 GL iterations, from the per-iteration time of two short probe runs; the
-#     machine's load makes "equal time" approximate, so the seconds are printed too):
+#     as long as 100 GL iterations: the per-iteration CPU time of each method is measured from
+#     two short probe runs, which is robust to the machine's load, unlike wall time):
 #     spectral convergence and waveform SNR (against the original; GL-type methods recover the
 #     signal only up to sign and other ambiguities, so SNRs near 0 dB or below are expected).
 # Usage: scripts/recovery_figures.sh [BUILD_DIR] [THREADS]   (default: build, 1)
@@ -22,7 +22,7 @@ OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
 CLI="$CLI" AUDIO="$AUDIO" OUT="$OUT" THREADS="$THREADS" python3 - <<'PY'
-import json, os, subprocess
+import json, os, resource, subprocess
 
 cli, audio, out, threads = os.environ["CLI"], os.environ["AUDIO"], os.environ["OUT"], os.environ["THREADS"]
 sets = {
@@ -31,11 +31,21 @@ sets = {
 }
 
 def run(path, stft, *args):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run([cli, "recover", path, "-o", f"{out}/y.wav", "--json", "--threads", threads, *stft, *args],
                        capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
         raise SystemExit(f"phaselab-cli failed ({' '.join(args)}): {r.stderr}")
-    return json.loads(r.stdout)
+    result = json.loads(r.stdout)
+    result["cpu"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return result
+
+def cpu_per_iteration(path, stft, *args):
+    """CPU seconds per iteration from two probe runs (the difference cancels reading and set-up)."""
+    t10 = run(path, stft, *args, "--iterations", "10")["cpu"]
+    t30 = run(path, stft, *args, "--iterations", "30")["cpu"]
+    return max((t30 - t10) / 20, 1e-6)
 
 def fmt(x):
     return f"{x:.2f}"
@@ -60,23 +70,21 @@ for name, (path, stft) in sets.items():
         print(f"| {name} | {method} | " + " | ".join(fmt(v) for v in row) + f" | {fmt(pu)} |")
 
 print("\n## 3. Bregman phase retrieval vs GL at equal time (right side, zero initial phase, default steps)\n")
-print("| set | method | iterations | seconds | spectral convergence (dB) | SNR (dB) |")
-print("|---|---|---|---|---|---|")
+print("| set | method | iterations | CPU s / iteration | wall s | spectral convergence (dB) | SNR (dB) |")
+print("|---|---|---|---|---|---|---|")
 for name, (path, stft) in sets.items():
+    per_gl = cpu_per_iteration(path, stft, "--method", "gl")
+    budget = 100 * per_gl
     gl = run(path, stft, "--method", "gl", "--iterations", "100")
-    budget = gl["seconds"]
-    print(f"| {name} | GL | 100 | {budget:.2f} | {fmt(gl['spectral_convergence_db'])} | {fmt(gl['snr_db'])} |")
+    print(f"| {name} | GL | 100 | {per_gl:.4f} | {gl['seconds']:.2f} | {fmt(gl['spectral_convergence_db'])} | {fmt(gl['snr_db'])} |")
     fg = run(path, stft, "--method", "fgla", "--iterations", "100")
-    print(f"| {name} | FGLA | 100 | {fg['seconds']:.2f} | {fmt(fg['spectral_convergence_db'])} | {fmt(fg['snr_db'])} |")
+    print(f"| {name} | FGLA | 100 | - | {fg['seconds']:.2f} | {fmt(fg['spectral_convergence_db'])} | {fmt(fg['snr_db'])} |")
     for solver, power in (("gd", "1"), ("gd", "2"), ("admm", "1")):
         for beta in ("0", "0.5", "1", "2"):
             args = ["--method", "bregman", "--beta", beta, "--solver", solver, "--power", power]
-            # per-iteration cost from two probes (the difference cancels the set-up cost)
-            t10 = run(path, stft, *args, "--iterations", "10")["seconds"]
-            t30 = run(path, stft, *args, "--iterations", "30")["seconds"]
-            per = max((t30 - t10) / 20, 1e-6)
-            iterations = max(1, min(3000, round((budget - max(t10 - 10 * per, 0)) / per)))
+            per = cpu_per_iteration(path, stft, *args)
+            iterations = max(1, min(3000, round(budget / per)))
             r = run(path, stft, *args, "--iterations", str(iterations))
-            print(f"| {name} | Bregman {solver} d={power} beta={beta} | {iterations} | {r['seconds']:.2f} | "
-                  f"{fmt(r['spectral_convergence_db'])} | {fmt(r['snr_db'])} |")
+            print(f"| {name} | Bregman {solver} d={power} beta={beta} | {iterations} | {per:.4f} | {r['seconds']:.2f} | "
+                  f"{fmt(r['spectral_convergence_db'])} | {fmt(r['snr_db'])} |", flush=True)
 PY
