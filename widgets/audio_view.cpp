@@ -40,6 +40,7 @@ AudioView::AudioView(QWidget* parent) : QWidget(parent), view_(new ViewManager(t
 AudioView::~AudioView() = default;
 
 void AudioView::setAudio(std::shared_ptr<const Audio> audio) {
+    emit audioChanged(audio);
     audio_ = std::move(audio);
     ++generation_;
     waveform_->setData(nullptr);

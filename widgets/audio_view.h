@@ -47,6 +47,7 @@ public:
 
 signals:
     void ready();
+    void audioChanged(std::shared_ptr<const phaselab::Audio> audio);  // setAudio() was called
 
 private:
     ViewManager* view_;

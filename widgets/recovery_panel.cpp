@@ -36,6 +36,7 @@ RecoveryPanel::RecoveryPanel(QWidget* parent)
       stft_(new StftChooser(this)),
       table_(new QTableWidget(0, 7, this)),
       play_(new QPushButton(tr("Play"), this)),
+      show_(new QPushButton(tr("Show"), this)),
       compare_(new QPushButton(tr("A/B with original"), this)),
       export_(new QPushButton(tr("Export WAV…"), this)) {
     run_->extraLayout()->addWidget(stft_);
@@ -54,6 +55,7 @@ RecoveryPanel::RecoveryPanel(QWidget* parent)
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(play_);
+    buttons->addWidget(show_);
     buttons->addWidget(compare_);
     buttons->addWidget(export_);
     buttons->addStretch(1);
@@ -82,6 +84,11 @@ RecoveryPanel::RecoveryPanel(QWidget* parent)
     connect(play_, &QPushButton::clicked, this, [this] {
         const int i = selectedRun();
         if (i >= 0) emit listenRequested(runs_[std::size_t(i)].audio, runs_[std::size_t(i)].label);
+    });
+    show_->setToolTip(tr("Show the rebuilt signal in the spectrogram and phase panes"));
+    connect(show_, &QPushButton::clicked, this, [this] {
+        const int i = selectedRun();
+        if (i >= 0) emit viewRequested(runs_[std::size_t(i)].audio, runs_[std::size_t(i)].label);
     });
     connect(compare_, &QPushButton::clicked, this, [this] {
         const int i = selectedRun();
@@ -174,6 +181,7 @@ void RecoveryPanel::addRun(RecoveryRun run) {
 void RecoveryPanel::updateButtons() {
     const bool any = selectedRun() >= 0;
     play_->setEnabled(any);
+    show_->setEnabled(any);
     compare_->setEnabled(any);
     export_->setEnabled(any);
 }

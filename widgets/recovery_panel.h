@@ -52,6 +52,8 @@ signals:
     void runAdded(int index);
     // The application plays the audio (listen) or switches A/B between it and the original (compare).
     void listenRequested(std::shared_ptr<const phaselab::Audio> audio, const QString& label);
+    // The application shows the audio in its panes (spectrogram, phase).
+    void viewRequested(std::shared_ptr<const phaselab::Audio> audio, const QString& label);
     void compareRequested(std::shared_ptr<const phaselab::Audio> audio, const QString& label);
 
 private:
@@ -65,6 +67,7 @@ private:
     StftChooser* stft_;
     QTableWidget* table_;
     QPushButton* play_;
+    QPushButton* show_;
     QPushButton* compare_;
     QPushButton* export_;
     std::vector<RecoveryRun> runs_;

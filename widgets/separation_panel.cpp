@@ -56,6 +56,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
       table_(new QTableWidget(0, 5, this)),
       source_(new QComboBox(this)),
       play_(new QPushButton(tr("Play"), this)),
+      show_(new QPushButton(tr("Show"), this)),
       compare_(new QPushButton(tr("A/B with reference"), this)),
       export_(new QPushButton(tr("Export sources…"), this)),
       metrics_(new MetricsPanel(this)) {
@@ -94,6 +95,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     buttons->addWidget(new QLabel(tr("Source"), this));
     buttons->addWidget(source_, 1);
     buttons->addWidget(play_);
+    buttons->addWidget(show_);
     buttons->addWidget(compare_);
     buttons->addWidget(export_);
     auto* runsBox = new QWidget(this);
@@ -137,6 +139,11 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     connect(play_, &QPushButton::clicked, this, [this] {
         const int r = selectedRun(), s = source_->currentIndex();
         if (r >= 0 && s >= 0) emit listenRequested(runs_[std::size_t(r)].sources[std::size_t(s)], runs_[std::size_t(r)].label + " · " + source_->currentText());
+    });
+    show_->setToolTip(tr("Show this source in the spectrogram and phase panes"));
+    connect(show_, &QPushButton::clicked, this, [this] {
+        const int r = selectedRun(), s = source_->currentIndex();
+        if (r >= 0 && s >= 0) emit viewRequested(runs_[std::size_t(r)].sources[std::size_t(s)], runs_[std::size_t(r)].label + " · " + source_->currentText());
     });
     connect(compare_, &QPushButton::clicked, this, [this] {
         const int r = selectedRun(), s = source_->currentIndex();
@@ -335,6 +342,7 @@ void SeparationPanel::showRun(int index) {
     source_->clear();
     const bool any = index >= 0;
     play_->setEnabled(any);
+    show_->setEnabled(any);
     export_->setEnabled(any);
     compare_->setEnabled(any && !references_.empty());
     if (!any) {

@@ -66,6 +66,8 @@ public:
 signals:
     void runAdded(int index);
     void listenRequested(std::shared_ptr<const phaselab::Audio> audio, const QString& label);
+    // The application shows the audio in its panes (spectrogram, phase).
+    void viewRequested(std::shared_ptr<const phaselab::Audio> audio, const QString& label);
     void compareRequested(std::shared_ptr<const phaselab::Audio> estimate, std::shared_ptr<const phaselab::Audio> reference,
                           const QString& label);
 
@@ -87,6 +89,7 @@ private:
     QTableWidget* table_;
     QComboBox* source_;
     QPushButton* play_;
+    QPushButton* show_;
     QPushButton* compare_;
     QPushButton* export_;
     MetricsPanel* metrics_;

@@ -115,6 +115,22 @@ int MainWindow::addTrack(const QString& label, std::shared_ptr<const Audio> audi
     return index;
 }
 
+void MainWindow::showInPanes(std::shared_ptr<const Audio> audio, const QString& label) {
+    if (!audio) return;
+    shownLabel_ = label;
+    view_->setAudio(std::move(audio));
+    view_->showMessage(tr("Showing %1 — View ▸ Show the original signal goes back to %2.").arg(label, document_->displayName()));
+    showOriginalAct_->setEnabled(true);
+}
+
+void MainWindow::showOriginal() {
+    if (shownLabel_.isEmpty()) return;
+    shownLabel_.clear();
+    view_->setAudio(document_->mixture());
+    view_->clearMessage();
+    showOriginalAct_->setEnabled(false);
+}
+
 void MainWindow::listenTo(int index) {
     if (index < 0 || index >= player_->source()->trackCount()) return;
     listenBox_->setCurrentIndex(index);  // switches the active track
@@ -232,6 +248,9 @@ void MainWindow::buildMenus() {
     cancel->setShortcut(Qt::Key_Escape);
     QAction* recompute = viewMenu->addAction(tr("Recompute spectrogram"), view_->spectrogram(), &SpectrogramPane::recompute);
     recompute->setShortcut(QKeySequence::Refresh);
+    viewMenu->addSeparator();
+    showOriginalAct_ = viewMenu->addAction(tr("Show the original signal"), this, &MainWindow::showOriginal);
+    showOriginalAct_->setEnabled(false);
     viewMenu->addSeparator();
     viewMenu->addAction(controlsDock_->toggleViewAction());
 
@@ -403,6 +422,8 @@ void MainWindow::onLoaded() {
     }
     loopAct_->setChecked(false);
 
+    shownLabel_.clear();
+    if (showOriginalAct_) showOriginalAct_->setEnabled(false);
     view_->setAudio(mixture);
     showFileInfo();
     QString msg = tr("Opened %1").arg(document_->path());

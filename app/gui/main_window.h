@@ -53,6 +53,11 @@ public:
     int addTrack(const QString& label, std::shared_ptr<const Audio> audio);
     // Makes track `index` the one heard (sample-accurate switch, playback position kept).
     void listenTo(int index);
+    // Shows `audio` (a run's signal) in the panes instead of the document's mixture, with a note
+    // in the banner; showOriginal() (View menu) goes back. The document is unchanged.
+    void showInPanes(std::shared_ptr<const Audio> audio, const QString& label);
+    void showOriginal();
+    QString shownLabel() const { return shownLabel_; }  // empty while the mixture is shown
     // Once the document is loaded and its spectrogram shown, saves grab() to `path` and quits
     // the application with 0 (1 on failure or after timeoutMs).
     void screenshotWhenReady(const QString& path, int timeoutMs = 60000);
@@ -97,6 +102,8 @@ private:
     QFutureWatcher<Loaded>* loader_;
     QString loadingPath_;
     bool cursorFromPlayer_ = false;
+    QString shownLabel_;
+    QAction* showOriginalAct_ = nullptr;
 };
 
 }  // namespace phaselab

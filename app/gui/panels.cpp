@@ -21,9 +21,33 @@
 namespace phaselab {
 namespace {
 
+// "window 2048 samples = 128 ms · 7.81 Hz per bin · hop 32 ms": what an STFT setting means.
+struct StftInfo {
+    QLabel* label = nullptr;
+    double sampleRate = 0;
+    StftConfig config;
+    void setSampleRate(double sr) {
+        sampleRate = sr;
+        update();
+    }
+    void setConfig(const StftConfig& c) {
+        config = c;
+        update();
+    }
+    void update() {
+        if (sampleRate <= 0) return label->setText(QString::fromStdString(config.describe()));
+        label->setText(QObject::tr("STFT %1 · window %2 samples = %3 ms · %4 Hz per bin · hop %5 ms")
+                           .arg(windowName(config.window))
+                           .arg(config.windowLength)
+                           .arg(config.windowLength / sampleRate * 1000, 0, 'f', 1)
+                           .arg(sampleRate / config.fft(), 0, 'f', 2)
+                           .arg(config.hop / sampleRate * 1000, 0, 'f', 1));
+    }
+};
+
 // The phase pane joins the stacked panes (time-aligned with the spectrogram); its view chooser,
 // explanation and read-out form a small panel.
-QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut) {
+QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, StftInfo* info) {
     auto* box = new QWidget;
     auto* kind = new QComboBox(box);
     for (auto k : {PhaseMapPane::Kind::Centred, PhaseMapPane::Kind::Phase, PhaseMapPane::Kind::InstantaneousFrequency,
@@ -43,6 +67,9 @@ QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut) {
     auto* layout = new QVBoxLayout(box);
     layout->addLayout(top);
     layout->addWidget(note);
+    info->label = new QLabel(box);
+    info->label->setToolTip(QObject::tr("The phase views use the spectrogram's STFT settings (Spectrogram panel)."));
+    layout->addWidget(info->label);
     layout->addStretch(1);
     box->setToolTip(QObject::tr("The phase pane under the spectrogram shares its time range, cursor, selection and "
                                 "frequency axis. Bins more than 60 dB below full scale are grey."));
@@ -70,7 +97,8 @@ QWidget* scrollable(QWidget* panel) {
 void installPanels(MainWindow* window) {
     Document* doc = window->document();
     PhaseMapPane* phasePane = nullptr;
-    QWidget* phaseViews = makePhaseViews(window, &phasePane);
+    auto stftInfo = std::make_shared<StftInfo>();
+    QWidget* phaseViews = makePhaseViews(window, &phasePane, stftInfo.get());
     auto* histograms = new PhaseHistogramPanel;
     auto* recovery = new RecoveryPanel;
     auto* separation = new SeparationPanel;
@@ -92,9 +120,6 @@ void installPanels(MainWindow* window) {
 
     QObject::connect(doc, &Document::changed, window, [=] {
         const auto mixture = doc->mixture();
-        const auto mono = mixture ? std::make_shared<const Eigen::ArrayXf>(mixture->mono()) : nullptr;
-        phasePane->setSignal(mono, mixture ? mixture->sampleRate : 0);
-        histograms->setSignal(mono, mixture ? mixture->sampleRate : 0);
         recovery->setSource(mixture, doc->displayName());
         std::vector<std::shared_ptr<const Audio>> refs;
         QStringList names;
@@ -124,6 +149,23 @@ void installPanels(MainWindow* window) {
             metrics->clear();
         }
     });
+    // The phase pane and histogram show what the panes show (the mixture, or a run's signal) with
+    // the spectrogram's STFT settings.
+    AudioView* audioView = window->audioView();
+    QObject::connect(audioView, &AudioView::audioChanged, window, [=](std::shared_ptr<const Audio> audio) {
+        const auto mono = audio ? std::make_shared<const Eigen::ArrayXf>(audio->mono()) : nullptr;
+        phasePane->setSignal(mono, audio ? audio->sampleRate : 0);
+        histograms->setSignal(mono, audio ? audio->sampleRate : 0);
+        stftInfo->setSampleRate(audio ? audio->sampleRate : 0);
+    });
+    auto followStft = [=] {
+        const StftConfig c = audioView->spectrogram()->stftConfig();
+        phasePane->setStftConfig(c);
+        histograms->setStftConfig(c);
+        stftInfo->setConfig(c);
+    };
+    QObject::connect(audioView->spectrogram(), &SpectrogramPane::computeStarted, window, followStft);
+    followStft();
     // The histogram follows the selection (time range; the whole file without one).
     ViewManager* view = window->audioView()->view();
     QObject::connect(view, &ViewManager::selectionChanged, histograms, [view, histograms] {
@@ -134,6 +176,8 @@ void installPanels(MainWindow* window) {
 
     // Listening: a run's signal becomes a player track; A/B switches between two tracks at the
     // same position (Tab toggles).
+    QObject::connect(recovery, &RecoveryPanel::viewRequested, window, &MainWindow::showInPanes);
+    QObject::connect(separation, &SeparationPanel::viewRequested, window, &MainWindow::showInPanes);
     auto abPair = std::make_shared<std::pair<int, int>>(-1, -1);
     QObject::connect(recovery, &RecoveryPanel::listenRequested, window, [window](std::shared_ptr<const Audio> a, const QString& label) {
         window->listenTo(window->addTrack(label, a));
