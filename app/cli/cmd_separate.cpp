@@ -259,6 +259,10 @@ int runSeparate(const QStringList& rawArgs) {
 
     for (int j = 0; j < J; ++j) writeAudio(toStd(outputs[j]), Audio::fromMono(result.waveforms[j], mixture.sampleRate));
 
+    // Complex NMF models learn their own magnitudes from the isolated sources (the V_j only fix J).
+    const QString magnitudesLabel = !method->usesMagnitudes                        ? QString("mixture")
+                                    : (methodId == "cnmf" || methodId == "cisnmf") ? QString("isolated-sources")
+                                                                                   : magnitudeName;
     QJsonObject metricsJson;
     metrics::BssResult bss;
     if (p.isSet("eval")) {
@@ -290,7 +294,7 @@ int runSeparate(const QStringList& rawArgs) {
         for (const QString& o : outputs) outs << o;
         for (const auto& r : result.trace) trace << figuresToJson(r);
         QJsonObject o{{"method", methodId},
-                      {"magnitudes", method->usesMagnitudes ? magnitudeName : QString("mixture")},
+                      {"magnitudes", magnitudesLabel},
                       {"seconds", seconds},
                       {"stft", stftToJson(config)},
                       {"outputs", outs},
@@ -299,8 +303,8 @@ int runSeparate(const QStringList& rawArgs) {
         printJson(o);
         return ExitOk;
     }
-    std::printf("method %s, %s magnitudes, %s, %.2f s\n", qPrintable(methodId),
-                method->usesMagnitudes ? qPrintable(magnitudeName) : "mixture", config.describe().c_str(), seconds);
+    std::printf("method %s, %s magnitudes, %s, %.2f s\n", qPrintable(methodId), qPrintable(magnitudesLabel),
+                config.describe().c_str(), seconds);
     for (int j = 0; j < J; ++j) {
         std::printf("  %s", qPrintable(outputs[j]));
         if (p.isSet("eval"))
