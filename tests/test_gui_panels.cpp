@@ -7,6 +7,7 @@
 
 #include "app/gui/main_window.h"
 #include "widgets/audio_player.h"
+#include "widgets/audio_view.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/param_form.h"
 #include "widgets/phase_map_pane.h"
@@ -60,6 +61,31 @@ private slots:
         for (auto* c : w.findChildren<QComboBox*>())
             if (c->findText(recovery->runs()[0].label) >= 0) found = true;
         QVERIFY(listen && found);
+
+        // A run shown in the panes, then the original again.
+        w.showInPanes(recovery->runs()[0].audio, recovery->runs()[0].label);
+        QCOMPARE(w.shownLabel(), recovery->runs()[0].label);
+        QVERIFY(w.audioView()->audio() == recovery->runs()[0].audio);
+        QVERIFY(w.audioView()->messageText().contains("Showing"));
+        w.showOriginal();
+        QVERIFY(w.audioView()->audio() == w.document()->mixture());
+
+        // Three separation runs side by side, metrics of the selected one; screenshot.
+        separation->setMagnitudeSource("oracle");
+        QSignalSpy sepAdded(separation, &SeparationPanel::runAdded);
+        for (const char* id : {"wiener", "misi", "pu-iter"}) {
+            separation->runPanel()->selectAlgorithm(id);
+            if (std::string(id) != "wiener") separation->runPanel()->form()->setValues({{"iterations", 5.0}});
+            separation->runPanel()->run();
+            QVERIFY(sepAdded.wait(120000));
+        }
+        QCOMPARE(int(separation->runs().size()), 3);
+        QTRY_VERIFY_WITH_TIMEOUT(metrics->hasResults() && !metrics->isComputing() && metrics->rows()[0].estimate == "piano", 60000);
+        for (auto* d : w.findChildren<QDockWidget*>())
+            if (d->windowTitle() == "Separation" || d->windowTitle() == "Metrics") d->raise();
+        QTest::qWait(200);
+        QDir().mkpath("screenshots");
+        QVERIFY(w.grab().save("screenshots/main_window_separation.png"));
     }
 };
 

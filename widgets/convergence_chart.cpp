@@ -1,5 +1,6 @@
 #include "widgets/convergence_chart.h"
 
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QValueAxis>
 #include <cmath>
@@ -22,7 +23,7 @@ ConvergenceChart::ConvergenceChart(QWidget* parent)
     chart()->addAxis(leftAxis_, Qt::AlignLeft);
     chart()->addAxis(rightAxis_, Qt::AlignRight);
     rightAxis_->setVisible(false);
-    setMinimumHeight(140);
+    setMinimumHeight(190);
 }
 
 void ConvergenceChart::setFigures(const QList<std::pair<QString, QString>>& idAndLabel) {
@@ -61,6 +62,7 @@ QLineSeries* ConvergenceChart::addSeries(const QString& id, int axisIndex) {
 
 void ConvergenceChart::startRun(const QString& label) {
     for (auto it = current_.begin(); it != current_.end(); ++it) {
+        for (QLegendMarker* m : chart()->legend()->markers(it->series)) m->setVisible(false);  // legend: current run only
         QPen pen = it->series->pen();
         QColor c = pen.color();
         c.setAlpha(70);
@@ -70,6 +72,7 @@ void ConvergenceChart::startRun(const QString& label) {
     }
     current_.clear();
     plotted_.clear();
+    rightAxis_->setVisible(false);  // shown again if the new run reports a second figure
     runLabel_ = label;
 }
 

@@ -80,7 +80,7 @@ MetricsPanel::MetricsPanel(QWidget* parent)
     for (QLegendMarker* m : chart_->legend()->markers(cursorLine_)) m->setVisible(false);
     chartView_->setChart(chart_);
     chartView_->setRenderHint(QPainter::Antialiasing);
-    chartView_->setMinimumHeight(180);
+    chartView_->setMinimumHeight(220);
     chartView_->viewport()->installEventFilter(this);
     chartView_->setToolTip(tr("Click to move the cursor"));
 

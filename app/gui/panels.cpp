@@ -115,8 +115,8 @@ void installPanels(MainWindow* window) {
     histogramDock->raise();
     window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"))->raise();
     // Default proportions: the panes keep most of the height, the right panels ~460 px.
-    window->resizeDocks({histogramDock}, {240}, Qt::Vertical);
-    window->resizeDocks({window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"))}, {470}, Qt::Horizontal);
+    window->resizeDocks({histogramDock}, {330}, Qt::Vertical);
+    window->resizeDocks({window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"))}, {540}, Qt::Horizontal);
 
     QObject::connect(doc, &Document::changed, window, [=] {
         const auto mixture = doc->mixture();
