@@ -1,5 +1,6 @@
 // PhaseHistogramPanel: fits of a selected partial and of noise, shown as charts and figures.
 #include <QChartView>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "core/io/audio.h"
@@ -28,6 +29,16 @@ private slots:
         QCOMPARE(charts[1]->chart()->series().size(), 3);  // histogram, uniform, von Mises
         QDir().mkpath("screenshots");
         QVERIFY(panel.grab().save("screenshots/phase_histogram.png"));
+        QTemporaryDir dir;
+        QVERIFY(panel.exportPng(dir.filePath("h.png")));
+        QVERIFY(panel.exportCsv(dir.filePath("h.csv")));
+        QFile csv(dir.filePath("h.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2 + 72);
+        double integral = 0;
+        for (int i = 2; i < lines.size(); ++i) integral += lines[i].split(',')[3].toDouble() * 2 * M_PI / 72;
+        QVERIFY(std::abs(integral - 1) < 1e-3);  // the centred density integrates to 1
 
         const int before = computed.count();
         panel.setSignal(std::make_shared<Eigen::ArrayXf>(test::whiteNoise(32000, 2)), 16000);

@@ -1,5 +1,6 @@
 // PhaseMapPane: centred phase near 0 and kappa high on the partials of a two-tone signal,
 // masked silence, zoom requirement on long views, shared viewport, read-out.
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "core/io/audio.h"
@@ -34,6 +35,18 @@ private slots:
         QVERIFY(pane.readoutAt(1.0, axis.toPosition(440)).contains("ψ ="));
         QDir().mkpath("screenshots");
         QVERIFY(pane.grab().save("screenshots/phase_map_centred.png"));
+        QTemporaryDir dir;
+        QVERIFY(pane.exportPng(dir.filePath("centred.png"), QSize(800, 400)));
+        QCOMPARE(QImage(dir.filePath("centred.png")).size(), QSize(800, 400));
+        QVERIFY(pane.exportCsv(dir.filePath("centred.csv")));
+        QFile csv(dir.filePath("centred.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2 + 513);  // comment, header, one row per bin (1024-point FFT)
+        QVERIFY(lines[1].startsWith("frequency_hz,"));
+        const QStringList row440 = lines[2 + 28].split(',');  // bin 28 = 437.5 Hz
+        QCOMPARE(row440[0], QString("437.500"));
+        QVERIFY(std::abs(row440[row440.size() / 2].toDouble()) < 0.3);  // psi ~ 0 on the partial
 
         pane.setKind(PhaseMapPane::Kind::Kappa);
         QTRY_VERIFY_WITH_TIMEOUT(pane.isUpToDate(), 20000);

@@ -4,7 +4,12 @@
 #include <QChart>
 #include <QChartView>
 #include <QHBoxLayout>
+#include <QFileDialog>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QTextStream>
 #include <QLineSeries>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -99,9 +104,23 @@ PhaseHistogramPanel::PhaseHistogramPanel(QWidget* parent)
     auto* charts = new QHBoxLayout;
     charts->addWidget(raw_);
     charts->addWidget(centred_);
+    auto* png = new QPushButton(tr("Export PNG…"), this);
+    auto* csv = new QPushButton(tr("Export CSV…"), this);
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(status_, 1);
+    bottom->addWidget(png, 0, Qt::AlignTop);
+    bottom->addWidget(csv, 0, Qt::AlignTop);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(charts, 1);
-    layout->addWidget(status_);
+    layout->addLayout(bottom);
+    auto save = [this](const QString& name, const QString& filter, bool png) {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the phase histograms"), name, filter);
+        if (path.isEmpty()) return;
+        if (!(png ? exportPng(path) : exportCsv(path)))
+            QMessageBox::warning(this, tr("Export failed"), tr("Nothing to export yet, or %1 cannot be written.").arg(path));
+    };
+    connect(png, &QPushButton::clicked, this, [save] { save("phase_histograms.png", tr("PNG image (*.png)"), true); });
+    connect(csv, &QPushButton::clicked, this, [save] { save("phase_histograms.csv", tr("CSV (*.csv)"), false); });
     setToolTip(tr("Histograms of the phase of the bins within the level range, over the selection (or the whole signal).\n"
                   "Raw phase: nearly uniform even for tones, because a partial's phase turns every frame.\n"
                   "Centred phase: concentrated around 0 (large κ) where the sinusoidal model holds."));
@@ -201,6 +220,26 @@ void PhaseHistogramPanel::show(const PhaseHistograms& h) {
     fill(centred_, h.centred, true);
     status_->setText(summaryText());
 }
+
+bool PhaseHistogramPanel::exportCsv(const QString& path) const {
+    if (!result_) return false;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
+    QTextStream out(&file);
+    const PhaseHistogram &raw = result_->raw, &centred = result_->centred;
+    out << "# raw: kappa " << raw.fit.kappa << ", mu " << raw.fit.mu << ", R " << raw.fit.meanResultantLength << "; centred: kappa "
+        << centred.fit.kappa << ", R " << centred.fit.meanResultantLength << "; n " << result_->samples << "\n";
+    out << "phase_rad,raw_density,raw_von_mises,centred_density,centred_von_mises,uniform\n";
+    for (std::size_t i = 0; i < raw.centres.size(); ++i) {
+        const double c = raw.centres[i];
+        out << c << "," << raw.density[i] << "," << vonmises::density(c, raw.fit.mu, raw.fit.kappa) << "," << centred.density[i]
+            << "," << vonmises::density(c, 0, centred.fit.kappa) << "," << raw.uniformDensity << "\n";
+    }
+    out.flush();
+    return file.commit();
+}
+
+bool PhaseHistogramPanel::exportPng(const QString& path) { return result_ && grab().save(path, "PNG"); }
 
 QString PhaseHistogramPanel::summaryText() const {
     if (!result_) return status_->text();

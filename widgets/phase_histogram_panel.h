@@ -34,6 +34,10 @@ public:
     bool hasResult() const { return bool(result_); }
     const PhaseHistograms* result() const { return result_.get(); }
     QString summaryText() const;  // the figures line under the charts
+    // CSV: bin centre (rad), raw density, raw von Mises density, centred density, centred von Mises
+    // density, uniform density; the fits in a comment line. False without a result.
+    bool exportCsv(const QString& path) const;
+    bool exportPng(const QString& path);  // the two charts and the figures, as shown
 
 signals:
     void computed();

@@ -1,6 +1,9 @@
 #include "widgets/phase_map_pane.h"
 
+#include <QFile>
 #include <QPainter>
+#include <QSaveFile>
+#include <QTextStream>
 #include <QtConcurrent>
 #include <cmath>
 #include <limits>
@@ -217,6 +220,46 @@ QString PhaseMapPane::readoutAt(double t, double heightFraction) const {
                          : kind_ == Kind::GroupDelay ? "group delay" : "IF − bin";
     const QString value = std::isnan(v) ? tr("masked (below the level range)") : QString("%1 = %2 %3").arg(symbol).arg(v, 0, 'f', 3).arg(unit());
     return QString("%1 s · %2 · %3").arg(t, 0, 'f', 3).arg(formatHz(hz)).arg(value.trimmed());
+}
+
+bool PhaseMapPane::exportPng(const QString& path, QSize size) const {
+    if (!shown_ || shown_->values.size() == 0) return false;
+    const Request& r = shown_->request;
+    const Eigen::Index f0 = std::max<Eigen::Index>(0, Eigen::Index(std::ceil(r.t0 * r.sampleRate / r.config.hop)) - shown_->firstFrame);
+    const Eigen::Index f1 = std::min<Eigen::Index>(shown_->values.cols(), Eigen::Index(std::floor(r.t1 * r.sampleRate / r.config.hop)) - shown_->firstFrame + 1);
+    if (f1 <= f0) return false;
+    SpectrogramStyle style = styleFor(r);
+    style.nanColour = QColor(128, 128, 128);
+    const QString title = QString("%1 — %2, %3 s to %4 s").arg(kindName(r.kind), QString::fromStdString(r.config.describe()))
+                              .arg(r.t0, 0, 'f', 2).arg(r.t1, 0, 'f', 2);
+    const QImage image = renderLabelledSpectrogram(shown_->values.middleCols(f0, f1 - f0), r.sampleRate / r.config.fft(),
+                                                   r.config.hop / r.sampleRate, style, size, title);
+    return image.save(path, "PNG");
+}
+
+bool PhaseMapPane::exportCsv(const QString& path) const {
+    if (!shown_ || shown_->values.size() == 0) return false;
+    const Request& r = shown_->request;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
+    QTextStream out(&file);
+    out << "# " << kindName(r.kind) << " (" << unit() << "), " << QString::fromStdString(r.config.describe())
+        << ", sample rate " << r.sampleRate << " Hz; rows: bins, columns: frames\n";
+    out << "frequency_hz";
+    for (Eigen::Index t = 0; t < shown_->values.cols(); ++t)
+        out << "," << QString::number(double(shown_->firstFrame + t) * r.config.hop / r.sampleRate, 'f', 6);
+    out << "\n";
+    for (Eigen::Index f = 0; f < shown_->values.rows(); ++f) {
+        out << QString::number(double(f) * r.sampleRate / r.config.fft(), 'f', 3);
+        for (Eigen::Index t = 0; t < shown_->values.cols(); ++t) {
+            out << ",";
+            const float v = shown_->values(f, t);
+            if (!std::isnan(v)) out << QString::number(v, 'g', 7);
+        }
+        out << "\n";
+    }
+    out.flush();
+    return file.commit();
 }
 
 void PhaseMapPane::paintPlot(QPainter& p, const QRect& plot) {

@@ -50,6 +50,11 @@ public:
     double valueAt(double t, double heightFraction) const;
     QString readoutAt(double t, double heightFraction) const;  // "0.512 s · 440 Hz · ψ = 0.12 rad"
     QString unit() const;
+    // What the pane shows, as a labelled PNG figure (title, axes, colour bar) or as CSV: one row per
+    // bin (first column: frequency in Hz), one column per frame (header: frame centre time in s),
+    // empty cells where masked. False if nothing is computed or the file cannot be written.
+    bool exportPng(const QString& path, QSize size = {1600, 800}) const;
+    bool exportCsv(const QString& path) const;
 
 signals:
     void rendered();

@@ -1,6 +1,9 @@
 #include "app/gui/panels.h"
 
 #include <QComboBox>
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QDockWidget>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -67,6 +70,26 @@ QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, StftInfo* in
     auto* layout = new QVBoxLayout(box);
     layout->addLayout(top);
     layout->addWidget(note);
+    auto* exportRow = new QHBoxLayout;
+    auto* png = new QPushButton(QObject::tr("Export PNG…"), box);
+    auto* csv = new QPushButton(QObject::tr("Export CSV…"), box);
+    png->setToolTip(QObject::tr("The visible phase view as a labelled figure"));
+    csv->setToolTip(QObject::tr("The visible phase view's values: one row per bin, one column per frame"));
+    exportRow->addWidget(png);
+    exportRow->addWidget(csv);
+    exportRow->addStretch(1);
+    layout->addLayout(exportRow);
+    auto failed = [box](const QString& path) {
+        QMessageBox::warning(box, QObject::tr("Export failed"), QObject::tr("Nothing to export yet, or %1 cannot be written.").arg(path));
+    };
+    QObject::connect(png, &QPushButton::clicked, box, [=] {
+        const QString path = QFileDialog::getSaveFileName(box, QObject::tr("Export the phase view"), "phase_view.png", QObject::tr("PNG image (*.png)"));
+        if (!path.isEmpty() && !pane->exportPng(path)) failed(path);
+    });
+    QObject::connect(csv, &QPushButton::clicked, box, [=] {
+        const QString path = QFileDialog::getSaveFileName(box, QObject::tr("Export the phase view"), "phase_view.csv", QObject::tr("CSV (*.csv)"));
+        if (!path.isEmpty() && !pane->exportCsv(path)) failed(path);
+    });
     info->label = new QLabel(box);
     info->label->setToolTip(QObject::tr("The phase views use the spectrogram's STFT settings (Spectrogram panel)."));
     layout->addWidget(info->label);
