@@ -137,6 +137,9 @@ private slots:
         // The inconsistency of a consistent spectrogram is ~0; of random noise, large.
         QVERIFY(inconsistency(stft, GZ, L).relative < 1e-8);
         QVERIFY(inconsistency(stft, Z, L).relative > 0.5);
+        // The map's energy is the inconsistency; zero for a consistent array.
+        QVERIFY(std::abs(inconsistencyMap(stft, Z, L).cast<double>().square().sum() / inconsistency(stft, Z, L).absolute - 1) < 1e-4);
+        QVERIFY(inconsistencyMap(stft, GZ, L).maxCoeff() < 1e-4f * GZ.abs().maxCoeff());
     }
 
     void spectralConvergence() {

@@ -52,6 +52,7 @@ private slots:
         QDir().mkpath("screenshots");
         QVERIFY(panel.grab().save("screenshots/separation_panel.png"));
 
+        QCOMPARE(run.stfts.size(), std::size_t(3));
         QTemporaryDir dir;
         QCOMPARE(panel.exportRun(0, dir.path()).size(), 3);
         QVERIFY_THROWS_EXCEPTION(InputError, panel.exportRun(0, dir.path()));  // would overwrite
@@ -68,6 +69,15 @@ private slots:
         QVERIFY(added.wait(60000));
         QCOMPARE(panel.runs().at(0).sourceNames, QStringList({"harmonic", "percussive"}));
         QVERIFY(panel.runs().at(0).sdr.empty());
+        // A masked estimate is not the STFT of any signal: its inconsistency map has structure.
+        const QImage map = panel.inconsistencyImage(0, 0, QSize(700, 350));
+        QCOMPARE(map.size(), QSize(700, 350));
+        QSet<QRgb> colours;
+        for (int y = 40; y < 300; y += 4)
+            for (int x = 80; x < 600; x += 4) colours.insert(map.pixel(x, y));
+        QVERIFY(colours.size() > 50);
+        QDir().mkpath("screenshots");
+        QVERIFY(map.save("screenshots/inconsistency_map.png"));
     }
     void mismatchedReferencesAreRefused() {
         SeparationPanel panel;

@@ -20,6 +20,7 @@
 #include "core/separation/registry.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/run_panel.h"
+#include "widgets/spectrogram_image.h"
 #include "widgets/stft_chooser.h"
 
 namespace phaselab {
@@ -59,6 +60,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
       show_(new QPushButton(tr("Show"), this)),
       compare_(new QPushButton(tr("A/B with reference"), this)),
       export_(new QPushButton(tr("Export sources…"), this)),
+      inconsistency_(new QPushButton(tr("Inconsistency map"), this)),
       metrics_(new MetricsPanel(this)) {
     magnitudes_->addItem(tr("Oracle (true sources)"), "oracle");
     magnitudes_->addItem(tr("Supervised NMF (trained on the references)"), "nmf");
@@ -98,6 +100,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     buttons->addWidget(show_);
     buttons->addWidget(compare_);
     buttons->addWidget(export_);
+    buttons->addWidget(inconsistency_);
     auto* runsBox = new QWidget(this);
     auto* runsLayout = new QVBoxLayout(runsBox);
     runsLayout->setContentsMargins(0, 0, 0, 0);
@@ -144,6 +147,17 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     connect(show_, &QPushButton::clicked, this, [this] {
         const int r = selectedRun(), s = source_->currentIndex();
         if (r >= 0 && s >= 0) emit viewRequested(runs_[std::size_t(r)].sources[std::size_t(s)], runs_[std::size_t(r)].label + " · " + source_->currentText());
+    });
+    inconsistency_->setToolTip(tr("|S − G(S)| of the selected source's estimated spectrogram before synthesis: where it is not "
+                                  "the STFT of any signal (masks leave it inconsistent; MISI and CW reduce this)."));
+    connect(inconsistency_, &QPushButton::clicked, this, [this] {
+        const int r = selectedRun(), s = source_->currentIndex();
+        if (r < 0 || s < 0) return;
+        auto* window = new QLabel;
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->setWindowTitle(tr("Inconsistency map — %1").arg(runs_[std::size_t(r)].label + " · " + source_->currentText()));
+        window->setPixmap(QPixmap::fromImage(inconsistencyImage(r, s)));
+        window->show();
     });
     connect(compare_, &QPushButton::clicked, this, [this] {
         const int r = selectedRun(), s = source_->currentIndex();
@@ -270,6 +284,7 @@ void SeparationPanel::rebuildRunner() {
         run->config = config;
         run->sourceNames = names.mid(0, int(result.waveforms.size()));
         run->trace = result.trace;
+        for (auto& S : result.stfts) run->stfts.push_back(std::make_shared<const Spectrogram>(std::move(S)));
         for (auto& w : result.waveforms) run->sources.push_back(std::make_shared<Audio>(Audio::fromMono(std::move(w), mixture->sampleRate)));
         if (!references.empty() && references.size() == run->sources.size()) {
             std::vector<metrics::Signal> refs, ests;
@@ -320,6 +335,26 @@ QStringList SeparationPanel::exportRun(int index, const QString& folder) const {
     return paths;
 }
 
+QImage SeparationPanel::inconsistencyImage(int index, int source, QSize size) const {
+    if (index < 0 || index >= int(runs_.size())) return {};
+    const SeparationRun& r = runs_[std::size_t(index)];
+    if (source < 0 || source >= int(r.stfts.size()) || !mixture_) return {};
+    Stft stft(r.config);
+    const Spectrogram& S = *r.stfts[std::size_t(source)];
+    const Inconsistency total = inconsistency(stft, S, mixture_->frames());
+    const Magnitudes levels = magnitudeDb(inconsistencyMap(stft, S, mixture_->frames()) / stft.fullScaleMagnitude());
+    SpectrogramStyle style;
+    style.axis = FrequencyAxis{FrequencyScale::Log, 0, mixture_->sampleRate / 2};
+    style.colormap = ColormapId::Magma;
+    style.topDb = std::ceil(std::max(levels.maxCoeff(), -40.0f) / 5.0f) * 5.0f;  // a consistent estimate shows dark
+    style.rangeDb = 80;
+    const QString title = tr("|S − G(S)|, %1 · %2 — relative inconsistency %3 (%4 dB)")
+                              .arg(r.label, r.sourceNames.value(source))
+                              .arg(total.relative, 0, 'g', 3)
+                              .arg(10 * std::log10(std::max(total.relative, 1e-30)), 0, 'f', 1);
+    return renderLabelledSpectrogram(levels, mixture_->sampleRate / r.config.fft(), r.config.hop / mixture_->sampleRate, style, size, title);
+}
+
 void SeparationPanel::addRun(SeparationRun run) {
     const int row = int(runs_.size());
     const AlgorithmDescription* d = run_->currentAlgorithm();
@@ -344,6 +379,7 @@ void SeparationPanel::showRun(int index) {
     play_->setEnabled(any);
     show_->setEnabled(any);
     export_->setEnabled(any);
+    inconsistency_->setEnabled(any && !runs_[std::size_t(index)].stfts.empty());
     compare_->setEnabled(any && !references_.empty());
     if (!any) {
         metrics_->clear();

@@ -8,6 +8,7 @@
 // (MetricsPanel); any source of a run can be played, compared A/B with its reference, or all
 // sources exported. GUI-thread widget.
 
+#include <QImage>
 #include <QStringList>
 #include <QWidget>
 #include <memory>
@@ -33,6 +34,7 @@ struct SeparationRun {
     StftConfig config;
     QStringList sourceNames;
     std::vector<std::shared_ptr<const Audio>> sources;  // estimates, one per source
+    std::vector<std::shared_ptr<const Spectrogram>> stfts;  // the estimates' STFTs before synthesis
     std::vector<ProgressReport> trace;
     double seconds = 0;
     std::vector<double> sdr, sir, sar;  // per source (reference order); empty without references
@@ -62,6 +64,9 @@ public:
     // Writes every source of run `index` into `folder` as <source>.wav; refuses to overwrite
     // existing files (InputError naming the first one).
     QStringList exportRun(int index, const QString& folder) const;
+    // Labelled image of |S_j - G(S_j)| (dBFS) for source `source` of run `index`: where the estimate's
+    // spectrogram is not the STFT of any signal. Null image if the run kept no spectrograms.
+    QImage inconsistencyImage(int index, int source, QSize size = {1100, 500}) const;
 
 signals:
     void runAdded(int index);
@@ -92,6 +97,7 @@ private:
     QPushButton* show_;
     QPushButton* compare_;
     QPushButton* export_;
+    QPushButton* inconsistency_;
     MetricsPanel* metrics_;
     std::vector<SeparationRun> runs_;
 };

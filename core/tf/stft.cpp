@@ -235,6 +235,12 @@ Inconsistency inconsistency(Stft& stft, const Spectrogram& S, Eigen::Index lengt
     return r;
 }
 
+Magnitudes inconsistencyMap(Stft& stft, const Spectrogram& S, Eigen::Index length) {
+    Spectrogram G = S;
+    stft.project(G, length);
+    return (S - G).abs();
+}
+
 double spectralConvergenceDb(const Spectrogram& S, const Magnitudes& target) {
     const double num = (S.abs() - target).cast<double>().square().sum();
     const double den = target.cast<double>().square().sum();

@@ -128,6 +128,9 @@ struct Inconsistency {
     double relative = 0;
 };
 Inconsistency inconsistency(Stft& stft, const Spectrogram& S, Eigen::Index length);
+// |S - G(S)| per bin (bins x frames, linear magnitude): where S departs from being the STFT of a
+// signal (e.g. a masked estimate against its re-analysis).
+Magnitudes inconsistencyMap(Stft& stft, const Spectrogram& S, Eigen::Index length);
 
 // Spectral convergence in dB: 20 log10(|| |S| - V || / ||V||) (Frobenius). Lower is better.
 double spectralConvergenceDb(const Spectrogram& S, const Magnitudes& target);
