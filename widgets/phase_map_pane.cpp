@@ -54,7 +54,8 @@ QString PhaseMapPane::explanation(Kind k) {
             return tr("Group delay −dφ/dω (frequency derivative of the phase), in ms from the frame centre: where in the "
                       "frame the energy of a bin arrives. Clicks and onsets sweep through it.");
         case Kind::Kappa:
-            return tr("Local von Mises concentration κ of the centred phase over 3 bins × 5 frames: high (bright) "
+            return tr("Local von Mises concentration κ of the centred phase over a small neighbourhood (3 bins × 5 frames by "
+                      "default): high (bright) "
                       "where the signal is sinusoidal, near 0 for noise. Overlapping frames give noise a small κ too.");
     }
     return {};
@@ -63,7 +64,7 @@ QString PhaseMapPane::explanation(Kind k) {
 bool PhaseMapPane::Request::operator==(const Request& o) const {
     return signal == o.signal && sampleRate == o.sampleRate && config.windowLength == o.config.windowLength &&
            config.hop == o.config.hop && config.fft() == o.config.fft() && config.window == o.config.window && kind == o.kind &&
-           rangeDb == o.rangeDb && t0 == o.t0 && t1 == o.t1 && axis.scale == o.axis.scale && axis.minHz == o.axis.minHz &&
+           rangeDb == o.rangeDb && kappaBins == o.kappaBins && kappaFrames == o.kappaFrames && t0 == o.t0 && t1 == o.t1 && axis.scale == o.axis.scale && axis.minHz == o.axis.minHz &&
            axis.maxHz == o.axis.maxHz && size == o.size;
 }
 
@@ -120,6 +121,12 @@ void PhaseMapPane::setRangeDb(float rangeDb) {
     schedule();
 }
 
+void PhaseMapPane::setKappaNeighbourhood(int halfBins, int halfFrames) {
+    kappaBins_ = std::clamp(halfBins, 0, 64);
+    kappaFrames_ = std::clamp(halfFrames, 0, 64);
+    schedule();
+}
+
 PhaseMapPane::Request PhaseMapPane::currentRequest() const {
     Request r;
     r.signal = signal_;
@@ -128,6 +135,8 @@ PhaseMapPane::Request PhaseMapPane::currentRequest() const {
     r.config = config_;
     r.kind = kind_;
     r.rangeDb = rangeDb_;
+    r.kappaBins = kappaBins_;
+    r.kappaFrames = kappaFrames_;
     r.t0 = view()->viewStart();
     r.t1 = view()->viewEnd();
     r.axis = view()->frequencyAxis();
@@ -190,7 +199,8 @@ std::shared_ptr<PhaseMapPane::Result> PhaseMapPane::compute(const Request& r, co
     out->request = r;
     out->firstFrame = first;
     const float floor = float(r.peak) * stft.fullScaleMagnitude() * std::pow(10.0f, -r.rangeDb / 20.0f);
-    out->values = phaseViewValues(toView(r.kind), S, r.config, r.sampleRate, std::max(floor, 1e-30f));
+    out->values = phaseViewValues(toView(r.kind), S, r.config, r.sampleRate, std::max(floor, 1e-30f),
+                                  KappaNeighbourhood{r.kappaBins, r.kappaFrames});
     if (cancel.load()) return nullptr;
     const double framesPerSecond = r.sampleRate / hop;
     out->image = renderSpectrogram(out->values, r.t0 * framesPerSecond - double(first), r.t1 * framesPerSecond - double(first),

@@ -41,6 +41,8 @@ public:
     void setKind(Kind kind);
     Kind kind() const { return kind_; }
     void setRangeDb(float rangeDb);
+    // Kappa view: half-sizes of the neighbourhood, in bins and frames (0 .. 64).
+    void setKappaNeighbourhood(int halfBins, int halfFrames);
     float rangeDb() const { return rangeDb_; }
 
     // True when the shown image matches the current view, size and settings.
@@ -73,6 +75,7 @@ private:
         StftConfig config;
         Kind kind = Kind::Phase;
         float rangeDb = 60;
+        int kappaBins = 1, kappaFrames = 2;
         double t0 = 0, t1 = 0;
         FrequencyAxis axis;
         QSize size;
@@ -94,6 +97,7 @@ private:
     StftConfig config_{WindowType::Hann, 1024, 256};
     Kind kind_ = Kind::Centred;
     float rangeDb_ = 60;
+    int kappaBins_ = 1, kappaFrames_ = 2;
     QFutureWatcher<std::shared_ptr<Result>>* watcher_;
     std::shared_ptr<std::atomic<bool>> cancel_;
     bool running_ = false, pending_ = false;

@@ -26,6 +26,8 @@ int runPhase(const QStringList& args) {
     p.addOption({"view", "phase, centred, if, group-delay or kappa.", "VIEW", "phase"});
     addStftOptions(p, 1024, 256);
     p.addOption({"range", "Show bins within this many dB of the loudest one.", "DB", "60"});
+    p.addOption({"kappa-bins", "kappa view: neighbourhood height in bins (odd).", "N", "3"});
+    p.addOption({"kappa-frames", "kappa view: neighbourhood width in frames (odd).", "N", "5"});
     p.addOption({"scale", "Frequency axis: linear, log or mel.", "SCALE", "linear"});
     addImageSizeOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
@@ -42,7 +44,8 @@ int runPhase(const QStringList& args) {
     const float floor = S.abs().maxCoeff() * std::pow(10.0f, -rangeDb / 20.0f);
 
     const PhaseView kind = phaseViewFromId(toStd(view));
-    const Magnitudes values = phaseViewValues(kind, S, config, audio.sampleRate, floor);
+    const KappaNeighbourhood neighbourhood{intValue(p, "kappa-bins", 1, 129) / 2, intValue(p, "kappa-frames", 1, 129) / 2};
+    const Magnitudes values = phaseViewValues(kind, S, config, audio.sampleRate, floor, neighbourhood);
     const PhaseViewRange range = phaseViewRange(kind, config, audio.sampleRate);
     SpectrogramStyle style;
     style.axis = FrequencyAxis{scaleFromName(toStd(choiceValue(p, "scale", {"linear", "log", "mel"}))), 0, audio.sampleRate / 2};

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QShortcut>
 #include <QVBoxLayout>
 
@@ -70,6 +71,25 @@ QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, StftInfo* in
     auto* layout = new QVBoxLayout(box);
     layout->addLayout(top);
     layout->addWidget(note);
+    auto* kappaRow = new QHBoxLayout;
+    auto* kBins = new QSpinBox(box);
+    auto* kFrames = new QSpinBox(box);
+    kBins->setRange(1, 129);
+    kBins->setSingleStep(2);
+    kBins->setValue(3);
+    kBins->setSuffix(QObject::tr(" bins"));
+    kFrames->setRange(1, 129);
+    kFrames->setSingleStep(2);
+    kFrames->setValue(5);
+    kFrames->setSuffix(QObject::tr(" frames"));
+    kappaRow->addWidget(new QLabel(QObject::tr("Kappa neighbourhood"), box));
+    kappaRow->addWidget(kBins);
+    kappaRow->addWidget(kFrames);
+    kappaRow->addStretch(1);
+    layout->addLayout(kappaRow);
+    auto applyKappa = [=] { pane->setKappaNeighbourhood(kBins->value() / 2, kFrames->value() / 2); };
+    QObject::connect(kBins, &QSpinBox::valueChanged, box, applyKappa);
+    QObject::connect(kFrames, &QSpinBox::valueChanged, box, applyKappa);
     auto* exportRow = new QHBoxLayout;
     auto* png = new QPushButton(QObject::tr("Export PNG…"), box);
     auto* csv = new QPushButton(QObject::tr("Export CSV…"), box);

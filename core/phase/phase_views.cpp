@@ -45,7 +45,8 @@ PhaseViewRange phaseViewRange(PhaseView v, const StftConfig& config, double samp
     return {};
 }
 
-Magnitudes phaseViewValues(PhaseView v, const Spectrogram& S, const StftConfig& config, double sampleRate, float floorMagnitude) {
+Magnitudes phaseViewValues(PhaseView v, const Spectrogram& S, const StftConfig& config, double sampleRate, float floorMagnitude,
+                           KappaNeighbourhood kappa) {
     const Magnitudes mag = S.abs();
     Magnitudes values;
     switch (v) {
@@ -59,7 +60,7 @@ Magnitudes phaseViewValues(PhaseView v, const Spectrogram& S, const StftConfig& 
         case PhaseView::Kappa: {
             const float peak = mag.size() ? mag.maxCoeff() : 0.0f;
             const float rangeDb = peak > floorMagnitude && floorMagnitude > 0 ? 20 * std::log10(peak / floorMagnitude) : 60.0f;
-            values = kappaMap(sinusoidal::centredPhase(S, config.hop, config.fft()), mag, 1, 2, rangeDb);
+            values = kappaMap(sinusoidal::centredPhase(S, config.hop, config.fft()), mag, kappa.halfBins, kappa.halfFrames, rangeDb);
             break;
         }
     }
