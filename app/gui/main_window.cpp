@@ -535,7 +535,8 @@ void MainWindow::screenshotWhenReady(const QString& path, int timeoutMs) {
     auto elapsed = std::make_shared<QElapsedTimer>();
     elapsed->start();
     connect(poll, &QTimer::timeout, this, [this, poll, failed, elapsed, path, timeoutMs] {
-        const bool ready = view_->isReady();
+        bool ready = view_->isReady();
+        for (const auto& check : readyChecks_) ready = ready && check();
         if (!ready && !*failed && elapsed->elapsed() < timeoutMs) return;
         poll->stop();
         if (ready) {

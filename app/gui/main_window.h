@@ -8,6 +8,8 @@
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <functional>
+#include <vector>
 
 #include "app/gui/document.h"
 
@@ -61,6 +63,8 @@ public:
     // Once the document is loaded and its spectrogram shown, saves grab() to `path` and quits
     // the application with 0 (1 on failure or after timeoutMs).
     void screenshotWhenReady(const QString& path, int timeoutMs = 60000);
+    // Extra conditions screenshotWhenReady() waits for (e.g. a panel's background work is done).
+    void addReadyCheck(std::function<bool()> ready) { readyChecks_.push_back(std::move(ready)); }
 
 signals:
     void loadFinished(bool ok, const QString& message);
@@ -103,6 +107,7 @@ private:
     QString loadingPath_;
     bool cursorFromPlayer_ = false;
     QString shownLabel_;
+    std::vector<std::function<bool()>> readyChecks_;
     QAction* showOriginalAct_ = nullptr;
 };
 

@@ -209,6 +209,8 @@ void installPanels(MainWindow* window) {
     };
     QObject::connect(audioView->spectrogram(), &SpectrogramPane::computeStarted, window, followStft);
     followStft();
+    window->addReadyCheck([phasePane] { return phasePane->isUpToDate() || phasePane->needsZoom(); });
+    window->addReadyCheck([histograms] { return !histograms->isComputing(); });
     // The histogram follows the selection (time range; the whole file without one).
     ViewManager* view = window->audioView()->view();
     QObject::connect(view, &ViewManager::selectionChanged, histograms, [view, histograms] {
