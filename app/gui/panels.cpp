@@ -82,6 +82,16 @@ QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, StftInfo* in
     kFrames->setSingleStep(2);
     kFrames->setValue(5);
     kFrames->setSuffix(QObject::tr(" frames"));
+    auto* range = new QSpinBox(box);
+    range->setRange(10, 150);
+    range->setValue(60);
+    range->setSuffix(QObject::tr(" dB"));
+    range->setToolTip(QObject::tr("Show the phase only where the level is within this range below full scale; elsewhere the "
+                                  "phase is noise and is drawn grey"));
+    QObject::connect(range, &QSpinBox::valueChanged, pane, [pane](int db) { pane->setRangeDb(float(db)); });
+    kappaRow->addWidget(new QLabel(QObject::tr("Level range"), box));
+    kappaRow->addWidget(range);
+    kappaRow->addSpacing(12);
     kappaRow->addWidget(new QLabel(QObject::tr("Kappa neighbourhood"), box));
     kappaRow->addWidget(kBins);
     kappaRow->addWidget(kFrames);
