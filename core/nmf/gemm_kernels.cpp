@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cstdlib>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -151,12 +152,133 @@ AVX2 void gemmNTAvx(const float* A, const float* B, float* C, int m, int n, int 
     }
 }
 
+// AVX-512 kernels (32 zmm registers: up to 24 accumulators). Row tails use masked loads/stores.
+#define AVX512 __attribute__((target("avx512f")))
+
+AVX512 inline __mmask16 tailMask(int rows) {
+    return rows >= 16 ? __mmask16(0xFFFF) : rows <= 0 ? __mmask16(0) : __mmask16((1u << rows) - 1u);
+}
+
+AVX512 inline float hsum512(__m512 v) {
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, v);
+    float s = 0;
+    for (float x : lanes) s += x;
+    return s;
+}
+
+// C(i0:i0+rows, j0:j0+NC) = A(i0:i0+rows, :) B(:, j0:j0+NC), rows <= 32
+template <int NC>
+AVX512 void nnBlock512(const float* A, const float* B, float* C, int m, int k, int i0, int j0, int rows) {
+    const __mmask16 m0 = tailMask(rows), m1 = tailMask(rows - 16);
+    __m512 acc0[NC], acc1[NC];
+    for (int c = 0; c < NC; ++c) acc0[c] = acc1[c] = _mm512_setzero_ps();
+    for (int p = 0; p < k; ++p) {
+        const float* a = A + std::size_t(p) * m + i0;
+        const __m512 a0 = _mm512_maskz_loadu_ps(m0, a), a1 = _mm512_maskz_loadu_ps(m1, a + 16);
+        for (int c = 0; c < NC; ++c) {
+            const __m512 b = _mm512_set1_ps(B[p + std::size_t(j0 + c) * k]);
+            acc0[c] = _mm512_fmadd_ps(a0, b, acc0[c]);
+            acc1[c] = _mm512_fmadd_ps(a1, b, acc1[c]);
+        }
+    }
+    for (int c = 0; c < NC; ++c) {
+        _mm512_mask_storeu_ps(C + std::size_t(j0 + c) * m + i0, m0, acc0[c]);
+        _mm512_mask_storeu_ps(C + std::size_t(j0 + c) * m + i0 + 16, m1, acc1[c]);
+    }
+}
+
+AVX512 void gemmNN512(const float* A, const float* B, float* C, int m, int k, int n) {
+    int j0 = 0;
+    for (; j0 + 12 <= n; j0 += 12)
+        for (int i0 = 0; i0 < m; i0 += 32) nnBlock512<12>(A, B, C, m, k, i0, j0, std::min(32, m - i0));
+    for (; j0 < n; ++j0)
+        for (int i0 = 0; i0 < m; i0 += 32) nnBlock512<1>(A, B, C, m, k, i0, j0, std::min(32, m - i0));
+}
+
+// C(p0:p0+NP, j0:j0+NJ) = A(:, p0:p0+NP)^T B(:, j0:j0+NJ)
+template <int NP, int NJ>
+AVX512 void tnBlock512(const float* A, const float* B, float* C, int m, int k, int p0, int j0) {
+    __m512 acc[NP][NJ];
+    for (int p = 0; p < NP; ++p)
+        for (int j = 0; j < NJ; ++j) acc[p][j] = _mm512_setzero_ps();
+    for (int i = 0; i < m; i += 16) {
+        const __mmask16 mk = tailMask(m - i);
+        __m512 bv[NJ];
+        for (int j = 0; j < NJ; ++j) bv[j] = _mm512_maskz_loadu_ps(mk, B + std::size_t(j0 + j) * m + i);
+        for (int p = 0; p < NP; ++p) {
+            const __m512 a = _mm512_maskz_loadu_ps(mk, A + std::size_t(p0 + p) * m + i);
+            for (int j = 0; j < NJ; ++j) acc[p][j] = _mm512_fmadd_ps(a, bv[j], acc[p][j]);
+        }
+    }
+    for (int p = 0; p < NP; ++p)
+        for (int j = 0; j < NJ; ++j) C[p0 + p + std::size_t(j0 + j) * k] = hsum512(acc[p][j]);
+}
+
+template <int NJ>
+AVX512 void tnColumns512(const float* A, const float* B, float* C, int m, int k, int j0) {
+    int p0 = 0;
+    for (; p0 + 6 <= k; p0 += 6) tnBlock512<6, NJ>(A, B, C, m, k, p0, j0);
+    for (; p0 < k; ++p0) tnBlock512<1, NJ>(A, B, C, m, k, p0, j0);
+}
+
+AVX512 void gemmTN512(const float* A, const float* B, float* C, int m, int k, int n) {
+    int j0 = 0;
+    for (; j0 + 4 <= n; j0 += 4) tnColumns512<4>(A, B, C, m, k, j0);
+    for (; j0 < n; ++j0) tnColumns512<1>(A, B, C, m, k, j0);
+}
+
+// C(i0:i0+rows, p0:p0+NP) += A(i0:i0+rows, j0:j1) B(p0:p0+NP, j0:j1)^T
+template <int NP>
+AVX512 void ntBlock512(const float* A, const float* B, float* C, int m, int k, int i0, int rows, int p0, int j0, int j1) {
+    const __mmask16 m0 = tailMask(rows), m1 = tailMask(rows - 16);
+    __m512 acc0[NP], acc1[NP];
+    for (int p = 0; p < NP; ++p) {
+        acc0[p] = _mm512_maskz_loadu_ps(m0, C + std::size_t(p0 + p) * m + i0);
+        acc1[p] = _mm512_maskz_loadu_ps(m1, C + std::size_t(p0 + p) * m + i0 + 16);
+    }
+    for (int j = j0; j < j1; ++j) {
+        const float* a = A + std::size_t(j) * m + i0;
+        const __m512 a0 = _mm512_maskz_loadu_ps(m0, a), a1 = _mm512_maskz_loadu_ps(m1, a + 16);
+        for (int p = 0; p < NP; ++p) {
+            const __m512 b = _mm512_set1_ps(B[p0 + p + std::size_t(j) * k]);
+            acc0[p] = _mm512_fmadd_ps(a0, b, acc0[p]);
+            acc1[p] = _mm512_fmadd_ps(a1, b, acc1[p]);
+        }
+    }
+    for (int p = 0; p < NP; ++p) {
+        _mm512_mask_storeu_ps(C + std::size_t(p0 + p) * m + i0, m0, acc0[p]);
+        _mm512_mask_storeu_ps(C + std::size_t(p0 + p) * m + i0 + 16, m1, acc1[p]);
+    }
+}
+
+AVX512 void gemmNT512(const float* A, const float* B, float* C, int m, int n, int k) {
+    std::fill(C, C + std::size_t(m) * k, 0.0f);
+    constexpr int panel = 64;
+    for (int j0 = 0; j0 < n; j0 += panel) {
+        const int j1 = std::min(n, j0 + panel);
+        for (int i0 = 0; i0 < m; i0 += 32) {
+            const int rows = std::min(32, m - i0);
+            int p0 = 0;
+            for (; p0 + 12 <= k; p0 += 12) ntBlock512<12>(A, B, C, m, k, i0, rows, p0, j0, j1);
+            for (; p0 + 4 <= k; p0 += 4) ntBlock512<4>(A, B, C, m, k, i0, rows, p0, j0, j1);
+            for (; p0 < k; ++p0) ntBlock512<1>(A, B, C, m, k, i0, rows, p0, j0, j1);
+        }
+    }
+}
+
+bool detectAvx512() {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+}
+
 bool detectAvx2() {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 #else
 bool detectAvx2() { return false; }
+bool detectAvx512() { return false; }
 #endif
 
 }  // namespace
@@ -166,8 +288,14 @@ bool usingAvx2() {
     return yes;
 }
 
+bool usingAvx512() {
+    static const bool yes = std::getenv("PHASELAB_NO_AVX512") == nullptr && detectAvx512();
+    return yes;
+}
+
 void gemmNN(const float* A, const float* B, float* C, int m, int k, int n) {
 #ifdef PHASELAB_X86
+    if (usingAvx512()) return gemmNN512(A, B, C, m, k, n);
     if (usingAvx2()) return gemmNNAvx(A, B, C, m, k, n);
 #endif
     Map(C, m, n).noalias() = CMap(A, m, k) * CMap(B, k, n);
@@ -175,6 +303,7 @@ void gemmNN(const float* A, const float* B, float* C, int m, int k, int n) {
 
 void gemmTN(const float* A, const float* B, float* C, int m, int k, int n) {
 #ifdef PHASELAB_X86
+    if (usingAvx512()) return gemmTN512(A, B, C, m, k, n);
     if (usingAvx2()) return gemmTNAvx(A, B, C, m, k, n);
 #endif
     Map(C, k, n).noalias() = CMap(A, m, k).transpose() * CMap(B, m, n);
@@ -182,6 +311,7 @@ void gemmTN(const float* A, const float* B, float* C, int m, int k, int n) {
 
 void gemmNT(const float* A, const float* B, float* C, int m, int n, int k) {
 #ifdef PHASELAB_X86
+    if (usingAvx512()) return gemmNT512(A, B, C, m, n, k);
     if (usingAvx2()) return gemmNTAvx(A, B, C, m, n, k);
 #endif
     Map(C, m, k).noalias() = CMap(A, m, n) * CMap(B, k, n).transpose();
