@@ -151,7 +151,8 @@ private slots:
                 QCOMPARE(it["default"].toDouble(), 5.0);
             }
         }
-        for (const char* id : {"ideal-binary", "ideal-ratio", "wiener", "misi", "aw", "cw", "caw", "pu-iter", "bregman-misi", "nmf", "cnmf", "cisnmf", "hpss"})
+        for (const char* id : {"gl", "fgla", "pu", "bregman", "ideal-binary", "ideal-ratio", "wiener", "misi", "aw", "cw", "caw",
+                               "pu-iter", "bregman-misi", "nmf", "cnmf", "cisnmf", "hpss"})
             QVERIFY2(ids.contains(id), id);
         QVERIFY(o["not_implemented"].toArray().isEmpty());
     }

@@ -273,7 +273,8 @@ void SeparationPanel::rebuildRunner() {
         }
         if (method->usesMagnitudes && int(V.size()) < method->minimumSources)
             throw InputError(d.name + " needs at least " + std::to_string(method->minimumSources) + " sources");
-        const separation::SeparationInput in = separation::makeInput(x, config, std::move(V), threads);
+        separation::SeparationInput in = separation::makeInput(x, config, std::move(V), threads);
+        in.isolated = monos(references);  // AW-var's per-source kappa, complex NMF models
         separation::SeparationResult result = method->run(in, values, control);
         if (!method->usesMagnitudes) names = {"harmonic", "percussive"};
         while (names.size() < int(result.waveforms.size())) names << QString("source %1").arg(names.size() + 1);

@@ -5,6 +5,7 @@
 #include "cli_common.h"
 #include "core/nmf/beta_nmf.h"
 #include "core/nmf/em_isnmf.h"
+#include "core/recovery/registry.h"
 #include "core/separation/registry.h"
 
 namespace phaselab::cli {
@@ -49,7 +50,7 @@ QJsonObject toJson(const AlgorithmDescription& d) {
 }
 
 std::vector<const AlgorithmDescription*> allDescriptions() {
-    std::vector<const AlgorithmDescription*> d;
+    std::vector<const AlgorithmDescription*> d = recovery::recoveryAlgorithms();
     for (const auto& m : separation::separationMethods()) d.push_back(m.description);
     d.push_back(&nmf::betaNmfDescription());
     d.push_back(&nmf::emIsNmfDescription());
@@ -61,9 +62,8 @@ std::vector<const AlgorithmDescription*> allDescriptions() {
 int runAlgorithms(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription(
-        "List the algorithms with their parameters, defaults, ranges and units (from their descriptions).\n"
-        "Listed: separation methods and magnitude estimators. Phase-recovery algorithms are not listed yet\n"
-        "(no recovery registry exists in this build).");
+        "List the algorithms with their parameters, defaults, ranges and units (from their descriptions):\n"
+        "phase recovery, separation methods and magnitude estimators.");
     p.addOption({"json", "Print JSON."});
     if (!parse(p, args, 0, 0)) return ExitOk;
     const auto all = allDescriptions();
@@ -71,8 +71,7 @@ int runAlgorithms(const QStringList& args) {
         QJsonArray a, planned;
         for (const auto* d : all) a << toJson(*d);
         for (const auto& id : separation::plannedSeparationMethods()) planned << QString::fromStdString(id);
-        printJson(QJsonObject{{"algorithms", a}, {"not_implemented", planned},
-                              {"note", "phase-recovery algorithms are not listed yet (no recovery registry)"}});
+        printJson(QJsonObject{{"algorithms", a}, {"not_implemented", planned}});
         return ExitOk;
     }
     for (const auto* d : all) {
@@ -94,8 +93,8 @@ int runAlgorithms(const QStringList& args) {
     if (!separation::plannedSeparationMethods().empty()) {
         std::printf("\nNot implemented yet:");
         for (const auto& id : separation::plannedSeparationMethods()) std::printf(" %s", id.c_str());
+        std::printf("\n");
     }
-    std::printf("\nPhase-recovery algorithms are not listed yet (no recovery registry in this build).\n");
     return ExitOk;
 }
 
