@@ -28,6 +28,51 @@ void checkNumber(const AlgorithmDescription& d, const ParamSpec& p, double x) {
 
 }  // namespace
 
+ParamSpec integerSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
+                      std::string tooltip) {
+    ParamSpec p;
+    p.id = std::move(id);
+    p.label = std::move(label);
+    p.type = ParamSpec::Type::Integer;
+    p.defaultValue = value;
+    p.minimum = minimum;
+    p.maximum = maximum;
+    p.unit = std::move(unit);
+    p.tooltip = std::move(tooltip);
+    return p;
+}
+
+ParamSpec realSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
+                   std::string tooltip, bool logScale) {
+    ParamSpec p = integerSpec(std::move(id), std::move(label), value, minimum, maximum, std::move(unit), std::move(tooltip));
+    p.type = ParamSpec::Type::Real;
+    p.logScale = logScale;
+    return p;
+}
+
+ParamSpec flagSpec(std::string id, std::string label, bool value, std::string tooltip) {
+    ParamSpec p = integerSpec(std::move(id), std::move(label), value ? 1 : 0, 0, 1, "", std::move(tooltip));
+    p.type = ParamSpec::Type::Flag;
+    return p;
+}
+
+ParamSpec choiceSpec(std::string id, std::string label, std::vector<std::string> choices, std::string value,
+                     std::string tooltip) {
+    ParamSpec p;
+    p.id = std::move(id);
+    p.label = std::move(label);
+    p.type = ParamSpec::Type::Choice;
+    p.choices = std::move(choices);
+    p.defaultChoice = std::move(value);
+    p.tooltip = std::move(tooltip);
+    return p;
+}
+
+ParamSpec choiceSpec(std::string id, std::string label, std::vector<std::string> choices, std::string tooltip) {
+    std::string first = choices.empty() ? std::string() : choices.front();
+    return choiceSpec(std::move(id), std::move(label), std::move(choices), std::move(first), std::move(tooltip));
+}
+
 double numberParam(const AlgorithmDescription& d, const ParamValues& v, const std::string& id) {
     const ParamSpec& p = findSpec(d, id);
     auto it = v.find(id);

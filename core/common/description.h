@@ -32,6 +32,17 @@ struct AlgorithmDescription {
     std::vector<ParamSpec> params;
 };
 
+// Builders for descriptions (every field initialised).
+ParamSpec integerSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
+                      std::string tooltip);
+ParamSpec realSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
+                   std::string tooltip, bool logScale = false);
+ParamSpec flagSpec(std::string id, std::string label, bool value, std::string tooltip);
+// The default is `value`, or the first choice when omitted.
+ParamSpec choiceSpec(std::string id, std::string label, std::vector<std::string> choices, std::string value,
+                     std::string tooltip);
+ParamSpec choiceSpec(std::string id, std::string label, std::vector<std::string> choices, std::string tooltip);
+
 // Values keyed by ParamSpec::id. Numbers for Integer/Real/Flag, strings for Choice.
 using ParamValue = std::variant<double, std::string>;
 using ParamValues = std::map<std::string, ParamValue>;

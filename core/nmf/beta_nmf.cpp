@@ -6,22 +6,20 @@
 
 #include "core/common/error.h"
 #include "core/nmf/gemm_kernels.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::nmf {
 
-namespace spec = separation::spec;
 
 const AlgorithmDescription& betaNmfDescription() {
     static const AlgorithmDescription d{
         "beta-nmf", "Beta-divergence NMF", "magnitudes",
         "Non-negative matrix factorisation with multiplicative updates (monotone for every beta).",
-        {spec::integer("components", "Components per source", 10, 1, 1000, "",
+        {integerSpec("components", "Components per source", 10, 1, 1000, "",
                        "Number of dictionary atoms K learned per source."),
-         spec::integer("nmf-iterations", "NMF iterations", 200, 1, 100000, "",
+         integerSpec("nmf-iterations", "NMF iterations", 200, 1, 100000, "",
                        "Multiplicative-update iterations, for learning the dictionaries and for the activations."),
-         spec::real("beta", "Beta", 1.0, 0.0, 2.0, "", "Divergence: 0 = Itakura-Saito, 1 = Kullback-Leibler, 2 = Euclidean."),
-         spec::integer("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the random initialisation.")}};
+         realSpec("beta", "Beta", 1.0, 0.0, 2.0, "", "Divergence: 0 = Itakura-Saito, 1 = Kullback-Leibler, 2 = Euclidean."),
+         integerSpec("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the random initialisation.")}};
     return d;
 }
 

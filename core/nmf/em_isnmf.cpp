@@ -4,19 +4,17 @@
 
 #include "core/common/error.h"
 #include "core/nmf/gemm_kernels.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::nmf {
 
-namespace spec = separation::spec;
 
 const AlgorithmDescription& emIsNmfDescription() {
     static const AlgorithmDescription d{
         "em-isnmf", "EM for IS-NMF", "magnitudes",
         "Itakura-Saito NMF of the power spectrogram by expectation-maximisation (monotone likelihood).",
-        {spec::integer("components", "Components", 10, 1, 1000, "", "Number of rank-one components K."),
-         spec::integer("nmf-iterations", "Iterations", 100, 1, 100000, "", "EM iterations."),
-         spec::integer("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the random initialisation.")}};
+        {integerSpec("components", "Components", 10, 1, 1000, "", "Number of rank-one components K."),
+         integerSpec("nmf-iterations", "Iterations", 100, 1, 100000, "", "EM iterations."),
+         integerSpec("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the random initialisation.")}};
     return d;
 }
 

@@ -43,46 +43,6 @@ void reportIteration(const RunControl& control, const IterationFigures& f, int t
     control.report(r);
 }
 
-ParamSpec integerSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
-                      std::string tooltip) {
-    ParamSpec p = realSpec(std::move(id), std::move(label), value, minimum, maximum, std::move(unit), std::move(tooltip));
-    p.type = ParamSpec::Type::Integer;
-    return p;
-}
-
-ParamSpec realSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
-                   std::string tooltip, bool logScale) {
-    ParamSpec p;
-    p.id = std::move(id);
-    p.label = std::move(label);
-    p.type = ParamSpec::Type::Real;
-    p.defaultValue = value;
-    p.minimum = minimum;
-    p.maximum = maximum;
-    p.unit = std::move(unit);
-    p.tooltip = std::move(tooltip);
-    p.logScale = logScale;
-    return p;
-}
-
-ParamSpec flagSpec(std::string id, std::string label, bool value, std::string tooltip) {
-    ParamSpec p = realSpec(std::move(id), std::move(label), value ? 1 : 0, 0, 1, "", std::move(tooltip));
-    p.type = ParamSpec::Type::Flag;
-    return p;
-}
-
-ParamSpec choiceSpec(std::string id, std::string label, std::vector<std::string> choices, std::string value,
-                     std::string tooltip) {
-    ParamSpec p;
-    p.id = std::move(id);
-    p.label = std::move(label);
-    p.type = ParamSpec::Type::Choice;
-    p.tooltip = std::move(tooltip);
-    p.choices = std::move(choices);
-    p.defaultChoice = std::move(value);
-    return p;
-}
-
 FlushDenormals::FlushDenormals() {
 #ifdef PHASELAB_HAVE_MXCSR
     saved_ = _mm_getcsr();

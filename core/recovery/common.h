@@ -46,14 +46,6 @@ void checkTarget(const Magnitudes& V, Eigen::Index length, const StftConfig& con
 void reportIteration(const RunControl& control, const IterationFigures& f, int total,
                      std::vector<IterationFigures>& trace);
 
-// ParamSpec builders for the descriptions (all fields named, no missing initialisers).
-ParamSpec integerSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
-                      std::string tooltip);
-ParamSpec realSpec(std::string id, std::string label, double value, double minimum, double maximum, std::string unit,
-                   std::string tooltip, bool logScale = false);
-ParamSpec flagSpec(std::string id, std::string label, bool value, std::string tooltip);
-ParamSpec choiceSpec(std::string id, std::string label, std::vector<std::string> choices, std::string value,
-                     std::string tooltip);
 
 // While alive, the calling thread (and threads it starts) flush denormal floats to zero (SSE
 // FTZ/DAZ); the previous mode is restored on destruction. Near-silent passages otherwise fill the

@@ -7,7 +7,6 @@
 #include "core/common/error.h"
 #include "core/phase/sinusoidal.h"
 #include "core/phase/von_mises.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::separation {
 
@@ -18,9 +17,9 @@ const AlgorithmDescription& awDescription() {
         "aw", "Anisotropic Wiener", "separation",
         "Posterior mean under an anisotropic Gaussian model whose phase follows the sinusoidal model "
         "(von Mises concentration kappa); kappa = 0 is the Wiener filter.",
-        {spec::real("kappa", "Kappa", 1.0, 0.0, 1000.0, "",
+        {realSpec("kappa", "Kappa", 1.0, 0.0, 1000.0, "",
                     "Von Mises concentration of the phase around its sinusoidal prediction (0 = Wiener).", true),
-         spec::choice("kappa-mode", "Kappa per source", {"shared", "estimated"},
+         choiceSpec("kappa-mode", "Kappa per source", {"shared", "estimated"},
                       "shared: one kappa for all sources; estimated: per-source ML kappa from the isolated "
                       "sources (AW-var; needs the references).")}};
     return d;

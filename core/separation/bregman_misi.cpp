@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "core/common/error.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::separation {
 
@@ -12,12 +11,12 @@ const AlgorithmDescription& bregmanMisiDescription() {
         "bregman-misi", "Bregman MISI", "separation",
         "Projected gradient on a beta-divergence between target and estimated spectrograms, with the mixing "
         "constraint; beta = 2, d = 1, step 1 is MISI.",
-        {spec::integer("iterations", "Iterations", 5, 0, 10000, "", "Gradient iterations."),
-         spec::real("beta", "Beta", 2.0, 0.0, 2.0, "", "Divergence: 0 = Itakura-Saito, 1 = Kullback-Leibler, 2 = quadratic."),
-         spec::integer("exponent", "Exponent d", 1, 1, 2, "", "Compare magnitudes (1) or powers (2)."),
-         spec::choice("side", "Problem", {"right", "left"},
+        {integerSpec("iterations", "Iterations", 5, 0, 10000, "", "Gradient iterations."),
+         realSpec("beta", "Beta", 2.0, 0.0, 2.0, "", "Divergence: 0 = Itakura-Saito, 1 = Kullback-Leibler, 2 = quadratic."),
+         integerSpec("exponent", "Exponent d", 1, 1, 2, "", "Compare magnitudes (1) or powers (2)."),
+         choiceSpec("side", "Problem", {"right", "left"},
                       "right: D(target | estimate); left: D(estimate | target)."),
-         spec::real("step", "Step size", 1.0, 1e-12, 1e3, "", "Gradient step mu (depends on beta, d and the level).", true)}};
+         realSpec("step", "Step size", 1.0, 1e-12, 1e3, "", "Gradient step mu (depends on beta, d and the level).", true)}};
     return d;
 }
 

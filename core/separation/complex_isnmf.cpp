@@ -8,7 +8,6 @@
 #include "core/nmf/gemm_kernels.h"
 #include "core/phase/sinusoidal.h"
 #include "core/phase/von_mises.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::separation {
 
@@ -20,13 +19,13 @@ const AlgorithmDescription& complexIsNmfDescription() {
         "cisnmf", "Complex ISNMF", "separation",
         "Anisotropic Gaussian sources with IS-NMF variances (dictionaries learned on the isolated sources) and a "
         "sinusoidal Markov prior on the phase; EM.",
-        {spec::real("kappa", "Kappa", 0.5, 0.0, 1000.0, "", "Von Mises concentration of the phases (0 = IS-NMF + Wiener).", true),
-         spec::real("tau", "Tau", 1.0, 0.0, 1000.0, "", "Weight of the sinusoidal Markov prior on the phase locations."),
-         spec::integer("iterations", "EM iterations", 100, 0, 100000, "", "Number of EM iterations."),
-         spec::integer("components", "Components per source", 10, 1, 1000, "", "Dictionary atoms per source."),
-         spec::integer("nmf-iterations", "Dictionary iterations", 200, 1, 100000, "",
+        {realSpec("kappa", "Kappa", 0.5, 0.0, 1000.0, "", "Von Mises concentration of the phases (0 = IS-NMF + Wiener).", true),
+         realSpec("tau", "Tau", 1.0, 0.0, 1000.0, "", "Weight of the sinusoidal Markov prior on the phase locations."),
+         integerSpec("iterations", "EM iterations", 100, 0, 100000, "", "Number of EM iterations."),
+         integerSpec("components", "Components per source", 10, 1, 1000, "", "Dictionary atoms per source."),
+         integerSpec("nmf-iterations", "Dictionary iterations", 200, 1, 100000, "",
                        "IS-NMF iterations to learn each dictionary on its isolated source."),
-         spec::integer("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the NMF initialisation.")}};
+         integerSpec("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the NMF initialisation.")}};
     return d;
 }
 

@@ -7,7 +7,6 @@
 #include "core/nmf/beta_nmf.h"
 #include "core/nmf/gemm_kernels.h"
 #include "core/phase/sinusoidal.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::separation {
 
@@ -19,12 +18,12 @@ const AlgorithmDescription& complexNmfDescription() {
         "cnmf", "Complex NMF (phase-constrained)", "separation",
         "Complex NMF with one phase field per source and a sinusoidal phase-unwrapping penalty; dictionaries "
         "learned on the isolated sources.",
-        {spec::real("sigma", "Unwrapping weight", 0.01, 0.0, 1e3, "", "Weight of the phase-unwrapping penalty (0 = plain CNMF)."),
-         spec::integer("iterations", "Iterations", 100, 0, 100000, "", "Complex NMF iterations."),
-         spec::integer("components", "Components per source", 10, 1, 1000, "", "Dictionary atoms per source."),
-         spec::integer("nmf-iterations", "Dictionary iterations", 200, 1, 100000, "",
+        {realSpec("sigma", "Unwrapping weight", 0.01, 0.0, 1e3, "", "Weight of the phase-unwrapping penalty (0 = plain CNMF)."),
+         integerSpec("iterations", "Iterations", 100, 0, 100000, "", "Complex NMF iterations."),
+         integerSpec("components", "Components per source", 10, 1, 1000, "", "Dictionary atoms per source."),
+         integerSpec("nmf-iterations", "Dictionary iterations", 200, 1, 100000, "",
                        "Euclidean NMF iterations to learn each dictionary on its isolated source."),
-         spec::integer("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the NMF initialisation.")}};
+         integerSpec("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the NMF initialisation.")}};
     return d;
 }
 

@@ -4,7 +4,6 @@
 
 #include "core/common/error.h"
 #include "core/phase/von_mises.h"
-#include "core/separation/param_specs.h"
 #include "core/separation/pcg.h"
 
 namespace phaselab::separation {
@@ -14,11 +13,11 @@ const AlgorithmDescription& cawDescription() {
         "caw", "Consistent anisotropic Wiener", "separation",
         "Anisotropic Wiener estimate refined with an STFT-consistency penalty (preconditioned conjugate gradient).",
         {awDescription().params[0], awDescription().params[1],
-         spec::real("weight", "Consistency weight", 1.0, 0.0, 1e6, "",
+         realSpec("weight", "Consistency weight", 1.0, 0.0, 1e6, "",
                     "Weight delta of the inconsistency penalty (Magron's units; 0 = AW).", true),
-         spec::integer("iterations", "Maximum iterations", 60, 1, 100000, "",
+         integerSpec("iterations", "Maximum iterations", 60, 1, 100000, "",
                        "Cap on conjugate-gradient iterations per source."),
-         spec::real("tolerance", "Tolerance", 1e-6, 1e-12, 1.0, "", "Relative step size at which the solver stops.", true)}};
+         realSpec("tolerance", "Tolerance", 1e-6, 1e-12, 1.0, "", "Relative step size at which the solver stops.", true)}};
     return d;
 }
 

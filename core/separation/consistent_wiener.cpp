@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "core/common/error.h"
-#include "core/separation/param_specs.h"
 #include "core/separation/pcg.h"
 
 namespace phaselab::separation {
@@ -12,11 +11,11 @@ const AlgorithmDescription& cwDescription() {
     static const AlgorithmDescription d{
         "cw", "Consistent Wiener", "separation",
         "Wiener filter with a penalty on STFT inconsistency, solved by preconditioned conjugate gradient.",
-        {spec::real("weight", "Consistency weight", 4.0, 0.0, 1e6, "",
+        {realSpec("weight", "Consistency weight", 4.0, 0.0, 1e6, "",
                     "Weight of the inconsistency penalty (Magron's units; 0 = Wiener).", true),
-         spec::integer("iterations", "Maximum iterations", 100, 1, 100000, "",
+         integerSpec("iterations", "Maximum iterations", 100, 1, 100000, "",
                        "Cap on conjugate-gradient iterations per source."),
-         spec::real("tolerance", "Tolerance", 1e-6, 1e-12, 1.0, "", "Relative step size at which the solver stops.", true)}};
+         realSpec("tolerance", "Tolerance", 1e-6, 1e-12, 1.0, "", "Relative step size at which the solver stops.", true)}};
     return d;
 }
 

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "core/common/error.h"
-#include "core/separation/param_specs.h"
 #include "core/separation/masks.h"
 
 namespace phaselab::separation {
@@ -13,11 +12,11 @@ const AlgorithmDescription& hpssDescription() {
     static const AlgorithmDescription d{
         "hpss", "Harmonic/percussive (median filtering)", "separation",
         "Two sources from the mixture alone: median filtering along time (harmonic) and frequency (percussive).",
-        {spec::integer("harmonic-frames", "Harmonic kernel", 17, 1, 501, "frames",
+        {integerSpec("harmonic-frames", "Harmonic kernel", 17, 1, 501, "frames",
                        "Length of the median filter along time (odd); longer keeps only steadier partials."),
-         spec::integer("percussive-bins", "Percussive kernel", 17, 1, 501, "bins",
+         integerSpec("percussive-bins", "Percussive kernel", 17, 1, 501, "bins",
                        "Length of the median filter along frequency (odd); longer keeps only broader-band events."),
-         spec::real("mask-power", "Mask power", 2.0, 0.5, 8.0, "",
+         realSpec("mask-power", "Mask power", 2.0, 0.5, 8.0, "",
                     "Exponent of the soft mask H^p / (H^p + P^p); large values approach a binary mask.")}};
     return d;
 }

@@ -1,7 +1,6 @@
 #include "core/separation/masks.h"
 
 #include "core/common/error.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::separation {
 
@@ -17,7 +16,7 @@ const AlgorithmDescription& idealRatioDescription() {
     static const AlgorithmDescription d{
         "ideal-ratio", "Ratio mask", "separation",
         "Mask V_j^p / sum_k V_k^p applied to the mixture (p = 1: magnitude ratio); mixture phase.",
-        {spec::real("exponent", "Exponent p", 1.0, 0.1, 4.0, "",
+        {realSpec("exponent", "Exponent p", 1.0, 0.1, 4.0, "",
                     "Power applied to the magnitudes before normalising: 1 = magnitude ratio, 2 = Wiener.")}};
     return d;
 }

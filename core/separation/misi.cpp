@@ -7,7 +7,6 @@
 #include <cmath>
 
 #include "core/common/error.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::separation {
 
@@ -15,12 +14,12 @@ const AlgorithmDescription& misiDescription() {
     static const AlgorithmDescription d{
         "misi", "MISI", "separation",
         "Multiple input spectrogram inversion: iterate magnitude projection and redistribution of the mixing error.",
-        {spec::integer("iterations", "Iterations", 5, 0, 10000, "",
+        {integerSpec("iterations", "Iterations", 5, 0, 10000, "",
                        "Number of MISI iterations (each costs one STFT and one inverse STFT per source)."),
-         spec::choice("order", "Update order", {"magnitude-first", "mix-first"},
+         choiceSpec("order", "Update order", {"magnitude-first", "mix-first"},
                       "magnitude-first: majorisation-minimisation order, exact sum and non-increasing objective; "
                       "mix-first: the original order."),
-         spec::choice("init", "Initialisation", {"amplitude-mask", "equal-split"},
+         choiceSpec("init", "Initialisation", {"amplitude-mask", "equal-split"},
                       "amplitude-mask: magnitudes with the mixture phase; equal-split: each source starts as x / J.")}};
     return d;
 }

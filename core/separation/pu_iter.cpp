@@ -5,7 +5,6 @@
 
 #include "core/common/error.h"
 #include "core/phase/sinusoidal.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::separation {
 
@@ -14,7 +13,7 @@ const AlgorithmDescription& puIterDescription() {
         "pu-iter", "PU-Iter", "separation",
         "Sinusoidal phase unwrapping per source, then per-frame iterations distributing the mixing error "
         "(magnitudes kept).",
-        {spec::integer("iterations", "Iterations per frame", 50, 0, 10000, "",
+        {integerSpec("iterations", "Iterations per frame", 50, 0, 10000, "",
                        "Error-redistribution iterations in each frame.")}};
     return d;
 }

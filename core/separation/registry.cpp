@@ -10,7 +10,6 @@
 #include "core/separation/pu_iter.h"
 #include "core/separation/masks.h"
 #include "core/separation/misi.h"
-#include "core/separation/param_specs.h"
 
 namespace phaselab::separation {
 
@@ -19,7 +18,7 @@ const AlgorithmDescription& nmfMaskDescription() {
         "nmf", "Supervised NMF mask", "separation",
         "Ratio mask (W_j H_j)^p / sum_k (W_k H_k)^p from supervised NMF magnitudes (one dictionary per source, "
         "learned on its training signal, then fixed); mixture phase.",
-        {spec::real("exponent", "Exponent p", 2.0, 0.1, 4.0, "",
+        {realSpec("exponent", "Exponent p", 2.0, 0.1, 4.0, "",
                     "2 = power ratio of the NMF magnitude models (Wiener-like mask), 1 = magnitude ratio.")}};
     return d;
 }
