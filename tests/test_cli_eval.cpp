@@ -11,23 +11,13 @@
 #include <cmath>
 
 #include "core/io/audio.h"
-#include "test_support.h"
+#include "cli_support.h"
 
 using namespace phaselab;
 
 namespace {
 
-struct CliResult {
-    int code;
-    QByteArray out, err;
-};
-
-CliResult runCli(const QStringList& args) {
-    QProcess p;
-    p.start(QString::fromStdString(test::binary("phaselab-cli")), QStringList{"eval"} + args);
-    if (!p.waitForFinished(120000)) return {-1, {}, "timeout"};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+phaselab::test::CliResult runCli(const QStringList& args) { return phaselab::test::runCli(QStringList{"eval"} + args); }
 
 // A float WAV written byte by byte (writeAudio refuses NaN, and cannot write zero frames).
 void rawFloatWav(const QString& path, const std::vector<float>& samples, int rate) {

@@ -9,21 +9,11 @@
 
 #include "core/io/audio.h"
 #include "core/tf/stft.h"
-#include "test_support.h"
+#include "cli_support.h"
 
 namespace {
 
-struct CliResult {
-    int code;
-    QByteArray out, err;
-};
-
-CliResult runCli(const QStringList& args) {
-    QProcess p;
-    p.start(QString::fromStdString(phaselab::test::binary("phaselab-cli")), args);
-    if (!p.waitForFinished(120000)) return {-1, {}, "timeout"};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+using phaselab::test::runCli;
 
 QString speech() { return QString::fromStdString(phaselab::test::sharedAudio("speech_noise_16k_speech.wav")); }
 const QStringList kStft{"--window", "1024", "--hop", "256"};

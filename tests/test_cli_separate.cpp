@@ -8,21 +8,11 @@
 #include <QtTest>
 
 #include "core/io/audio.h"
-#include "test_support.h"
+#include "cli_support.h"
 
 namespace {
 
-struct CliResult {
-    int code;
-    QByteArray out, err;
-};
-
-CliResult runCli(const QStringList& args) {
-    QProcess p;
-    p.start(QString::fromStdString(phaselab::test::binary("phaselab-cli")), args);
-    if (!p.waitForFinished(120000)) return {-1, {}, "timeout"};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+using phaselab::test::runCli;
 
 QString audio(const char* name) { return QString::fromStdString(phaselab::test::sharedAudio(name)); }
 

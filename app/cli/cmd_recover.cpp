@@ -5,6 +5,7 @@
 #include "cli_common.h"
 #include "core/common/error.h"
 #include "core/io/audio.h"
+#include "core/metrics/si_sdr.h"
 #include "core/recovery/bregman.h"
 #include "core/recovery/griffin_lim.h"
 #include "core/recovery/pu.h"
@@ -33,13 +34,6 @@ recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index 
     }
     init.kind = recovery::initialPhaseFromName(toStd(choiceValue(p, "init", {"zero", "random", "pu"})));
     return init;
-}
-
-double snrDb(const Eigen::ArrayXf& reference, const Eigen::ArrayXf& estimate) {
-    const double signal = reference.cast<double>().square().sum();
-    const double noise = (reference - estimate).cast<double>().square().sum();
-    if (signal <= 0) return 0;
-    return 10 * std::log10(signal / std::max(noise, 1e-300));
 }
 
 }  // namespace
@@ -122,7 +116,7 @@ int runRecover(const QStringList& args) {
 
     const QString out = p.value("output");
     writeAudio(toStd(out), Audio::fromMono(r.signal, input.sampleRate), SampleFormat::Float32);
-    const double snr = snrDb(x, r.signal);
+    const double snr = metrics::snrDb(x.cast<double>(), r.signal.cast<double>());
     if (p.isSet("json")) {
         QJsonArray trace;
         for (const auto& f : r.trace)
