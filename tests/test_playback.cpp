@@ -40,6 +40,7 @@ private slots:
         auto b = std::make_shared<Audio>(Audio::fromMono(Eigen::ArrayXf::Constant(1000, -0.5f), 1000));
         PlaybackSource source;
         source.setChannels(1);
+        source.setCrossfade(0);  // outright switch; the crossfade is tested below
         source.addTrack({"a", a});
         source.addTrack({"b", b});
         std::vector<float> buf(100);
@@ -62,6 +63,41 @@ private slots:
         // A track at another rate is refused.
         auto c = std::make_shared<Audio>(Audio::fromMono(Eigen::ArrayXf::Zero(10), 2000));
         QVERIFY_THROWS_EXCEPTION(InputError, source.addTrack({"c", c}));
+    }
+
+    void switchingCrossfadesWithoutAClick() {
+        // A/B between two constant tracks of opposite sign: an outright switch jumps by 1.0; with the
+        // default 10 ms crossfade (160 frames at 16 kHz) no step exceeds 1/160, the position runs on
+        // and the new track is reached exactly at the end of the fade.
+        const double rate = 16000;
+        auto a = std::make_shared<Audio>(Audio::fromMono(Eigen::ArrayXf::Constant(16000, 0.5f), rate));
+        auto b = std::make_shared<Audio>(Audio::fromMono(Eigen::ArrayXf::Constant(16000, -0.5f), rate));
+        PlaybackSource source;
+        source.setChannels(1);
+        QCOMPARE(source.crossfade(), 0.01);
+        source.addTrack({"a", a});
+        source.addTrack({"b", b});
+        source.setActiveTrack(0);
+        std::vector<float> buf(1000);
+        source.read(reinterpret_cast<char*>(buf.data()), 300 * 4);
+        const Eigen::Index before = source.position();
+        source.setActiveTrack(1);
+        source.read(reinterpret_cast<char*>(buf.data() + 300), 400 * 4);
+        QCOMPARE(source.position(), before + 400);  // playback position kept across the switch
+        float maxStep = 0;
+        for (int i = 1; i < 700; ++i) maxStep = std::max(maxStep, std::abs(buf[std::size_t(i)] - buf[std::size_t(i - 1)]));
+        QVERIFY2(maxStep <= 1.0f / 160 + 1e-6f, qPrintable(QString::number(maxStep)));
+        QCOMPARE(buf[299], 0.5f);
+        QVERIFY(std::abs(buf[300 + 160] + 0.5f) < 1e-6f);
+        QVERIFY(std::abs(buf[300 + 80]) < 0.01f);  // half way: the two tracks balance
+        // Switching back during a fade: still no jump.
+        source.setActiveTrack(0);
+        source.read(reinterpret_cast<char*>(buf.data()), 50 * 4);
+        source.setActiveTrack(1);
+        source.read(reinterpret_cast<char*>(buf.data() + 50), 300 * 4);
+        maxStep = 0;
+        for (int i = 1; i < 350; ++i) maxStep = std::max(maxStep, std::abs(buf[std::size_t(i)] - buf[std::size_t(i - 1)]));
+        QVERIFY2(maxStep <= 2.0f / 160 + 1e-6f, qPrintable(QString::number(maxStep)));
     }
 
     void playsToneAndRecordsItBack() {

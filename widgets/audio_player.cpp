@@ -62,7 +62,30 @@ void PlaybackSource::setTrackMuted(int index, bool muted) {
 
 void PlaybackSource::setActiveTrack(int index) {
     std::lock_guard lock(mutex_);
-    active_ = index < int(tracks_.size()) ? index : -1;
+    const int next = index < int(tracks_.size()) ? index : -1;
+    if (next == active_) return;
+    const double rate = tracks_.empty() ? 0.0 : tracks_.front().audio->sampleRate;
+    const Eigen::Index total = Eigen::Index(std::lround(crossfade_ * rate));
+    if (fadeLeft_ > 0 && next == fadeFrom_) {
+        // Back to the selection being faded out: reverse the fade from where it is (continuous).
+        std::swap(fadeFrom_, active_);
+        fadeLeft_ = std::max<Eigen::Index>(0, total - fadeLeft_);
+        return;
+    }
+    // A fade to a third selection starts from whichever of the two is mostly heard now.
+    if (!(fadeLeft_ > 0 && 2 * fadeLeft_ > total)) fadeFrom_ = active_;
+    fadeLeft_ = total;
+    active_ = next;
+}
+
+void PlaybackSource::setCrossfade(double seconds) {
+    std::lock_guard lock(mutex_);
+    crossfade_ = std::clamp(seconds, 0.0, 1.0);
+}
+
+double PlaybackSource::crossfade() const {
+    std::lock_guard lock(mutex_);
+    return crossfade_;
 }
 
 int PlaybackSource::activeTrack() const {
@@ -134,24 +157,40 @@ qint64 PlaybackSource::bytesAvailable() const {
     return (qint64(1) << 20) + QIODevice::bytesAvailable();
 }
 
-void PlaybackSource::mix(float* out, Eigen::Index fileFrame, Eigen::Index count) const {
+void PlaybackSource::mix(float* out, Eigen::Index fileFrame, Eigen::Index count) {
     std::fill_n(out, count * channels_, 0.0f);
+    Eigen::Index done = 0;
+    if (fadeLeft_ > 0) {
+        const double total = std::max(1.0, std::round(crossfade_ * (tracks_.empty() ? 0.0 : tracks_.front().audio->sampleRate)));
+        const Eigen::Index n = std::min(count, fadeLeft_);
+        const float a0 = float(1.0 - double(fadeLeft_) / total), a1 = float(1.0 - double(fadeLeft_ - n) / total);
+        addSelection(out, active_, fileFrame, n, a0, a1);
+        addSelection(out, fadeFrom_, fileFrame, n, 1.0f - a0, 1.0f - a1);
+        fadeLeft_ -= n;
+        done = n;
+    }
+    if (done < count) addSelection(out + done * channels_, active_, fileFrame + done, count - done, 1.0f, 1.0f);
+}
+
+void PlaybackSource::addSelection(float* out, int active, Eigen::Index fileFrame, Eigen::Index count, float g0, float g1) const {
     for (int k = 0; k < int(tracks_.size()); ++k) {
         const Track& t = tracks_[std::size_t(k)];
-        if (active_ >= 0 ? k != active_ : t.muted) continue;
+        if (active >= 0 ? k != active : t.muted) continue;
         const Audio& a = *t.audio;
         const Eigen::Index n = std::min(count, a.frames() - fileFrame);
         const float g = t.gain * master_;
+        const float step = count > 0 ? (g1 - g0) / float(count) : 0.0f;
         const int c = a.channels();
         for (Eigen::Index i = 0; i < n; ++i) {
             float* o = out + i * channels_;
             const Eigen::Index s = fileFrame + i;
+            const float gi = g * (g0 + step * float(i));
             if (c == 1 || (channels_ == 1 && c == 2) || c > 2) {
-                const float v = (c == 1 ? a.data(s, 0) : a.data.row(s).mean()) * g;
+                const float v = (c == 1 ? a.data(s, 0) : a.data.row(s).mean()) * gi;
                 for (int ch = 0; ch < channels_; ++ch) o[ch] += v;
             } else {
-                o[0] += a.data(s, 0) * g;
-                o[1] += a.data(s, 1) * g;
+                o[0] += a.data(s, 0) * gi;
+                o[1] += a.data(s, 1) * gi;
             }
         }
     }

@@ -53,8 +53,11 @@ public:
     Track track(int index) const;
     void setTrackGain(int index, float gain);
     void setTrackMuted(int index, bool muted);
-    // -1: mix of all unmuted tracks; >= 0: only that track. Applies from the next frame delivered.
+    // -1: mix of all unmuted tracks; >= 0: only that track. Applies from the next frame delivered,
+    // crossfading linearly from the previous selection over crossfade() seconds (no click).
     void setActiveTrack(int index);
+    void setCrossfade(double seconds);  // default 0.01 s; 0 switches on the next frame outright
+    double crossfade() const;
     int activeTrack() const;
     void setMasterGain(float gain);
 
@@ -85,12 +88,17 @@ protected:
     qint64 writeData(const char*, qint64) override { return -1; }
 
 private:
-    void mix(float* out, Eigen::Index fileFrame, Eigen::Index count) const;
+    void mix(float* out, Eigen::Index fileFrame, Eigen::Index count);
+    // Adds the selection `active` (-1: unmuted tracks) with a gain ramping from g0 to g1 over count frames.
+    void addSelection(float* out, int active, Eigen::Index fileFrame, Eigen::Index count, float g0, float g1) const;
     struct Segment { qint64 delivered; Eigen::Index fileFrame; qint64 count; };
     mutable std::mutex mutex_;
     std::vector<Track> tracks_;
     int channels_ = 2;
     int active_ = -1;
+    int fadeFrom_ = -1;             // selection faded out during a crossfade
+    Eigen::Index fadeLeft_ = 0;     // frames of crossfade still to deliver
+    double crossfade_ = 0.01;       // s
     float master_ = 1.0f;
     Eigen::Index position_ = 0, loopStart_ = 0, loopEnd_ = 0;
     qint64 delivered_ = 0;
