@@ -62,6 +62,26 @@ private slots:
             if (c->findText(recovery->runs()[0].label) >= 0) found = true;
         QVERIFY(listen && found);
 
+        // Loudness matching: every track at the mixture's RMS.
+        w.setLoudnessMatched(true);
+        const double mixRms = audioStats(*w.document()->mixture()).rms;
+        for (int i = 1; i < w.player()->source()->trackCount(); ++i) {
+            const auto t = w.player()->source()->track(i);
+            QVERIFY(std::abs(t.gain * audioStats(*t.audio).rms / mixRms - 1) < 1e-4);
+        }
+        w.setLoudnessMatched(false);
+        QCOMPARE(w.player()->source()->track(1).gain, 1.0f);
+
+        // The selection's band: a band-limited track is added, heard and looped.
+        w.audioView()->view()->setSelection(2.0, 3.0);
+        w.audioView()->view()->setFrequencyRange(200, 800);
+        const int before = w.player()->source()->trackCount();
+        w.playSelectionBand();
+        QTRY_COMPARE_WITH_TIMEOUT(w.player()->source()->trackCount(), before + 1, 20000);
+        QCOMPARE(w.player()->source()->activeTrack(), before);
+        QVERIFY(w.player()->source()->looping());
+        w.audioView()->view()->resetFrequencyRange();
+
         // A run shown in the panes, then the original again.
         w.showInPanes(recovery->runs()[0].audio, recovery->runs()[0].label);
         QCOMPARE(w.shownLabel(), recovery->runs()[0].label);

@@ -26,7 +26,9 @@
 #include <cmath>
 
 #include "app/gui/panels.h"
+#include "core/tf/band_limit.h"
 #include "widgets/audio_player.h"
+#include "widgets/spectrogram_image.h"
 #include "widgets/audio_view.h"
 #include "widgets/icons.h"
 #include "widgets/spectrogram_controls.h"
@@ -112,6 +114,7 @@ int MainWindow::addTrack(const QString& label, std::shared_ptr<const Audio> audi
         if (source->track(i).audio == audio) return i;
     const int index = source->addTrack({label, std::move(audio), 1.0f, true});
     listenBox_->addItem(label);
+    applyTrackGain(index);
     return index;
 }
 
@@ -129,6 +132,58 @@ void MainWindow::showOriginal() {
     view_->setAudio(document_->mixture());
     view_->clearMessage();
     showOriginalAct_->setEnabled(false);
+}
+
+bool MainWindow::loudnessMatched() const { return matchLoudnessAct_ && matchLoudnessAct_->isChecked(); }
+
+void MainWindow::applyTrackGain(int index) {
+    PlaybackSource* source = player_->source();
+    if (index <= 0 || index >= source->trackCount() || document_->isEmpty()) return;
+    float gain = 1.0f;
+    if (loudnessMatched()) {
+        const double target = audioStats(*document_->mixture()).rms, rms = audioStats(*source->track(index).audio).rms;
+        gain = rms > 0 ? float(std::min(target / rms, 100.0)) : 1.0f;
+    }
+    source->setTrackGain(index, gain);
+}
+
+void MainWindow::setLoudnessMatched(bool on) {
+    if (matchLoudnessAct_->isChecked() != on) matchLoudnessAct_->setChecked(on);
+    for (int i = 1; i < player_->source()->trackCount(); ++i) applyTrackGain(i);
+    statusBar()->showMessage(on ? tr("Tracks are played at the mixture's RMS level") : tr("Tracks are played at their own level"), 4000);
+}
+
+void MainWindow::playSelectionBand() {
+    ViewManager* vm = view_->view();
+    if (document_->isEmpty() || !vm->hasSelection()) {
+        statusBar()->showMessage(tr("Select a time range first (drag in the panes), and zoom vertically to the band to hear."), 6000);
+        return;
+    }
+    const int heard = std::max(0, listenBox_->currentIndex());
+    const auto audio = player_->source()->track(heard).audio;
+    const double lo = vm->frequencyAxis().lowHz(), hi = vm->frequencyAxis().maxHz;
+    const double t0 = vm->selectionStart(), t1 = vm->selectionEnd();
+    const QString label = tr("band %1–%2, %3–%4 s").arg(formatHz(lo), formatHz(hi)).arg(t0, 0, 'f', 2).arg(t1, 0, 'f', 2);
+    statusBar()->showMessage(tr("Preparing %1…").arg(label));
+    auto* watcher = new QFutureWatcher<std::shared_ptr<const Audio>>(this);
+    connect(watcher, &QFutureWatcher<std::shared_ptr<const Audio>>::finished, this, [this, watcher, label] {
+        watcher->deleteLater();
+        const auto band = watcher->result();
+        if (!band) {
+            statusBar()->showMessage(tr("Could not band-limit the selection."), 6000);
+            return;
+        }
+        loopAct_->setChecked(true);
+        updateLoop();
+        listenTo(addTrack(label, band));
+    });
+    watcher->setFuture(QtConcurrent::run([audio, lo, hi]() -> std::shared_ptr<const Audio> {
+        try {
+            return std::make_shared<const Audio>(Audio::fromMono(bandLimit(audio->mono(), audio->sampleRate, lo, hi), audio->sampleRate));
+        } catch (const std::exception&) {
+            return nullptr;
+        }
+    }));
 }
 
 void MainWindow::listenTo(int index) {
@@ -259,6 +314,13 @@ void MainWindow::buildMenus() {
     play->addAction(stopAct_);
     play->addAction(loopAct_);
     play->addAction(followAct_);
+    play->addSeparator();
+    matchLoudnessAct_ = play->addAction(tr("Match loudness (RMS)"), this, [this](bool on) { setLoudnessMatched(on); });
+    matchLoudnessAct_->setCheckable(true);
+    matchLoudnessAct_->setToolTip(tr("Play every track at the mixture's RMS level, so that louder does not sound better"));
+    bandAct_ = play->addAction(tr("Play the selection's frequency band"), this, &MainWindow::playSelectionBand);
+    bandAct_->setShortcut(QKeySequence("Ctrl+B"));
+    bandAct_->setToolTip(tr("Loop the selected time range, band-limited to the visible frequency range (zoom vertically to choose it)"));
     play->addSeparator();
     deviceMenu_ = play->addMenu(tr("Output &device"));
 
@@ -412,7 +474,7 @@ void MainWindow::onLoaded() {
     PlaybackSource* source = player_->source();
     source->clearTracks();
     source->addTrack({document_->displayName(), mixture});
-    for (const NamedAudio& ref : document_->references()) source->addTrack({ref.name, ref.audio, 1.0f, true});
+    for (const NamedAudio& ref : document_->references()) applyTrackGain(source->addTrack({ref.name, ref.audio, 1.0f, true}));
     source->setActiveTrack(0);
     {
         const QSignalBlocker block(listenBox_);

@@ -59,6 +59,12 @@ public:
     // in the banner; showOriginal() (View menu) goes back. The document is unchanged.
     void showInPanes(std::shared_ptr<const Audio> audio, const QString& label);
     void showOriginal();
+    // Every track played at the mixture's RMS (so louder does not sound better), or at unit gain.
+    void setLoudnessMatched(bool on);
+    bool loudnessMatched() const;
+    // Auditions the selection's time-frequency box: the heard track band-limited to the visible
+    // frequency range (STFT masking, in the background), added as a track and looped.
+    void playSelectionBand();
     QString shownLabel() const { return shownLabel_; }  // empty while the mixture is shown
     // Once the document is loaded and its spectrogram shown, saves grab() to `path` and quits
     // the application with 0 (1 on failure or after timeoutMs).
@@ -99,6 +105,9 @@ private:
     QMenu* deviceMenu_ = nullptr;
     QAction *openAct_, *demoAct_, *exportAct_, *quitAct_, *playAct_, *stopAct_, *loopAct_, *zoomInAct_, *zoomOutAct_,
         *zoomFitAct_, *zoomSelAct_, *followAct_;
+    QAction* matchLoudnessAct_ = nullptr;
+    QAction* bandAct_ = nullptr;
+    void applyTrackGain(int index);
     struct Loaded {
         Document::Content content;
         QString error;
