@@ -6,6 +6,8 @@
 // Printed: "ratio NAME / bare FFTW loop" = time / bare-loop time (issue 4 targets: 1 thread
 // <= 1.3, 2 threads < 1).
 #include <benchmark/benchmark.h>
+
+#include "ratio_reporter.h"
 #include <fftw3.h>
 
 #include <cmath>
@@ -37,7 +39,6 @@ const Music& music() {
     return m;
 }
 
-double bareSeconds = 0;
 
 void BM_BareFftwGriffinLim(benchmark::State& state) {
     const Music& m = music();
@@ -93,19 +94,6 @@ void BM_GriffinLim(benchmark::State& state) {
     }
 }
 
-class RatioReporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const auto& r : runs) {
-            const double seconds = r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit);
-            if (r.benchmark_name().find("Bare") != std::string::npos) bareSeconds = seconds;
-            else if (bareSeconds > 0)
-                std::printf("ratio %s / bare FFTW loop = %.3f\n", r.benchmark_name().c_str(), seconds / bareSeconds);
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
-
 }  // namespace
 
 BENCHMARK(BM_BareFftwGriffinLim)->Unit(benchmark::kMillisecond)->Iterations(3);
@@ -114,7 +102,7 @@ BENCHMARK(BM_GriffinLim)->ArgNames({"threads", "fast"})->Args({1, 0})->Args({2, 
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
-    RatioReporter reporter;
+    phaselab::bench::RatioReporter reporter("Bare");
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     return 0;

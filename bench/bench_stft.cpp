@@ -2,6 +2,8 @@
 // bare FFTW loop doing the same FFTs (window, r2c into a spectrogram; c2r, window, overlap-add,
 // envelope normalisation) in the same process. The ratio counter is time / bare-loop time.
 #include <benchmark/benchmark.h>
+
+#include "ratio_reporter.h"
 #include <fftw3.h>
 
 #include <cmath>
@@ -20,7 +22,6 @@ const Eigen::ArrayXf& music() {
     return x;
 }
 
-double bareSeconds = 0;
 
 void BM_BareFftwLoop(benchmark::State& state) {
     const Eigen::ArrayXf& x = music();
@@ -73,20 +74,6 @@ void BM_StftPass(benchmark::State& state) {
     }
 }
 
-// Times are compared through the reporter below (per-iteration real time of each run).
-class RatioReporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const auto& r : runs) {
-            const double seconds = r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit);
-            if (r.benchmark_name().find("BareFftwLoop") != std::string::npos) bareSeconds = seconds;
-            else if (bareSeconds > 0)
-                std::printf("ratio %s / bare FFTW loop = %.3f\n", r.benchmark_name().c_str(), seconds / bareSeconds);
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
-
 }  // namespace
 
 BENCHMARK(BM_BareFftwLoop)->Unit(benchmark::kMillisecond)->MinTime(2.0);
@@ -94,7 +81,7 @@ BENCHMARK(BM_StftPass)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(2
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
-    RatioReporter reporter;
+    phaselab::bench::RatioReporter reporter("BareFftwLoop");
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     return 0;
