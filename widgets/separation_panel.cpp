@@ -17,6 +17,7 @@
 #include "core/common/error.h"
 #include "core/metrics/bss_eval.h"
 #include "core/separation/magnitudes.h"
+#include "core/separation/pipeline.h"
 #include "core/separation/registry.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/run_panel.h"
@@ -247,35 +248,15 @@ void SeparationPanel::rebuildRunner() {
         if (!mixture) throw InputError("no mixture loaded");
         const separation::SeparationMethod* method = separation::findSeparationMethod(d.id);
         if (!method) throw InputError("unknown separation method '" + d.id + "'");
-        const Eigen::ArrayXf x = mixture->mono();
-        const int threads = 2;
-        std::vector<Magnitudes> V;
-        QStringList names;
-        Spectrogram X;
-        if (method->usesMagnitudes) {
-            if (mags == "oracle") {
-                V = separation::oracleMagnitudes(monos(references), x.size(), config, threads);
-                names = referenceNames;
-            } else if (mags == "nmf") {
-                Stft stft(config, threads);
-                X = stft.analyse(x);
-                V = separation::nmfMagnitudes(X, monos(references), config, nmf::SupervisedNmfParams{}, control, threads);
-                names = referenceNames;
-            } else if (mags == "hpss") {
-                Stft stft(config, threads);
-                X = stft.analyse(x);
-                V = separation::hpssMagnitudes(X.abs());
-                names = {"harmonic", "percussive"};
-            } else {
-                V = separation::importedMagnitudes(monos(stems), x.size(), config, threads);
-                names = stemNames;
-            }
-        }
-        if (method->usesMagnitudes && int(V.size()) < method->minimumSources)
-            throw InputError(d.name + " needs at least " + std::to_string(method->minimumSources) + " sources");
-        separation::SeparationInput in = separation::makeInput(x, config, std::move(V), threads);
-        in.isolated = monos(references);  // AW-var's per-source kappa, complex NMF models
-        separation::SeparationResult result = method->run(in, values, control);
+        separation::PipelineInput pipeline;
+        pipeline.mixture = mixture->mono();
+        pipeline.references = monos(references);
+        pipeline.stems = monos(stems);
+        pipeline.magnitudes = separation::magnitudeSourceFromName(mags.toStdString());
+        pipeline.config = config;
+        pipeline.threads = 2;
+        QStringList names = mags == "hpss" ? QStringList{"harmonic", "percussive"} : mags == "files" ? stemNames : referenceNames;
+        separation::SeparationResult result = separation::separate(*method, values, pipeline, control);
         if (!method->usesMagnitudes) names = {"harmonic", "percussive"};
         while (names.size() < int(result.waveforms.size())) names << QString("source %1").arg(names.size() + 1);
 

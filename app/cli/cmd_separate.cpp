@@ -13,6 +13,7 @@
 #include "core/metrics/bss_eval.h"
 #include "core/nmf/beta_nmf.h"
 #include "core/separation/magnitudes.h"
+#include "core/separation/pipeline.h"
 #include "core/separation/registry.h"
 
 namespace phaselab::cli {
@@ -240,21 +241,15 @@ int runSeparate(const QStringList& rawArgs) {
 
     // Separation.
     const auto start = std::chrono::steady_clock::now();
-    const Eigen::ArrayXf x = mixture.mono();
-    std::vector<Magnitudes> V;
-    SeparationInput input = makeInput(x, config, {}, threads);
-    if (method->usesMagnitudes) {
-        switch (magnitudeSource) {
-            case MagnitudeSource::Oracle: V = oracleMagnitudes(refs.waveforms, x.size(), config, threads); break;
-            case MagnitudeSource::Files: V = importedMagnitudes(ests.waveforms, x.size(), config, threads); break;
-            case MagnitudeSource::Hpss: V = separation::hpssMagnitudes(input.mixtureStft.abs()); break;
-            case MagnitudeSource::Nmf: V = nmfMagnitudes(input.mixtureStft, refs.waveforms, config, nmfParams, {}, threads); break;
-        }
-        input.magnitudes = std::move(V);
-        if (int(refs.waveforms.size()) == int(input.magnitudes.size())) input.isolated = refs.waveforms;
-        validateInput(input, method->minimumSources);
-    }
-    SeparationResult result = method->run(input, methodValues, {});
+    PipelineInput pipeline;
+    pipeline.mixture = mixture.mono();
+    pipeline.references = refs.waveforms;
+    pipeline.stems = ests.waveforms;
+    pipeline.magnitudes = magnitudeSource;
+    pipeline.config = config;
+    pipeline.nmf = nmfParams;
+    pipeline.threads = threads;
+    SeparationResult result = separate(*method, methodValues, pipeline);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     for (int j = 0; j < J; ++j) writeAudio(toStd(outputs[j]), Audio::fromMono(result.waveforms[j], mixture.sampleRate));
