@@ -8,6 +8,7 @@ int runPhase(const QStringList& args);
 int runVonMises(const QStringList& args);
 int runSeparate(const QStringList& args);
 int runAlgorithms(const QStringList& args);
+int runExperiment(const QStringList& args);
 int runRecover(const QStringList& args);
 int runEval(const QStringList& args);
 
@@ -20,6 +21,7 @@ const std::vector<Command>& commands() {
         {"separate", "Separate a mixture into sources (masks, Wiener, MISI, NMF, HPSS; oracle/estimated/imported magnitudes).", runSeparate},
         {"recover", "Rebuild a signal from its STFT magnitude (Griffin-Lim, fast GL, phase unwrapping, Bregman).", runRecover},
         {"eval", "Evaluate estimates against references: BSS Eval v3/v4 (mir_eval/museval), SI-SDR.", runEval},
+        {"run", "Re-run an experiment file and check that its metrics reproduce.", runExperiment},
         {"algorithms", "List the algorithms with their parameters, defaults, ranges and units.", runAlgorithms},
     };
     return all;

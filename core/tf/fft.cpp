@@ -30,8 +30,8 @@ PlanPair planFor(int n) {
     float* r = fftwf_alloc_real(std::size_t(n));
     fftwf_complex* c = fftwf_alloc_complex(std::size_t(n / 2 + 1));
     PlanPair p;
-    p.forward = fftwf_plan_dft_r2c_1d(n, r, c, FFTW_MEASURE);
-    p.inverse = fftwf_plan_dft_c2r_1d(n, c, r, FFTW_MEASURE);
+    p.forward = fftwf_plan_dft_r2c_1d(n, r, c, FFTW_ESTIMATE);
+    p.inverse = fftwf_plan_dft_c2r_1d(n, c, r, FFTW_ESTIMATE);
     fftwf_free(r);
     fftwf_free(c);
     if (!p.forward || !p.inverse) throw Error("FFTW could not plan a transform of size " + std::to_string(n));

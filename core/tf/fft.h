@@ -5,7 +5,9 @@
 // Plan creation takes a global lock (the FFTW planner is not thread-safe); execution uses
 // FFTW's new-array functions, so one RealFft may be executed from several threads at once as
 // long as each thread passes its own buffers. Buffers must come from AlignedBuffer (FFTW's
-// SIMD alignment). Plans use FFTW_MEASURE: the first use of a size costs a few tens of ms.
+// SIMD alignment). Plans use FFTW_ESTIMATE: cheap to make, and the same algorithm in every process,
+// so results are bit-identical from run to run (FFTW_MEASURE picks plans by timing, which changes
+// the rounding between processes); measured as fast as FFTW_MEASURE for our sizes (bench_stft).
 
 #include <complex>
 #include <cstddef>

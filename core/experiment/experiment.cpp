@@ -1,0 +1,233 @@
+#include "core/experiment/experiment.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/common/error.h"
+#include "core/io/audio.h"
+#include "core/metrics/bss_eval.h"
+#include "core/metrics/si_sdr.h"
+#include "core/recovery/registry.h"
+#include "core/recovery/run_recovery.h"
+#include "core/separation/pipeline.h"
+
+namespace phaselab::experiment {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+constexpr const char* kFormat = "phaselab-experiment";
+
+json toJson(const InputFile& f) { return {{"name", f.name}, {"path", f.path}, {"checksum", f.checksum}}; }
+
+InputFile inputFrom(const json& j, const std::string& what) {
+    if (!j.is_object() || !j.contains("path") || !j["path"].is_string())
+        throw InputError("experiment: " + what + " needs a \"path\"");
+    InputFile f;
+    f.path = j["path"].get<std::string>();
+    f.name = j.value("name", fs::path(f.path).stem().string());
+    f.checksum = j.value("checksum", std::string());
+    return f;
+}
+
+json toJson(const RunSpec& r) {
+    json params = json::object();
+    for (const auto& [id, v] : r.parameters) {
+        if (const auto* d = std::get_if<double>(&v)) params[id] = *d;
+        else params[id] = std::get<std::string>(v);
+    }
+    json j{{"kind", r.kind},
+           {"algorithm", r.algorithm},
+           {"parameters", params},
+           {"stft", {{"window", r.stft.windowLength}, {"hop", r.stft.hop}, {"fft", r.stft.fft()}, {"window_type", windowName(r.stft.window)}}},
+           {"metrics", r.metrics}};
+    if (r.kind == "separation") j["magnitudes"] = r.magnitudes;
+    return j;
+}
+
+RunSpec runFrom(const json& j, std::size_t index) {
+    const std::string what = "run " + std::to_string(index + 1);
+    if (!j.is_object()) throw InputError("experiment: " + what + " is not an object");
+    RunSpec r;
+    r.kind = j.value("kind", std::string("separation"));
+    if (r.kind != "separation" && r.kind != "recovery")
+        throw InputError("experiment: " + what + " has kind '" + r.kind + "' (separation or recovery)");
+    if (!j.contains("algorithm") || !j["algorithm"].is_string()) throw InputError("experiment: " + what + " names no algorithm");
+    r.algorithm = j["algorithm"].get<std::string>();
+    const json parameters = j.value("parameters", json::object());
+    for (const auto& [id, v] : parameters.items()) {
+        if (v.is_number()) r.parameters[id] = v.get<double>();
+        else if (v.is_string()) r.parameters[id] = v.get<std::string>();
+        else if (v.is_boolean()) r.parameters[id] = v.get<bool>() ? 1.0 : 0.0;
+        else throw InputError("experiment: parameter '" + id + "' of " + what + " must be a number or a string");
+    }
+    r.magnitudes = j.value("magnitudes", std::string("oracle"));
+    const json s = j.value("stft", json::object());
+    r.stft.windowLength = s.value("window", 2048);
+    r.stft.hop = s.value("hop", 512);
+    r.stft.fftSize = s.value("fft", 0);
+    r.stft.window = windowFromName(s.value("window_type", std::string("hann")));
+    r.stft.validate();
+    const json stored = j.value("metrics", json::object());
+    for (const auto& [name, values] : stored.items()) {
+        if (!values.is_array()) throw InputError("experiment: metric '" + name + "' of " + what + " must be a list");
+        for (const auto& x : values) r.metrics[name].push_back(x.is_number() ? x.get<double>() : NAN);
+    }
+    return r;
+}
+
+std::string resolve(const std::string& baseDir, const std::string& path) {
+    const fs::path p(path);
+    return p.is_absolute() ? path : (fs::path(baseDir) / p).string();
+}
+
+Eigen::ArrayXf loadChecked(const InputFile& f, const std::string& baseDir, double* rate) {
+    const std::string path = resolve(baseDir, f.path);
+    if (!f.checksum.empty() && checksum(path) != f.checksum)
+        throw InputError("'" + path + "' has changed since the experiment was saved (its checksum differs): the results "
+                                      "would not be comparable");
+    const Audio a = readAudio(path);
+    if (rate) *rate = a.sampleRate;
+    return a.mono();
+}
+
+}  // namespace
+
+std::string checksum(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("cannot read '" + path + "' to checksum it");
+    std::uint64_t h = 1469598103934665603ull;
+    char buffer[1 << 16];
+    while (in) {
+        in.read(buffer, sizeof(buffer));
+        for (std::streamsize i = 0; i < in.gcount(); ++i) {
+            h ^= std::uint8_t(buffer[i]);
+            h *= 1099511628211ull;
+        }
+    }
+    char text[40];
+    std::snprintf(text, sizeof(text), "fnv1a64:%016llx", static_cast<unsigned long long>(h));
+    return text;
+}
+
+Experiment read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("cannot open the experiment file '" + path + "'");
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw InputError("'" + path + "' is not a valid experiment file (corrupted or truncated: JSON error at byte " +
+                         std::to_string(e.byte) + ")");
+    }
+    if (!j.is_object() || j.value("format", std::string()) != kFormat)
+        throw InputError("'" + path + "' is not a PhaseLab experiment file (no \"format\": \"" + kFormat + "\")");
+    Experiment e;
+    e.version = j.value("version", 0);
+    if (e.version != 1) throw InputError("'" + path + "' has experiment format version " + std::to_string(e.version) + "; this PhaseLab reads version 1");
+    e.libraryVersion = j.value("library_version", std::string());
+    try {
+        if (!j.contains("mixture")) throw InputError("experiment: no \"mixture\"");
+        e.mixture = inputFrom(j["mixture"], "the mixture");
+        for (const auto& r : j.value("references", json::array())) e.references.push_back(inputFrom(r, "a reference"));
+        const json runs = j.value("runs", json::array());
+        for (std::size_t i = 0; i < runs.size(); ++i) e.runs.push_back(runFrom(runs[i], i));
+    } catch (const json::exception& ex) {
+        throw InputError("'" + path + "': malformed experiment (" + std::string(ex.what()) + ")");
+    } catch (const InputError& ex) {
+        throw InputError("'" + path + "': " + ex.what());
+    }
+    return e;
+}
+
+void write(const Experiment& e, const std::string& path, bool overwrite) {
+    std::error_code ec;
+    if (!overwrite && fs::exists(path, ec)) throw InputError("'" + path + "' exists already (choose another name, or allow overwriting)");
+    json j{{"format", kFormat}, {"version", 1}, {"library_version", e.libraryVersion.empty() ? PHASELAB_VERSION : e.libraryVersion},
+           {"mixture", toJson(e.mixture)}};
+    j["references"] = json::array();
+    for (const auto& r : e.references) j["references"].push_back(toJson(r));
+    j["runs"] = json::array();
+    for (const auto& r : e.runs) j["runs"].push_back(toJson(r));
+    const std::string tmp = path + ".part";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw InputError("cannot write '" + path + "'");
+        out << j.dump(2) << "\n";
+        if (!out) throw InputError("cannot write '" + path + "' (disk full?)");
+    }
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw InputError("cannot write '" + path + "': " + ec.message());
+    }
+}
+
+RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& baseDir, const RunControl& control) {
+    const auto start = std::chrono::steady_clock::now();
+    RunOutput out;
+    const Eigen::ArrayXf x = loadChecked(e.mixture, baseDir, &out.sampleRate);
+    std::vector<Eigen::ArrayXf> refs;
+    for (const auto& r : e.references) {
+        double rate = 0;
+        refs.push_back(loadChecked(r, baseDir, &rate));
+        if (rate != out.sampleRate || refs.back().size() != x.size())
+            throw InputError("reference '" + r.name + "' does not match the mixture's sample rate and length");
+    }
+    if (run.kind == "recovery") {
+        const AlgorithmDescription* d = recovery::findRecoveryAlgorithm(run.algorithm);
+        if (!d) throw InputError("unknown phase-recovery algorithm '" + run.algorithm + "'");
+        Stft stft(run.stft);
+        const Magnitudes V = stft.analyse(x).abs();
+        recovery::RecoveryResult r = recovery::runRecovery(*d, run.parameters, V, x.size(), run.stft, out.sampleRate, control, &x);
+        out.metrics["spectral_convergence_db"] = {r.spectralConvergenceDb};
+        out.metrics["snr_db"] = {metrics::snrDb(x.cast<double>(), r.signal.cast<double>())};
+        out.names = {e.mixture.name + "-" + run.algorithm};
+        out.waveforms.push_back(std::move(r.signal));
+    } else {
+        const separation::SeparationMethod* method = separation::findSeparationMethod(run.algorithm);
+        if (!method) throw InputError("unknown separation method '" + run.algorithm + "'");
+        separation::PipelineInput in;
+        in.mixture = x;
+        in.references = refs;
+        in.magnitudes = separation::magnitudeSourceFromName(run.magnitudes);
+        in.config = run.stft;
+        separation::SeparationResult r = separation::separate(*method, run.parameters, in, control);
+        for (std::size_t j = 0; j < r.waveforms.size(); ++j)
+            out.names.push_back(j < e.references.size() && r.waveforms.size() == e.references.size() ? e.references[j].name
+                                                                                                     : "source-" + std::to_string(j + 1));
+        out.waveforms = std::move(r.waveforms);
+        if (!refs.empty() && refs.size() == out.waveforms.size()) {
+            std::vector<metrics::Signal> rs, es;
+            for (const auto& a : refs) rs.push_back(a.cast<double>());
+            for (const auto& a : out.waveforms) es.push_back(a.cast<double>());
+            metrics::BssParams bp;
+            bp.permutation = false;
+            const metrics::BssResult m = metrics::bssEvalSources(rs, es, bp, control);
+            out.metrics["sdr"] = std::vector<double>(m.sdr.data(), m.sdr.data() + m.sdr.size());
+            out.metrics["sir"] = std::vector<double>(m.sir.data(), m.sir.data() + m.sir.size());
+            out.metrics["sar"] = std::vector<double>(m.sar.data(), m.sar.data() + m.sar.size());
+        }
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+double maxDifference(const RunSpec& run, const RunOutput& output) {
+    double worst = -1;
+    for (const auto& [name, stored] : run.metrics) {
+        const auto it = output.metrics.find(name);
+        if (it == output.metrics.end()) continue;
+        for (std::size_t i = 0; i < std::min(stored.size(), it->second.size()); ++i)
+            if (std::isfinite(stored[i]) && std::isfinite(it->second[i])) worst = std::max(worst, std::abs(stored[i] - it->second[i]));
+    }
+    return worst;
+}
+
+}  // namespace phaselab::experiment

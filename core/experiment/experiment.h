@@ -1,0 +1,73 @@
+#pragma once
+// Experiment files: a reproducible record of runs on one mixture (and its true sources), as JSON.
+//
+// {"format": "phaselab-experiment", "version": 1, "library_version": "0.1.0",
+//  "mixture": {"name": "mix", "path": "mix.flac", "checksum": "fnv1a64:…"},
+//  "references": [{"name": "piano", "path": …, "checksum": …}, …],
+//  "runs": [{"kind": "separation" | "recovery", "algorithm": "misi", "parameters": {"iterations": 5, …},
+//            "magnitudes": "oracle", "stft": {"window": 2048, "hop": 512, "fft": 2048, "window_type": "hann"},
+//            "metrics": {"sdr": […], "sir": […], "sar": […]}}]}
+// Relative paths are relative to the experiment file's folder. Checksums (FNV-1a 64 of the file's
+// bytes) make a re-run refuse inputs that changed. Separation metrics are BSS Eval v3 sources
+// (no permutation, reference order); recovery metrics are spectral_convergence_db and snr_db.
+// Writes are atomic (temporary file, then rename) and never replace a file unless asked.
+// Thread-safety: re-entrant.
+
+#include <Eigen/Core>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/common/description.h"
+#include "core/common/progress.h"
+#include "core/tf/stft.h"
+
+namespace phaselab::experiment {
+
+struct InputFile {
+    std::string name;
+    std::string path;      // as written in the file
+    std::string checksum;  // "fnv1a64:<16 hex digits>"
+};
+
+struct RunSpec {
+    std::string kind = "separation";  // "separation" or "recovery"
+    std::string algorithm;            // an id of `phaselab-cli algorithms`
+    ParamValues parameters;
+    std::string magnitudes = "oracle";  // separation: oracle, nmf or hpss
+    StftConfig stft;
+    std::map<std::string, std::vector<double>> metrics;  // stored figures (dB)
+};
+
+struct Experiment {
+    int version = 1;
+    std::string libraryVersion;
+    InputFile mixture;
+    std::vector<InputFile> references;
+    std::vector<RunSpec> runs;
+};
+
+std::string checksum(const std::string& path);  // InputError if unreadable
+
+// InputError naming the file and the problem: unreadable, not JSON (with the byte position:
+// corrupted or truncated), not an experiment, unknown version, missing or ill-typed fields.
+Experiment read(const std::string& path);
+// InputError if `path` exists and !overwrite, or it cannot be written.
+void write(const Experiment& e, const std::string& path, bool overwrite = false);
+
+struct RunOutput {
+    std::vector<std::string> names;        // one per output signal
+    std::vector<Eigen::ArrayXf> waveforms;  // mono, the mixture's length
+    double sampleRate = 0;
+    std::map<std::string, std::vector<double>> metrics;
+    double seconds = 0;
+};
+
+// Re-runs `run` on the experiment's inputs (paths resolved against baseDir). InputError if an
+// input is missing or its checksum changed, or the run names an unknown algorithm.
+RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& baseDir, const RunControl& control = {});
+
+// Largest |stored - reproduced| over the figures both hold (dB); -1 if none compared.
+double maxDifference(const RunSpec& run, const RunOutput& output);
+
+}  // namespace phaselab::experiment
