@@ -3,9 +3,13 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/gui/experiment_io.h"
 #include "app/gui/main_window.h"
+#include "cli_support.h"
+#include "core/experiment/experiment.h"
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
 #include "widgets/metrics_panel.h"
@@ -106,6 +110,27 @@ private slots:
         QTest::qWait(200);
         QDir().mkpath("screenshots");
         QVERIFY(w.grab().save("screenshots/main_window_separation.png"));
+
+        // Save the session as an experiment; phaselab-cli run reproduces its metrics; the GUI reopens
+        // it and re-runs its runs.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("session.json");
+        saveExperiment(&w, recovery, separation, path);
+        const experiment::Experiment e = experiment::read(path.toStdString());
+        QCOMPARE(int(e.runs.size()), 4);
+        QCOMPARE(e.references.size(), std::size_t(3));
+        QCOMPARE(e.runs[1].algorithm, std::string("misi"));
+        const auto cli = test::runCli({"run", path, "-o", dir.filePath("out")});
+        QVERIFY2(cli.code == 0, cli.err.constData());
+        QVERIFY(cli.out.contains("largest difference"));
+
+        MainWindow w2;
+        auto* recovery2 = w2.findChild<RecoveryPanel*>();
+        auto* separation2 = w2.findChild<SeparationPanel*>();
+        openExperiment(&w2, recovery2, separation2, path);
+        QTRY_VERIFY_WITH_TIMEOUT(separation2->runs().size() == 3 && recovery2->runs().size() == 1, 120000);
+        for (std::size_t j = 0; j < 3; ++j)
+            QVERIFY(std::abs(separation2->runs()[1].sdr[j] - separation->runs()[1].sdr[j]) < 0.01);
     }
 };
 

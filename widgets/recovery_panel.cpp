@@ -121,6 +121,7 @@ void RecoveryPanel::rebuildRunner() {
         if (!(V > 0).any()) throw InputError("the signal is silent: there is no magnitude to rebuild a phase for");
         RecoveryRun run;
         run.algorithmId = QString::fromStdString(d.id);
+        run.parameters = values;
         run.config = config;
         run.result = recovery::runRecovery(d, values, V, x.size(), config, source->sampleRate, control, &x);
         run.snrDb = metrics::snrDb(x.cast<double>(), run.result.signal.cast<double>());

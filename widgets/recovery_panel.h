@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/common/description.h"
 #include "core/io/audio.h"
 #include "core/recovery/common.h"
 #include "core/tf/stft.h"
@@ -26,6 +27,7 @@ class StftChooser;
 struct RecoveryRun {
     QString label;           // "2 · Fast Griffin-Lim"
     QString algorithmId;
+    ParamValues parameters;
     StftConfig config;
     std::shared_ptr<const Audio> audio;  // the rebuilt signal
     recovery::RecoveryResult result;     // figures and trace (result.signal is moved into audio)

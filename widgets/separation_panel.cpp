@@ -262,6 +262,7 @@ void SeparationPanel::rebuildRunner() {
 
         auto run = std::make_shared<SeparationRun>();
         run->methodId = QString::fromStdString(d.id);
+        run->parameters = values;
         run->magnitudes = method->usesMagnitudes ? mags : QString("mixture");
         run->config = config;
         run->sourceNames = names.mid(0, int(result.waveforms.size()));

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/common/description.h"
 #include "core/io/audio.h"
 #include "core/separation/separation.h"
 
@@ -31,6 +32,7 @@ class StftChooser;
 struct SeparationRun {
     QString label;          // "3 · MISI (oracle)"
     QString methodId, magnitudes;
+    ParamValues parameters;
     StftConfig config;
     QStringList sourceNames;
     std::vector<std::shared_ptr<const Audio>> sources;  // estimates, one per source

@@ -12,6 +12,7 @@
 #include <QShortcut>
 #include <QVBoxLayout>
 
+#include "app/gui/experiment_io.h"
 #include "app/gui/main_window.h"
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
@@ -231,6 +232,7 @@ void installPanels(MainWindow* window) {
 
     // Listening: a run's signal becomes a player track; A/B switches between two tracks at the
     // same position (Tab toggles).
+    installExperimentActions(window, recovery, separation);
     QObject::connect(recovery, &RecoveryPanel::viewRequested, window, &MainWindow::showInPanes);
     QObject::connect(separation, &SeparationPanel::viewRequested, window, &MainWindow::showInPanes);
     auto abPair = std::make_shared<std::pair<int, int>>(-1, -1);

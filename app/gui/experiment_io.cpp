@@ -1,0 +1,133 @@
+#include "app/gui/experiment_io.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <memory>
+
+#include "app/gui/main_window.h"
+#include "core/common/error.h"
+#include "core/experiment/experiment.h"
+#include "widgets/param_form.h"
+#include "widgets/recovery_panel.h"
+#include "widgets/run_panel.h"
+#include "widgets/separation_panel.h"
+
+namespace phaselab {
+namespace {
+
+experiment::InputFile input(const QString& name, const QString& path, const QDir& base) {
+    return {name.toStdString(), base.relativeFilePath(path).toStdString(), experiment::checksum(path.toStdString())};
+}
+
+// Runs the queued specs one after another in the panels.
+struct RunQueue {
+    std::vector<experiment::RunSpec> runs;
+    std::size_t next = 0;
+    RecoveryPanel* recovery;
+    SeparationPanel* separation;
+    void start() {
+        if (next >= runs.size()) return;
+        const experiment::RunSpec& r = runs[next++];
+        RunPanel* panel = r.kind == "recovery" ? recovery->runPanel() : separation->runPanel();
+        if (r.kind == "recovery") recovery->setStftConfig(r.stft);
+        else {
+            separation->setStftConfig(r.stft);
+            separation->setMagnitudeSource(QString::fromStdString(r.magnitudes));
+        }
+        panel->selectAlgorithm(r.algorithm);
+        panel->form()->setValues(r.parameters);
+        panel->run();
+    }
+};
+
+}  // namespace
+
+void saveExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel* separation, const QString& path) {
+    const Document* doc = window->document();
+    if (doc->isEmpty()) throw InputError("nothing to save: open a mixture first");
+    if (recovery->runs().empty() && separation->runs().empty()) throw InputError("nothing to save: make a run first");
+    const QDir base = QFileInfo(path).absoluteDir();
+    experiment::Experiment e;
+    e.mixture = input(QFileInfo(doc->path()).completeBaseName(), doc->path(), base);
+    for (const NamedAudio& r : doc->references()) e.references.push_back(input(r.name, r.path, base));
+    for (const SeparationRun& r : separation->runs()) {
+        experiment::RunSpec s;
+        s.algorithm = r.methodId.toStdString();
+        s.magnitudes = r.magnitudes == "mixture" ? "oracle" : r.magnitudes.toStdString();
+        s.parameters = r.parameters;
+        s.stft = r.config;
+        if (!r.sdr.empty()) s.metrics = {{"sdr", r.sdr}, {"sir", r.sir}, {"sar", r.sar}};
+        e.runs.push_back(std::move(s));
+    }
+    for (const RecoveryRun& r : recovery->runs()) {
+        experiment::RunSpec s;
+        s.kind = "recovery";
+        s.algorithm = r.algorithmId.toStdString();
+        s.parameters = r.parameters;
+        s.stft = r.config;
+        s.metrics = {{"spectral_convergence_db", {r.result.spectralConvergenceDb}}, {"snr_db", {r.snrDb}}};
+        e.runs.push_back(std::move(s));
+    }
+    experiment::write(e, path.toStdString(), true);
+}
+
+void openExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel* separation, const QString& path) {
+    const experiment::Experiment e = experiment::read(path.toStdString());
+    const QDir base = QFileInfo(path).absoluteDir();
+    auto resolve = [&](const std::string& p) { return QDir::cleanPath(base.absoluteFilePath(QString::fromStdString(p))); };
+    for (const auto& in : std::vector<experiment::InputFile>{e.mixture})
+        if (!in.checksum.empty() && experiment::checksum(resolve(in.path).toStdString()) != in.checksum)
+            throw InputError("'" + resolve(in.path).toStdString() + "' has changed since the experiment was saved");
+    QStringList refs;
+    for (const auto& r : e.references) refs << resolve(r.path);
+    auto queue = std::make_shared<RunQueue>(RunQueue{e.runs, 0, recovery, separation});
+    auto* connection = new QMetaObject::Connection;
+    *connection = QObject::connect(window, &MainWindow::loadFinished, window, [queue, connection, recovery, separation](bool ok) {
+        QObject::disconnect(*connection);
+        delete connection;
+        if (!ok) return;
+        QObject::connect(recovery, &RecoveryPanel::runAdded, recovery, [queue] { queue->start(); });
+        QObject::connect(separation, &SeparationPanel::runAdded, separation, [queue] { queue->start(); });
+        queue->start();
+    });
+    window->openFile(resolve(e.mixture.path), refs);
+}
+
+void installExperimentActions(MainWindow* window, RecoveryPanel* recovery, SeparationPanel* separation) {
+    QMenu* file = nullptr;
+    for (QAction* a : window->menuBar()->actions())
+        if (a->menu() && a->text().remove('&') == QObject::tr("File")) file = a->menu();
+    if (!file) return;
+    QAction* before = file->actions().size() > 3 ? file->actions().at(3) : nullptr;
+    auto* save = new QAction(QObject::tr("Save experiment…"), window);
+    auto* open = new QAction(QObject::tr("Open experiment…"), window);
+    save->setToolTip(QObject::tr("Save the inputs and every run (algorithm, parameters, metrics) to re-run with phaselab-cli run"));
+    file->insertAction(before, open);
+    file->insertAction(before, save);
+    QObject::connect(save, &QAction::triggered, window, [=] {
+        const QString path = QFileDialog::getSaveFileName(window, QObject::tr("Save experiment"), "experiment.json", QObject::tr("Experiment (*.json)"));
+        if (path.isEmpty()) return;
+        try {
+            saveExperiment(window, recovery, separation, path);
+            window->statusBar()->showMessage(QObject::tr("Saved %1; re-run it with: phaselab-cli run %1 -o OUTDIR").arg(path), 8000);
+        } catch (const std::exception& e) {
+            QMessageBox::warning(window, QObject::tr("Cannot save the experiment"), QString::fromStdString(e.what()));
+        }
+    });
+    QObject::connect(open, &QAction::triggered, window, [=] {
+        const QString path = QFileDialog::getOpenFileName(window, QObject::tr("Open experiment"), QString(), QObject::tr("Experiment (*.json)"));
+        if (path.isEmpty()) return;
+        try {
+            openExperiment(window, recovery, separation, path);
+        } catch (const std::exception& e) {
+            QMessageBox::warning(window, QObject::tr("Cannot open the experiment"), QString::fromStdString(e.what()));
+        }
+    });
+}
+
+}  // namespace phaselab
