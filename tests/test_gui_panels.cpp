@@ -12,6 +12,7 @@
 #include "core/experiment/experiment.h"
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
+#include "widgets/listening_test_panel.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/param_form.h"
 #include "widgets/phase_map_pane.h"
@@ -110,6 +111,15 @@ private slots:
         QTest::qWait(200);
         QDir().mkpath("screenshots");
         QVERIFY(w.grab().save("screenshots/main_window_separation.png"));
+
+        // A blind test over the runs: playback goes through the anonymous "blind test" track.
+        auto* listening = w.findChild<ListeningTestPanel*>();
+        QVERIFY(listening);
+        QVERIFY(listening->conditions().size() >= 4 + 9 + 1);  // mixture, 3 references, 3 runs x 3 sources, 1 recovery
+        listening->startAbx(4, 7, 3, 1);
+        listening->play("X");
+        const int blind = w.player()->source()->activeTrack();
+        QCOMPARE(w.player()->source()->track(blind).name, QString("blind test"));
 
         // Save the session as an experiment; phaselab-cli run reproduces its metrics; the GUI reopens
         // it and re-runs its runs.

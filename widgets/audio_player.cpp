@@ -33,6 +33,14 @@ int PlaybackSource::addTrack(const Track& track) {
     return int(tracks_.size()) - 1;
 }
 
+void PlaybackSource::setTrackAudio(int index, std::shared_ptr<const Audio> audio) {
+    if (!audio || audio->frames() == 0) throw InputError("cannot play an empty track");
+    std::lock_guard lock(mutex_);
+    if (index < 0 || index >= int(tracks_.size())) throw InputError("no such track");
+    if (tracks_.front().audio->sampleRate != audio->sampleRate) throw InputError("the new audio has another sample rate");
+    tracks_[std::size_t(index)].audio = std::move(audio);
+}
+
 void PlaybackSource::clearTracks() {
     std::lock_guard lock(mutex_);
     tracks_.clear();

@@ -48,6 +48,8 @@ public:
 
     // InputError if the track's sample rate differs from the tracks already present.
     int addTrack(const Track& track);
+    // Replaces the audio of track `index` (same sample rate), e.g. the anonymous track of a blind test.
+    void setTrackAudio(int index, std::shared_ptr<const Audio> audio);
     void clearTracks();
     int trackCount() const;
     Track track(int index) const;

@@ -118,6 +118,19 @@ int MainWindow::addTrack(const QString& label, std::shared_ptr<const Audio> audi
     return index;
 }
 
+void MainWindow::playBlind(std::shared_ptr<const Audio> audio) {
+    PlaybackSource* source = player_->source();
+    if (!audio || document_->isEmpty()) return;
+    if (blindTrack_ < 0 || blindTrack_ >= source->trackCount() || source->track(blindTrack_).name != "blind test") {
+        blindTrack_ = source->addTrack({"blind test", audio, 1.0f, true});
+        listenBox_->addItem(tr("blind test"));
+    } else {
+        source->setTrackAudio(blindTrack_, audio);
+    }
+    applyTrackGain(blindTrack_);
+    listenTo(blindTrack_);
+}
+
 void MainWindow::showInPanes(std::shared_ptr<const Audio> audio, const QString& label) {
     if (!audio) return;
     shownLabel_ = label;
@@ -473,6 +486,7 @@ void MainWindow::onLoaded() {
 
     PlaybackSource* source = player_->source();
     source->clearTracks();
+    blindTrack_ = -1;
     source->addTrack({document_->displayName(), mixture});
     for (const NamedAudio& ref : document_->references()) applyTrackGain(source->addTrack({ref.name, ref.audio, 1.0f, true}));
     source->setActiveTrack(0);

@@ -57,6 +57,9 @@ public:
     void listenTo(int index);
     // Shows `audio` (a run's signal) in the panes instead of the document's mixture, with a note
     // in the banner; showOriginal() (View menu) goes back. The document is unchanged.
+    // Plays `audio` through one anonymous "blind test" track (its name in the Listen box never says
+    // which condition it is).
+    void playBlind(std::shared_ptr<const Audio> audio);
     void showInPanes(std::shared_ptr<const Audio> audio, const QString& label);
     void showOriginal();
     // Every track played at the mixture's RMS (so louder does not sound better), or at unit gain.
@@ -116,6 +119,7 @@ private:
     QString loadingPath_;
     bool cursorFromPlayer_ = false;
     QString shownLabel_;
+    int blindTrack_ = -1;
     std::vector<std::function<bool()>> readyChecks_;
     QAction* showOriginalAct_ = nullptr;
 };

@@ -16,6 +16,7 @@
 #include "app/gui/main_window.h"
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
+#include "widgets/listening_test_panel.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/phase_histogram_panel.h"
 #include "widgets/phase_map_pane.h"
@@ -233,6 +234,25 @@ void installPanels(MainWindow* window) {
     // Listening: a run's signal becomes a player track; A/B switches between two tracks at the
     // same position (Tab toggles).
     installExperimentActions(window, recovery, separation);
+
+    // Blind listening tests over the mixture, the references and every run's signals.
+    auto* listening = new ListeningTestPanel;
+    window->addPanel(scrollable(listening), QObject::tr("Listening test"));
+    histogramDock->raise();
+    auto refreshConditions = [=] {
+        std::vector<ListeningCondition> c;
+        if (doc->mixture()) c.push_back({QObject::tr("mixture"), doc->mixture(), NAN});
+        for (const NamedAudio& r : doc->references()) c.push_back({QObject::tr("reference: %1").arg(r.name), r.audio, NAN});
+        for (const SeparationRun& run : separation->runs())
+            for (std::size_t j = 0; j < run.sources.size(); ++j)
+                c.push_back({run.label + " · " + run.sourceNames.value(int(j)), run.sources[j], j < run.sdr.size() ? run.sdr[j] : NAN});
+        for (const RecoveryRun& run : recovery->runs()) c.push_back({run.label, run.audio, NAN});
+        listening->setConditions(c);
+    };
+    QObject::connect(doc, &Document::changed, listening, refreshConditions);
+    QObject::connect(separation, &SeparationPanel::runAdded, listening, refreshConditions);
+    QObject::connect(recovery, &RecoveryPanel::runAdded, listening, refreshConditions);
+    QObject::connect(listening, &ListeningTestPanel::playRequested, window, &MainWindow::playBlind);
     QObject::connect(recovery, &RecoveryPanel::viewRequested, window, &MainWindow::showInPanes);
     QObject::connect(separation, &SeparationPanel::viewRequested, window, &MainWindow::showInPanes);
     auto abPair = std::make_shared<std::pair<int, int>>(-1, -1);
