@@ -9,6 +9,8 @@ int runVonMises(const QStringList& args);
 int runSeparate(const QStringList& args);
 int runAlgorithms(const QStringList& args);
 int runExperiment(const QStringList& args);
+int runBatch(const QStringList& args);
+int runSummarise(const QStringList& args);
 int runRecover(const QStringList& args);
 int runEval(const QStringList& args);
 
@@ -22,6 +24,8 @@ const std::vector<Command>& commands() {
         {"recover", "Rebuild a signal from its STFT magnitude (Griffin-Lim, fast GL, phase unwrapping, Bregman).", runRecover},
         {"eval", "Evaluate estimates against references: BSS Eval v3/v4 (mir_eval/museval), SI-SDR.", runEval},
         {"run", "Re-run an experiment file and check that its metrics reproduce.", runExperiment},
+        {"batch", "Run a batch manifest over a folder of tracks (one independent job per track, --shard I/N).", runBatch},
+        {"summarise", "Merge batch results into medians per run, source and figure.", runSummarise},
         {"algorithms", "List the algorithms with their parameters, defaults, ranges and units.", runAlgorithms},
     };
     return all;

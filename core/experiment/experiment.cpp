@@ -1,6 +1,8 @@
 #include "core/experiment/experiment.h"
 
+#include <algorithm>
 #include <chrono>
+#include <tuple>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -217,6 +219,90 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
+}
+
+Manifest readManifest(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("cannot open the batch manifest '" + path + "'");
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw InputError("'" + path + "' is not a valid batch manifest (JSON error at byte " + std::to_string(e.byte) + ")");
+    }
+    if (!j.is_object() || j.value("format", std::string()) != "phaselab-batch")
+        throw InputError("'" + path + "' is not a PhaseLab batch manifest (no \"format\": \"phaselab-batch\")");
+    Manifest m;
+    try {
+        m.root = resolve(fs::path(path).parent_path().string(), j.value("root", std::string(".")));
+        m.mixture = j.value("mixture", m.mixture);
+        for (const auto& s : j.value("sources", json::array())) m.sources.push_back(s.get<std::string>());
+        const json runs = j.value("runs", json::array());
+        for (std::size_t i = 0; i < runs.size(); ++i) m.runs.push_back(runFrom(runs[i], i));
+    } catch (const json::exception& ex) {
+        throw InputError("'" + path + "': malformed batch manifest (" + std::string(ex.what()) + ")");
+    }
+    if (m.runs.empty()) throw InputError("'" + path + "' lists no runs");
+    return m;
+}
+
+std::vector<std::string> tracks(const Manifest& m) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    if (!fs::is_directory(m.root, ec)) throw InputError("the batch root '" + m.root + "' is not a folder");
+    for (const auto& entry : fs::directory_iterator(m.root, ec))
+        if (entry.is_directory() && fs::exists(entry.path() / m.mixture)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::string runTrack(const Manifest& m, const std::string& track, const RunControl& control) {
+    const fs::path dir = fs::path(m.root) / track;
+    Experiment e;
+    e.mixture = {track, (dir / m.mixture).string(), ""};
+    for (const auto& s : m.sources) {
+        if (!fs::exists(dir / s)) throw InputError("track '" + track + "' has no " + s);
+        e.references.push_back({fs::path(s).stem().string(), (dir / s).string(), ""});
+    }
+    json out{{"track", track}, {"runs", json::array()}};
+    for (std::size_t i = 0; i < m.runs.size(); ++i) {
+        const RunOutput r = execute(e, m.runs[i], dir.string(), control);
+        out["runs"].push_back({{"run", i + 1}, {"kind", m.runs[i].kind}, {"algorithm", m.runs[i].algorithm}, {"outputs", r.names},
+                               {"metrics", r.metrics}, {"seconds", r.seconds}});
+    }
+    return out.dump(2);
+}
+
+std::vector<SummaryRow> summarise(const std::vector<std::string>& trackResults) {
+    std::map<std::tuple<int, std::string, std::string, std::string>, std::vector<double>> values;
+    for (const auto& text : trackResults) {
+        json j;
+        try {
+            j = json::parse(text);
+            for (const auto& run : j.at("runs")) {
+                const auto outputs = run.at("outputs").get<std::vector<std::string>>();
+                for (const auto& [figure, list] : run.at("metrics").items())
+                    for (std::size_t k = 0; k < list.size(); ++k) {
+                        const std::string output = k < outputs.size() ? outputs[k] : std::to_string(k + 1);
+                        const double v = list[k].is_number() ? list[k].get<double>() : NAN;
+                        if (std::isfinite(v)) values[{run.at("run").get<int>(), run.at("algorithm").get<std::string>(), output, figure}].push_back(v);
+                    }
+            }
+        } catch (const json::exception& ex) {
+            throw InputError(std::string("a track result is malformed (") + ex.what() + ")");
+        }
+    }
+    std::vector<SummaryRow> rows;
+    for (auto& [key, v] : values) {
+        std::sort(v.begin(), v.end());
+        const std::size_t n = v.size();
+        SummaryRow r;
+        std::tie(r.run, r.algorithm, r.output, r.figure) = key;
+        r.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+        r.tracks = int(n);
+        rows.push_back(r);
+    }
+    return rows;
 }
 
 double maxDifference(const RunSpec& run, const RunOutput& output) {
