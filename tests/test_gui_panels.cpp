@@ -1,6 +1,7 @@
 // The analysis panels in the main window: docked, following the document, a recovery run from
 // the window becomes a playable track, the metrics show the demo's baseline.
 #include <QComboBox>
+#include <QTableWidget>
 #include <QDockWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -105,6 +106,16 @@ private slots:
             QVERIFY(sepAdded.wait(120000));
         }
         QCOMPARE(int(separation->runs().size()), 3);
+        // Sorting the runs table by mean SDR keeps each row tied to its run.
+        auto* table = separation->findChild<QTableWidget*>();
+        table->sortItems(4, Qt::DescendingOrder);
+        table->selectRow(0);
+        int best = 0;
+        auto mean = [&](int i) { double m = 0; for (double v : separation->runs()[std::size_t(i)].sdr) m += v / 3; return m; };
+        for (int i = 1; i < 3; ++i)
+            if (mean(i) > mean(best)) best = i;
+        QCOMPARE(separation->selectedRun(), best);
+        table->sortItems(0, Qt::AscendingOrder);
         QTRY_VERIFY_WITH_TIMEOUT(metrics->hasResults() && !metrics->isComputing() && metrics->rows()[0].estimate == "piano", 60000);
         for (auto* d : w.findChildren<QDockWidget*>())
             if (d->windowTitle() == "Separation" || d->windowTitle() == "Metrics") d->raise();
@@ -130,6 +141,11 @@ private slots:
         QCOMPARE(int(e.runs.size()), 4);
         QCOMPARE(e.references.size(), std::size_t(3));
         QCOMPARE(e.runs[1].algorithm, std::string("misi"));
+        QVERIFY(QFile::exists(dir.filePath("session_outputs/run-2-misi/piano.wav")));
+        QVERIFY(QFile::exists(dir.filePath("session_outputs/run-4-fgla/recovered.wav")));
+        QFile metricsCsv(dir.filePath("session_outputs/metrics.csv"));
+        QVERIFY(metricsCsv.open(QIODevice::ReadOnly));
+        QCOMPARE(QString(metricsCsv.readAll()).count('\n'), 1 + 3 * 9 + 2);
         const auto cli = test::runCli({"run", path, "-o", dir.filePath("out")});
         QVERIFY2(cli.code == 0, cli.err.constData());
         QVERIFY(cli.out.contains("largest difference"));

@@ -16,17 +16,11 @@
 #include "core/recovery/registry.h"
 #include "core/recovery/run_recovery.h"
 #include "widgets/run_panel.h"
+#include "widgets/run_table.h"
 #include "widgets/stft_chooser.h"
 
 namespace phaselab {
 namespace {
-
-QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter) {
-    auto* item = new QTableWidgetItem(text);
-    item->setTextAlignment(align);
-    item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
-    return item;
-}
 
 }  // namespace
 
@@ -47,6 +41,7 @@ RecoveryPanel::RecoveryPanel(QWidget* parent)
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     table_->verticalHeader()->hide();
+    table_->setSortingEnabled(true);  // click a header to sort the runs
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setToolTip(tr("SC: spectral convergence 20 log10(|| |STFT(y)| - V || / ||V||), lower is better.\n"
@@ -151,10 +146,7 @@ StftConfig RecoveryPanel::stftConfig() const { return stft_->config(); }
 
 void RecoveryPanel::setStftConfig(const StftConfig& config) { stft_->setConfig(config); }
 
-int RecoveryPanel::selectedRun() const {
-    const auto rows = table_->selectionModel()->selectedRows();
-    return rows.isEmpty() ? -1 : rows.first().row();
-}
+int RecoveryPanel::selectedRun() const { return selectedRunIndex(table_); }
 
 void RecoveryPanel::exportRun(int index, const QString& path) const {
     if (index < 0 || index >= int(runs_.size())) throw InputError("no such run");
@@ -164,17 +156,14 @@ void RecoveryPanel::exportRun(int index, const QString& path) const {
 void RecoveryPanel::addRun(RecoveryRun run) {
     const int row = int(runs_.size());
     run.label = QString("%1 · %2").arg(row + 1).arg(run_->currentAlgorithm() ? QString::fromStdString(run_->currentAlgorithm()->name) : run.algorithmId);
-    table_->insertRow(row);
-    table_->setItem(row, 0, cell(QString::number(row + 1)));
-    table_->setItem(row, 1, cell(run.label.section(" · ", 1) + "  (" + QString::fromStdString(run.config.describe()) + ")",
-                                 Qt::AlignLeft | Qt::AlignVCenter));
-    table_->setItem(row, 2, cell(QString::number(run.result.iterations)));
-    table_->setItem(row, 3, cell(QString::number(run.result.seconds, 'f', 2)));
-    table_->setItem(row, 4, cell(QString::number(run.result.spectralConvergenceDb, 'f', 2)));
-    table_->setItem(row, 5, cell(QString::number(run.result.inconsistency, 'g', 3)));
-    table_->setItem(row, 6, cell(QString::number(run.snrDb, 'f', 2)));
+    const RecoveryRun& r = run;
+    QList<QTableWidgetItem*> cells{numberCell(row + 1, 0),
+                                   textCell(r.label.section(" · ", 1) + "  (" + QString::fromStdString(r.config.describe()) + ")"),
+                                   numberCell(r.result.iterations, 0), numberCell(r.result.seconds, 2),
+                                   numberCell(r.result.spectralConvergenceDb, 2), numberCell(r.result.inconsistency, 5),
+                                   numberCell(r.snrDb, 2)};
     runs_.push_back(std::move(run));
-    table_->selectRow(row);
+    appendRunRow(table_, row, cells);
     updateButtons();
     emit runAdded(row);
 }

@@ -21,6 +21,7 @@
 #include "core/separation/registry.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/run_panel.h"
+#include "widgets/run_table.h"
 #include "widgets/spectrogram_image.h"
 #include "widgets/stft_chooser.h"
 
@@ -31,13 +32,6 @@ std::vector<const AlgorithmDescription*> descriptions() {
     std::vector<const AlgorithmDescription*> d;
     for (const auto& m : separation::separationMethods()) d.push_back(m.description);
     return d;
-}
-
-QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter) {
-    auto* item = new QTableWidgetItem(text);
-    item->setTextAlignment(align);
-    item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
-    return item;
 }
 
 std::vector<Eigen::ArrayXf> monos(const std::vector<std::shared_ptr<const Audio>>& v) {
@@ -55,7 +49,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
       importStems_(new QPushButton(tr("Import stems…"), this)),
       stft_(new StftChooser(this)),
       inputs_(new QLabel(this)),
-      table_(new QTableWidget(0, 5, this)),
+      table_(new QTableWidget(0, 6, this)),
       source_(new QComboBox(this)),
       play_(new QPushButton(tr("Play"), this)),
       show_(new QPushButton(tr("Show"), this)),
@@ -85,10 +79,11 @@ SeparationPanel::SeparationPanel(QWidget* parent)
                                  {"inconsistency", tr("Inconsistency")}});
     run_->selectAlgorithm("misi");
 
-    table_->setHorizontalHeaderLabels({tr("#"), tr("Method"), tr("Magnitudes"), tr("Time (s)"), tr("SDR (dB)")});
+    table_->setHorizontalHeaderLabels({tr("#"), tr("Method"), tr("Magnitudes"), tr("Time (s)"), tr("Mean SDR"), tr("SDR per source (dB)")});
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     table_->verticalHeader()->hide();
+    table_->setSortingEnabled(true);  // click a header to sort the runs
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setToolTip(tr("SDR per source (BSS Eval v3, as mir_eval) against the references; select a run for SIR/SAR/SI-SDR "
@@ -300,10 +295,7 @@ void SeparationPanel::rebuildRunner() {
     });
 }
 
-int SeparationPanel::selectedRun() const {
-    const auto rows = table_->selectionModel()->selectedRows();
-    return rows.isEmpty() ? -1 : rows.first().row();
-}
+int SeparationPanel::selectedRun() const { return selectedRunIndex(table_); }
 
 QStringList SeparationPanel::exportRun(int index, const QString& folder) const {
     if (index < 0 || index >= int(runs_.size())) throw InputError("no such run");
@@ -342,17 +334,18 @@ void SeparationPanel::addRun(SeparationRun run) {
     const int row = int(runs_.size());
     const AlgorithmDescription* d = run_->currentAlgorithm();
     run.label = QString("%1 · %2").arg(row + 1).arg(d ? QString::fromStdString(d->name) : run.methodId);
-    table_->insertRow(row);
-    table_->setItem(row, 0, cell(QString::number(row + 1)));
-    table_->setItem(row, 1, cell(run.label.section(" · ", 1) + "  (" + QString::fromStdString(run.config.describe()) + ")",
-                                 Qt::AlignLeft | Qt::AlignVCenter));
-    table_->setItem(row, 2, cell(run.magnitudes, Qt::AlignLeft | Qt::AlignVCenter));
-    table_->setItem(row, 3, cell(QString::number(run.seconds, 'f', 2)));
     QString sdr;
-    for (double v : run.sdr) sdr += (sdr.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
-    table_->setItem(row, 4, cell(sdr.isEmpty() ? tr("—") : sdr));
+    double mean = 0;
+    for (double v : run.sdr) {
+        sdr += (sdr.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
+        mean += v / double(run.sdr.size());
+    }
+    QList<QTableWidgetItem*> cells{numberCell(row + 1, 0),
+                                   textCell(run.label.section(" · ", 1) + "  (" + QString::fromStdString(run.config.describe()) + ")"),
+                                   textCell(run.magnitudes), numberCell(run.seconds, 2), numberCell(run.sdr.empty() ? NAN : mean, 2),
+                                   textCell(sdr.isEmpty() ? tr("—") : sdr + "  (" + run.sourceNames.join(" / ") + ")")};
     runs_.push_back(std::move(run));
-    table_->selectRow(row);
+    appendRunRow(table_, row, cells);
     emit runAdded(row);
 }
 

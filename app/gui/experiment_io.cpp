@@ -6,12 +6,15 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSaveFile>
+#include <QTextStream>
 #include <QStatusBar>
 #include <memory>
 
 #include "app/gui/main_window.h"
 #include "core/common/error.h"
 #include "core/experiment/experiment.h"
+#include "core/io/audio.h"
 #include "widgets/param_form.h"
 #include "widgets/recovery_panel.h"
 #include "widgets/run_panel.h"
@@ -74,6 +77,37 @@ void saveExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel
         e.runs.push_back(std::move(s));
     }
     experiment::write(e, path.toStdString(), true);
+
+    // Beside the file: every run's output WAVs and a metrics table, in <name>_outputs/.
+    const QDir outputs(QFileInfo(path).absolutePath() + "/" + QFileInfo(path).completeBaseName() + "_outputs");
+    QDir().mkpath(outputs.path());
+    QSaveFile csv(outputs.filePath("metrics.csv"));
+    if (!csv.open(QIODevice::WriteOnly | QIODevice::Text)) throw InputError("cannot write " + outputs.filePath("metrics.csv").toStdString());
+    QTextStream table(&csv);
+    table << "run,kind,algorithm,output,figure,value\n";
+    int index = 0;
+    for (const SeparationRun& r : separation->runs()) {
+        ++index;
+        const QDir runDir(outputs.filePath(QString("run-%1-%2").arg(index).arg(r.methodId)));
+        QDir().mkpath(runDir.path());
+        for (std::size_t j = 0; j < r.sources.size(); ++j) {
+            const QString name = r.sourceNames.value(int(j), QString("source-%1").arg(j + 1));
+            writeAudio(runDir.filePath(name + ".wav").toStdString(), *r.sources[j], SampleFormat::Float32);
+            const std::vector<std::pair<const char*, const std::vector<double>*>> figures{{"sdr", &r.sdr}, {"sir", &r.sir}, {"sar", &r.sar}};
+            for (const auto& [figure, values] : figures)
+                if (j < values->size()) table << index << ",separation," << r.methodId << "," << name << "," << figure << "," << (*values)[j] << "\n";
+        }
+    }
+    for (const RecoveryRun& r : recovery->runs()) {
+        ++index;
+        const QDir runDir(outputs.filePath(QString("run-%1-%2").arg(index).arg(r.algorithmId)));
+        QDir().mkpath(runDir.path());
+        writeAudio(runDir.filePath("recovered.wav").toStdString(), *r.audio, SampleFormat::Float32);
+        table << index << ",recovery," << r.algorithmId << ",recovered,spectral_convergence_db," << r.result.spectralConvergenceDb << "\n";
+        table << index << ",recovery," << r.algorithmId << ",recovered,snr_db," << r.snrDb << "\n";
+    }
+    table.flush();
+    if (!csv.commit()) throw InputError("cannot write " + outputs.filePath("metrics.csv").toStdString());
 }
 
 void openExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel* separation, const QString& path) {

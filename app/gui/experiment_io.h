@@ -1,6 +1,7 @@
 #pragma once
 // The main window's experiment files: File ▸ Save experiment writes the document's inputs (with
-// checksums) and every separation and phase-recovery run (algorithm, parameters, STFT, metrics);
+// checksums) and every separation and phase-recovery run (algorithm, parameters, STFT, metrics),
+// plus <name>_outputs/ beside it with each run's WAVs and metrics.csv;
 // File ▸ Open experiment opens its inputs and re-runs its runs in the panels, one after another.
 
 #include <QString>
