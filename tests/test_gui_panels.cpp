@@ -62,6 +62,10 @@ private slots:
         QCOMPARE(w.addTrack("again", recovery->runs()[0].audio), 4);  // the same audio is not added twice
         w.listenTo(index);
         QCOMPARE(w.player()->source()->activeTrack(), 4);
+        QTest::keyClick(&w, Qt::Key_2);  // keys 1..9 pick the heard track
+        QCOMPARE(w.player()->source()->activeTrack(), 1);
+        QTest::keyClick(&w, Qt::Key_5);
+        QCOMPARE(w.player()->source()->activeTrack(), 4);
         auto* listen = w.findChild<QComboBox*>();
         bool found = false;
         for (auto* c : w.findChildren<QComboBox*>())
@@ -106,6 +110,7 @@ private slots:
             QVERIFY(sepAdded.wait(120000));
         }
         QCOMPARE(int(separation->runs().size()), 3);
+        QCOMPARE(separation->barRunCount(), 3);  // SDR bars per source, one group per run
         // Sorting the runs table by mean SDR keeps each row tied to its run.
         auto* table = separation->findChild<QTableWidget*>();
         table->sortItems(4, Qt::DescendingOrder);

@@ -1,6 +1,12 @@
 #include "widgets/separation_panel.h"
 
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
+#include <QValueAxis>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -56,7 +62,8 @@ SeparationPanel::SeparationPanel(QWidget* parent)
       compare_(new QPushButton(tr("A/B with reference"), this)),
       export_(new QPushButton(tr("Export sources…"), this)),
       inconsistency_(new QPushButton(tr("Inconsistency map"), this)),
-      metrics_(new MetricsPanel(this)) {
+      metrics_(new MetricsPanel(this)),
+      bars_(new QChartView(this)) {
     magnitudes_->addItem(tr("Oracle (true sources)"), "oracle");
     magnitudes_->addItem(tr("Supervised NMF (trained on the references)"), "nmf");
     magnitudes_->addItem(tr("HPSS (harmonic / percussive, blind)"), "hpss");
@@ -103,7 +110,12 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     runsLayout->addWidget(new QLabel(tr("<b>Runs</b>"), runsBox));
     runsLayout->addWidget(table_, 1);
     runsLayout->addLayout(buttons);
+    runsLayout->addWidget(bars_, 1);
     runsLayout->addWidget(metrics_, 2);
+    bars_->setMinimumHeight(200);
+    bars_->setRenderHint(QPainter::Antialiasing);
+    bars_->setToolTip(tr("SDR of every source, run by run (BSS Eval v3 against the references)"));
+    bars_->hide();
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(run_);
@@ -346,7 +358,55 @@ void SeparationPanel::addRun(SeparationRun run) {
                                    textCell(sdr.isEmpty() ? tr("—") : sdr + "  (" + run.sourceNames.join(" / ") + ")")};
     runs_.push_back(std::move(run));
     appendRunRow(table_, row, cells);
+    updateBars();
     emit runAdded(row);
+}
+
+void SeparationPanel::updateBars() {
+    // Grouped bars: one group per run, one bar per source (runs without metrics are left out).
+    auto* chart = new QChart;
+    auto* series = new QBarSeries;
+    QStringList runs;
+    QStringList sources;
+    for (const auto& r : runs_)
+        if (!r.sdr.empty() && sources.isEmpty()) sources = r.sourceNames;
+    std::vector<QBarSet*> sets;
+    for (const QString& name : sources) {
+        sets.push_back(new QBarSet(name));
+        series->append(sets.back());
+    }
+    double lo = 0, hi = 1;
+    for (const auto& r : runs_) {
+        if (r.sdr.size() != std::size_t(sources.size())) continue;
+        runs << r.label;
+        for (std::size_t j = 0; j < r.sdr.size(); ++j) {
+            *sets[j] << r.sdr[j];
+            lo = std::min(lo, r.sdr[j]);
+            hi = std::max(hi, r.sdr[j]);
+        }
+    }
+    bars_->setVisible(!runs.isEmpty());
+    chart->addSeries(series);
+    auto* x = new QBarCategoryAxis;
+    x->append(runs);
+    auto* y = new QValueAxis;
+    y->setRange(std::floor(lo / 5) * 5, std::ceil(hi / 5) * 5);
+    y->setTitleText(tr("SDR (dB)"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    chart->setTitle(tr("SDR per source and run"));
+    chart->legend()->setAlignment(Qt::AlignRight);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    QChart* old = bars_->chart();
+    bars_->setChart(chart);
+    delete old;
+}
+
+int SeparationPanel::barRunCount() const {
+    auto* series = bars_->chart()->series().isEmpty() ? nullptr : qobject_cast<QBarSeries*>(bars_->chart()->series().first());
+    return series && !series->barSets().isEmpty() ? int(series->barSets().first()->count()) : 0;
 }
 
 void SeparationPanel::showRun(int index) {

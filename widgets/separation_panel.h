@@ -18,6 +18,7 @@
 #include "core/io/audio.h"
 #include "core/separation/separation.h"
 
+class QChartView;
 class QComboBox;
 class QLabel;
 class QPushButton;
@@ -63,6 +64,7 @@ public:
     MetricsPanel* metricsPanel() const { return metrics_; }
     const std::vector<SeparationRun>& runs() const { return runs_; }
     int selectedRun() const;
+    int barRunCount() const;  // runs shown in the SDR bar chart
     // Writes every source of run `index` into `folder` as <source>.wav; refuses to overwrite
     // existing files (InputError naming the first one).
     QStringList exportRun(int index, const QString& folder) const;
@@ -83,6 +85,7 @@ private:
     void updateState();
     void addRun(SeparationRun run);
     void showRun(int index);
+    void updateBars();
 
     std::shared_ptr<const Audio> mixture_;
     QString mixtureName_;
@@ -101,6 +104,7 @@ private:
     QPushButton* export_;
     QPushButton* inconsistency_;
     MetricsPanel* metrics_;
+    QChartView* bars_;
     std::vector<SeparationRun> runs_;
 };
 

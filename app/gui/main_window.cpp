@@ -15,6 +15,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScrollArea>
+#include <QShortcut>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -103,6 +104,13 @@ MainWindow::MainWindow(QWidget* parent)
     }
     statusBar()->showMessage(tr("Open an audio file (Ctrl+O), drop one here, or try Help ▸ Open demo."));
 
+    // Keys 1..9 choose the heard track (1 = mixture, then the stems and runs as in Listen).
+    for (int k = 1; k <= 9; ++k) {
+        auto* key = new QShortcut(QKeySequence(Qt::Key_0 + k), this);
+        connect(key, &QShortcut::activated, this, [this, k] {
+            if (k - 1 < player_->source()->trackCount()) listenBox_->setCurrentIndex(k - 1);
+        });
+    }
     installPanels(this);
     QSettings settings;
     restoreState(settings.value("windowState").toByteArray());
