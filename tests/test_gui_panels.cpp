@@ -1,6 +1,8 @@
 // The analysis panels in the main window: docked, following the document, a recovery run from
 // the window becomes a playable track, the metrics show the demo's baseline.
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QRadioButton>
 #include <QTableWidget>
 #include <QDockWidget>
 #include <QSignalSpy>
@@ -15,6 +17,7 @@
 #include "widgets/audio_view.h"
 #include "widgets/listening_test_panel.h"
 #include "widgets/metrics_panel.h"
+#include "widgets/mixer_panel.h"
 #include "widgets/param_form.h"
 #include "widgets/phase_map_pane.h"
 #include "widgets/recovery_panel.h"
@@ -62,6 +65,18 @@ private slots:
         QCOMPARE(w.addTrack("again", recovery->runs()[0].audio), 4);  // the same audio is not added twice
         w.listenTo(index);
         QCOMPARE(w.player()->source()->activeTrack(), 4);
+        // The mixer lists every track (plus the Mix row): gain, mute, solo act on the player.
+        auto* mixer = w.findChild<MixerPanel*>();
+        QVERIFY(mixer);
+        auto* mixerTable = mixer->findChild<QTableWidget*>();
+        QCOMPARE(mixerTable->rowCount(), w.player()->source()->trackCount() + 1);
+        auto* gain = qobject_cast<QDoubleSpinBox*>(mixerTable->cellWidget(2, 1));  // track 1 (piano)
+        gain->setValue(-6.0);
+        QVERIFY(std::abs(w.player()->source()->track(1).gain - std::pow(10.0, -6.0 / 20)) < 1e-5);
+        qobject_cast<QRadioButton*>(mixerTable->cellWidget(3, 3))->setChecked(true);  // solo track 2
+        QCOMPARE(w.player()->source()->activeTrack(), 2);
+        gain = qobject_cast<QDoubleSpinBox*>(mixer->findChild<QTableWidget*>()->cellWidget(2, 1));
+        gain->setValue(0.0);
         QTest::keyClick(&w, Qt::Key_2);  // keys 1..9 pick the heard track
         QCOMPARE(w.player()->source()->activeTrack(), 1);
         QTest::keyClick(&w, Qt::Key_5);

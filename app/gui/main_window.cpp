@@ -32,6 +32,7 @@
 #include "widgets/spectrogram_image.h"
 #include "widgets/audio_view.h"
 #include "widgets/icons.h"
+#include "widgets/mixer_panel.h"
 #include "widgets/spectrogram_controls.h"
 
 namespace phaselab {
@@ -104,6 +105,13 @@ MainWindow::MainWindow(QWidget* parent)
     }
     statusBar()->showMessage(tr("Open an audio file (Ctrl+O), drop one here, or try Help ▸ Open demo."));
 
+    mixer_ = new MixerPanel(player_->source());
+    addPanel(mixer_, tr("Mixer"), Qt::RightDockWidgetArea);
+    connect(mixer_, &MixerPanel::soloChanged, this, [this](int track) {
+        const QSignalBlocker block(listenBox_);
+        if (track >= 0) listenBox_->setCurrentIndex(track);
+    });
+    connect(listenBox_, &QComboBox::currentIndexChanged, mixer_, &MixerPanel::refresh);
     // Keys 1..9 choose the heard track (1 = mixture, then the stems and runs as in Listen).
     for (int k = 1; k <= 9; ++k) {
         auto* key = new QShortcut(QKeySequence(Qt::Key_0 + k), this);
@@ -123,6 +131,7 @@ int MainWindow::addTrack(const QString& label, std::shared_ptr<const Audio> audi
     const int index = source->addTrack({label, std::move(audio), 1.0f, true});
     listenBox_->addItem(label);
     applyTrackGain(index);
+    mixer_->refresh();
     return index;
 }
 
@@ -132,6 +141,7 @@ void MainWindow::playBlind(std::shared_ptr<const Audio> audio) {
     if (blindTrack_ < 0 || blindTrack_ >= source->trackCount() || source->track(blindTrack_).name != "blind test") {
         blindTrack_ = source->addTrack({"blind test", audio, 1.0f, true});
         listenBox_->addItem(tr("blind test"));
+        mixer_->refresh();
     } else {
         source->setTrackAudio(blindTrack_, audio);
     }
@@ -171,6 +181,7 @@ void MainWindow::applyTrackGain(int index) {
 void MainWindow::setLoudnessMatched(bool on) {
     if (matchLoudnessAct_->isChecked() != on) matchLoudnessAct_->setChecked(on);
     for (int i = 1; i < player_->source()->trackCount(); ++i) applyTrackGain(i);
+    mixer_->refresh();
     statusBar()->showMessage(on ? tr("Tracks are played at the mixture's RMS level") : tr("Tracks are played at their own level"), 4000);
 }
 
@@ -505,6 +516,7 @@ void MainWindow::onLoaded() {
         listenBox_->setCurrentIndex(0);
     }
     loopAct_->setChecked(false);
+    mixer_->refresh();
 
     shownLabel_.clear();
     if (showOriginalAct_) showOriginalAct_->setEnabled(false);

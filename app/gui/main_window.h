@@ -24,6 +24,7 @@ namespace phaselab {
 class AudioPlayer;
 class AudioView;
 class SpectrogramControls;
+class MixerPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -120,6 +121,7 @@ private:
     bool cursorFromPlayer_ = false;
     QString shownLabel_;
     int blindTrack_ = -1;
+    MixerPanel* mixer_ = nullptr;
     std::vector<std::function<bool()>> readyChecks_;
     QAction* showOriginalAct_ = nullptr;
 };
