@@ -128,7 +128,7 @@ private slots:
         QCOMPARE(separation->barRunCount(), 3);  // SDR bars per source, one group per run
         // Sorting the runs table by mean SDR keeps each row tied to its run.
         auto* table = separation->findChild<QTableWidget*>();
-        table->sortItems(4, Qt::DescendingOrder);
+        table->sortItems(4, Qt::DescendingOrder);  // mean SDR
         table->selectRow(0);
         int best = 0;
         auto mean = [&](int i) { double m = 0; for (double v : separation->runs()[std::size_t(i)].sdr) m += v / 3; return m; };

@@ -22,6 +22,7 @@
 
 #include "core/common/error.h"
 #include "core/metrics/bss_eval.h"
+#include "core/metrics/si_sdr.h"
 #include "core/separation/magnitudes.h"
 #include "core/separation/pipeline.h"
 #include "core/separation/registry.h"
@@ -55,7 +56,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
       importStems_(new QPushButton(tr("Import stems…"), this)),
       stft_(new StftChooser(this)),
       inputs_(new QLabel(this)),
-      table_(new QTableWidget(0, 6, this)),
+      table_(new QTableWidget(0, 9, this)),
       source_(new QComboBox(this)),
       play_(new QPushButton(tr("Play"), this)),
       show_(new QPushButton(tr("Show"), this)),
@@ -86,15 +87,16 @@ SeparationPanel::SeparationPanel(QWidget* parent)
                                  {"inconsistency", tr("Inconsistency")}});
     run_->selectAlgorithm("misi");
 
-    table_->setHorizontalHeaderLabels({tr("#"), tr("Method"), tr("Magnitudes"), tr("Time (s)"), tr("Mean SDR"), tr("SDR per source (dB)")});
+    table_->setHorizontalHeaderLabels({tr("#"), tr("Method (parameters)"), tr("Magnitudes"), tr("Time (s)"), tr("SDR"), tr("SIR"),
+                                       tr("SAR"), tr("SI-SDR"), tr("SDR per source (dB)")});
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     table_->verticalHeader()->hide();
     table_->setSortingEnabled(true);  // click a header to sort the runs
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
-    table_->setToolTip(tr("SDR per source (BSS Eval v3, as mir_eval) against the references; select a run for SIR/SAR/SI-SDR "
-                          "and the SDR over time."));
+    table_->setToolTip(tr("Means over sources of SDR / SIR / SAR (BSS Eval v3, as mir_eval) and SI-SDR against the references, "
+                          "in dB; click a header to sort. Select a run for its per-source figures and the SDR over time."));
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(new QLabel(tr("Source"), this));
@@ -288,6 +290,7 @@ void SeparationPanel::rebuildRunner() {
                     run->sdr.push_back(m.sdr[j]);
                     run->sir.push_back(m.sir[j]);
                     run->sar.push_back(m.sar[j]);
+                    run->siSdr.push_back(metrics::siSdr(refs[std::size_t(j)], ests[std::size_t(j)]));
                 }
             } catch (const InputError&) {
                 // a silent estimate: no figures for this run, the sources are still usable
@@ -347,14 +350,23 @@ void SeparationPanel::addRun(SeparationRun run) {
     const AlgorithmDescription* d = run_->currentAlgorithm();
     run.label = QString("%1 · %2").arg(row + 1).arg(d ? QString::fromStdString(d->name) : run.methodId);
     QString sdr;
-    double mean = 0;
-    for (double v : run.sdr) {
-        sdr += (sdr.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
-        mean += v / double(run.sdr.size());
-    }
-    QList<QTableWidgetItem*> cells{numberCell(row + 1, 0),
-                                   textCell(run.label.section(" · ", 1) + "  (" + QString::fromStdString(run.config.describe()) + ")"),
-                                   textCell(run.magnitudes), numberCell(run.seconds, 2), numberCell(run.sdr.empty() ? NAN : mean, 2),
+    for (double v : run.sdr) sdr += (sdr.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
+    auto mean = [](const std::vector<double>& v) {
+        if (v.empty()) return double(NAN);
+        double m = 0;
+        for (double x : v) m += x / double(v.size());
+        return m;
+    };
+    QString params;
+    for (const auto& [id, value] : run.parameters)
+        params += (params.isEmpty() ? "" : ", ") + QString::fromStdString(id) + " " +
+                  (std::holds_alternative<double>(value) ? QString::number(std::get<double>(value), 'g', 4)
+                                                         : QString::fromStdString(std::get<std::string>(value)));
+    auto* method = textCell(run.label.section(" · ", 1) + (params.isEmpty() ? QString() : "  (" + params + ")"));
+    method->setToolTip(QString::fromStdString(run.config.describe()) + (params.isEmpty() ? QString() : "\n" + params));
+    QList<QTableWidgetItem*> cells{numberCell(row + 1, 0), method, textCell(run.magnitudes), numberCell(run.seconds, 2),
+                                   numberCell(mean(run.sdr), 2), numberCell(mean(run.sir), 2), numberCell(mean(run.sar), 2),
+                                   numberCell(mean(run.siSdr), 2),
                                    textCell(sdr.isEmpty() ? tr("—") : sdr + "  (" + run.sourceNames.join(" / ") + ")")};
     runs_.push_back(std::move(run));
     appendRunRow(table_, row, cells);

@@ -40,7 +40,7 @@ struct SeparationRun {
     std::vector<std::shared_ptr<const Spectrogram>> stfts;  // the estimates' STFTs before synthesis
     std::vector<ProgressReport> trace;
     double seconds = 0;
-    std::vector<double> sdr, sir, sar;  // per source (reference order); empty without references
+    std::vector<double> sdr, sir, sar, siSdr;  // per source (reference order); empty without references
 };
 
 class SeparationPanel : public QWidget {
