@@ -2,6 +2,8 @@
 // recovery of an exact low-rank factorisation, fixed dictionaries, seeding, bad inputs.
 #include <QtTest>
 #include <array>
+#include <random>
+#include <vector>
 
 #include "core/common/error.h"
 #include "core/io/audio.h"
@@ -156,12 +158,86 @@ private slots:
             kernels::gemmNN(A.data(), B.data(), C.data(), m, k, n);
             kernels::gemmTN(A.data(), R.data(), D.data(), m, k, n);
             kernels::gemmNT(R.data(), B.data(), E.data(), m, n, k);
+            Matrix E2 = E;
+            kernels::gemmNT(R.data(), B.data(), E2.data(), m, n, k, true);  // accumulates: 2 A B^T
             const Matrix c = A * B, d = A.transpose() * R, e = R * B.transpose();
+            QVERIFY2((E2 - 2 * e).cwiseAbs().maxCoeff() <= 2e-5f * e.cwiseAbs().maxCoeff(), qPrintable(QString("NT+ %1x%2x%3").arg(m).arg(k).arg(n)));
             QVERIFY2((C - c).cwiseAbs().maxCoeff() <= 1e-5f * c.cwiseAbs().maxCoeff(), qPrintable(QString("NN %1x%2x%3").arg(m).arg(k).arg(n)));
             QVERIFY2((D - d).cwiseAbs().maxCoeff() <= 1e-5f * d.cwiseAbs().maxCoeff(), qPrintable(QString("TN %1x%2x%3").arg(m).arg(k).arg(n)));
             QVERIFY2((E - e).cwiseAbs().maxCoeff() <= 1e-5f * e.cwiseAbs().maxCoeff(), qPrintable(QString("NT %1x%2x%3").arg(m).arg(k).arg(n)));
         }
         qInfo("kernels in use: %s", kernels::usingAvx512() ? "AVX-512" : kernels::usingAvx2() ? "AVX2" : "Eigen fallback");
+        if (qEnvironmentVariableIsSet("PHASELAB_NO_SIMD")) QVERIFY(!kernels::usingAvx2() && !kernels::usingAvx512());
+        if (qEnvironmentVariableIsSet("PHASELAB_NO_AVX512")) QVERIFY(!kernels::usingAvx512());
+    }
+
+    void ratiosMatchDivision() {
+        // 37 values: a full vector and a masked tail; includes wh = 0 (then 1 / tiny) and large ratios.
+        std::mt19937 g(5);
+        std::uniform_real_distribution<float> u(-3, 3);
+        std::vector<float> v(37), wh(37), r(37), q(37);
+        for (int i = 0; i < 37; ++i) {
+            v[i] = std::pow(10.0f, u(g));
+            wh[i] = i == 3 ? 0.0f : std::pow(10.0f, u(g));
+        }
+        const float tiny = 1e-30f;
+        kernels::ratios(v.data(), wh.data(), r.data(), nullptr, v.size(), tiny);
+        for (int i = 0; i < 37; ++i) {
+            const double expected = double(v[i]) / (double(wh[i]) + tiny);
+            QVERIFY2(std::abs(r[i] - expected) <= 4e-7 * expected, qPrintable(QString("KL %1: %2 vs %3").arg(i).arg(r[i]).arg(expected)));
+        }
+        kernels::ratios(v.data(), wh.data(), r.data(), q.data(), v.size(), tiny);
+        for (int i = 0; i < 37; ++i) {
+            const double inv = 1.0 / (double(wh[i]) + tiny);
+            QVERIFY2(std::abs(q[i] - inv) <= 4e-7 * inv, qPrintable(QString("1/wh %1").arg(i)));
+            if (wh[i] > 0) QVERIFY2(std::abs(r[i] - v[i] * inv * inv) <= 1e-6 * v[i] * inv * inv, qPrintable(QString("IS %1").arg(i)));
+        }
+    }
+
+    void blockedUpdatesMatchTextbookUpdates_data() {
+        QTest::addColumn<double>("beta");
+        QTest::addColumn<bool>("updateW");
+        for (double beta : {0.0, 0.5, 1.0, 1.5, 2.0}) {
+            QTest::addRow("beta %.1f", beta) << beta << true;
+            QTest::addRow("beta %.1f, W fixed", beta) << beta << false;
+        }
+    }
+
+    void blockedUpdatesMatchTextbookUpdates() {
+        // The updates run in passes over blocks of 64 columns; T = 150 leaves a partial block and
+        // K = 7, F = 37 leave kernel tails. Reference: the update formulas of the header, in double.
+        QFETCH(double, beta);
+        QFETCH(bool, updateW);
+        const int F = 37, T = 150, K = 7, iterations = 4;
+        const Matrix V = lowRankPlusNoise(F, T, K, 3);
+        BetaNmfParams p;
+        p.components = K;
+        p.beta = beta;
+        p.iterations = iterations;
+        p.updateW = updateW;
+        p.seed = 9;
+        p.trackObjective = false;
+        const Matrix W0 = randomFactor(F, K, 0.3, 21), H0 = randomFactor(K, T, 0.3, 22);
+        const NmfResult r = betaNmf(V, p, {}, &W0, &H0);
+
+        using MatD = Eigen::MatrixXd;
+        const MatD v = V.cast<double>();
+        MatD W = W0.cast<double>(), H = H0.cast<double>();
+        const double gamma = gammaExponent(beta);
+        auto step = [&](const MatD& num, const MatD& den) { return (num.array() / den.array()).pow(gamma); };
+        for (int it = 0; it < iterations; ++it) {
+            MatD wh = W * H;
+            H.array() *= step(W.transpose() * (v.array() * wh.array().pow(beta - 2)).matrix(), W.transpose() * wh.array().pow(beta - 1).matrix());
+            if (!updateW) continue;
+            wh = W * H;
+            W.array() *= step((v.array() * wh.array().pow(beta - 2)).matrix() * H.transpose(), wh.array().pow(beta - 1).matrix() * H.transpose());
+            const Eigen::RowVectorXd norms = W.colwise().sum();
+            W.array().rowwise() /= norms.array();
+            H.array().colwise() *= norms.transpose().array();
+        }
+        const double errW = (r.W.cast<double>() - W).cwiseAbs().maxCoeff() / W.cwiseAbs().maxCoeff();
+        const double errH = (r.H.cast<double>() - H).cwiseAbs().maxCoeff() / H.cwiseAbs().maxCoeff();
+        QVERIFY2(errW < 1e-5 && errH < 1e-5, qPrintable(QString("relative error W %1, H %2").arg(errW).arg(errH)));
     }
 
     void badInputs() {

@@ -1,5 +1,6 @@
 #include "core/nmf/beta_nmf.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -48,40 +49,89 @@ Matrix randomFactor(Eigen::Index rows, Eigen::Index cols, double scale, unsigned
 namespace {
 
 constexpr float kTiny = 1e-30f;
+constexpr Eigen::Index kBlock = 64;  // columns per pass block: the block's WH and ratios stay in L2
 
-// Products through the AVX2 kernels when available (gemm_kernels.h).
-void product(const Matrix& A, const Matrix& B, Matrix& C) {  // C = A B
-    C.resize(A.rows(), B.cols());
-    kernels::gemmNN(A.data(), B.data(), C.data(), int(A.rows()), int(A.cols()), int(B.cols()));
-}
-void productTN(const Matrix& A, const Matrix& B, Matrix& C) {  // C = A^T B
-    C.resize(A.cols(), B.cols());
-    kernels::gemmTN(A.data(), B.data(), C.data(), int(A.rows()), int(A.cols()), int(B.cols()));
-}
-void productNT(const Matrix& A, const Matrix& B, Matrix& C) {  // C = A B^T
-    C.resize(A.rows(), B.rows());
-    kernels::gemmNT(A.data(), B.data(), C.data(), int(A.rows()), int(A.cols()), int(B.rows()));
-}
+using Block = Eigen::Map<Matrix>;
+using ConstBlock = Eigen::Map<const Matrix>;
+using StridedBlock = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
 
-// Numerator and denominator of the MU for a factor: num = A^T R, den = A^T Q style products are
-// formed by the caller; this applies F <- F ⊙ (num / den)^gamma.
-void applyRatio(Matrix& F, const Matrix& num, const Matrix& den, double gamma) {
+// F <- F ⊙ (num / den)^gamma
+template <class Factor, class Num, class Den>
+void applyRatio(Factor&& F, const Num& num, const Den& den, double gamma) {
     if (gamma == 1.0)
         F.array() *= num.array() / (den.array() + kTiny);
     else
         F.array() *= (num.array() / (den.array() + kTiny)).pow(float(gamma));
 }
 
-// R = V ⊙ WH^(beta-2), Q = WH^(beta-1), for beta not in {1, 2}.
-void ratios(const Matrix& V, const Matrix& WH, double beta, Matrix& R, Matrix& Q) {
-    if (beta == 0) {
-        Q = (WH.array() + kTiny).inverse().matrix();
-        R = (V.array() * Q.array().square()).matrix();
-    } else {
-        Q = (WH.array() + kTiny).pow(float(beta - 1)).matrix();
-        R = (V.array() * Q.array() / (WH.array() + kTiny)).matrix();
+// The multiplicative updates of H and W for beta != 2, each in one pass over blocks of kBlock
+// columns: a block's WH, its ratios R = V ⊙ WH^(beta-2) and Q = WH^(beta-1), and their products
+// are formed while the block is in cache. KL (beta = 1) needs no Q: its denominators are W's
+// column sums and H's row sums.
+class MuPasses {
+public:
+    MuPasses(const Matrix& V, double beta) : V_(V), beta_(beta), gamma_(gammaExponent(beta)) {
+        wh_.resize(V.rows(), kBlock);
+        rq_.resize(2 * V.rows(), kBlock);  // [R | Q] side by side (H pass) or [R; Q] stacked (W pass)
     }
-}
+
+    void updateH(const Matrix& W, Matrix& H) {
+        const Eigen::Index F = V_.rows(), K = W.cols(), T = V_.cols();
+        const bool kl = beta_ == 1;
+        num_.resize(K, 2 * kBlock);
+        const Eigen::VectorXf colSum = W.colwise().sum().transpose();
+        for (Eigen::Index j0 = 0; j0 < T; j0 += kBlock) {
+            const Eigen::Index nb = std::min(kBlock, T - j0);
+            Block h(H.data() + j0 * K, K, nb);
+            kernels::gemmNN(W.data(), h.data(), wh_.data(), int(F), int(K), int(nb));
+            ratios(V_.data() + j0 * F, rq_.data(), rq_.data() + F * nb, F, nb, F);
+            kernels::gemmTN(W.data(), rq_.data(), num_.data(), int(F), int(K), int(kl ? nb : 2 * nb));
+            if (kl)
+                h.array() *= num_.leftCols(nb).array() / (colSum.array() + kTiny).replicate(1, nb);
+            else
+                applyRatio(h, num_.leftCols(nb), num_.middleCols(nb, nb), gamma_);
+        }
+    }
+
+    void updateW(Matrix& W, const Matrix& H) {
+        const Eigen::Index F = V_.rows(), K = W.cols(), T = V_.cols();
+        const bool kl = beta_ == 1;
+        const Eigen::Index rows = kl ? F : 2 * F;
+        num_.resize(rows, K);
+        for (Eigen::Index j0 = 0; j0 < T; j0 += kBlock) {
+            const Eigen::Index nb = std::min(kBlock, T - j0);
+            kernels::gemmNN(W.data(), H.data() + j0 * K, wh_.data(), int(F), int(K), int(nb));
+            ratios(V_.data() + j0 * F, rq_.data(), rq_.data() + F, F, nb, rows);
+            kernels::gemmNT(rq_.data(), H.data() + j0 * K, num_.data(), int(rows), int(nb), int(K), j0 > 0);
+        }
+        if (kl) {
+            const Eigen::RowVectorXf rowSum = H.rowwise().sum().transpose();
+            W.array() *= num_.array() / (rowSum.array() + kTiny).replicate(F, 1);
+        } else {
+            applyRatio(W, num_.topRows(F), num_.bottomRows(F), gamma_);
+        }
+    }
+
+private:
+    // R and Q of the block's nb columns (V from v, WH from wh_) into r and q, columns `stride` apart.
+    void ratios(const float* v, float* r, float* q, Eigen::Index F, Eigen::Index nb, Eigen::Index stride) const {
+        const bool kl = beta_ == 1;
+        if (kl || beta_ == 0) {
+            if (stride == F) return kernels::ratios(v, wh_.data(), r, kl ? nullptr : q, std::size_t(F * nb), kTiny);
+            for (Eigen::Index j = 0; j < nb; ++j)
+                kernels::ratios(v + j * F, wh_.data() + j * F, r + j * stride, kl ? nullptr : q + j * stride, std::size_t(F), kTiny);
+            return;
+        }
+        const auto wh = wh_.leftCols(nb).array() + kTiny;
+        StridedBlock rb(r, F, nb, Eigen::OuterStride<>(stride)), qb(q, F, nb, Eigen::OuterStride<>(stride));
+        qb = wh.pow(float(beta_ - 1));
+        rb = ConstBlock(v, F, nb).array() * qb.array() / wh;
+    }
+
+    const Matrix& V_;
+    double beta_, gamma_;
+    Matrix wh_, rq_, num_;
+};
 
 }  // namespace
 
@@ -120,56 +170,38 @@ NmfResult betaNmf(const Matrix& V0, const BetaNmfParams& p, const RunControl& co
     if (!r.W.allFinite() || (r.W.array() < 0).any() || !r.H.allFinite() || (r.H.array() < 0).any())
         throw InputError("NMF: the initial factors must be finite and non-negative");
 
-    Matrix WH(F, T), R(F, T), Q, num, den;
-    Eigen::VectorXf ones;
+    MuPasses passes(V, beta);
+    Matrix WH, num, den;
     for (int it = 1; it <= p.iterations; ++it) {
         control.checkCancel();
-        if (p.updateH) {
-            product(r.W, r.H, WH);
-            if (beta == 1) {
-                R = (V.array() / (WH.array() + kTiny)).matrix();
-                productTN(r.W, R, num);
-                const Eigen::VectorXf colSum = r.W.colwise().sum().transpose();
-                r.H.array() *= num.array() / (colSum.array() + kTiny).replicate(1, T);
-            } else if (beta == 2) {
-                productTN(r.W, V, num);
+        if (beta == 2) {
+            if (p.updateH) {
+                num.resize(K, T);
+                kernels::gemmTN(r.W.data(), V.data(), num.data(), int(F), int(K), int(T));
                 den.noalias() = (r.W.transpose() * r.W) * r.H;
                 applyRatio(r.H, num, den, gamma);
-            } else {
-                ratios(V, WH, beta, R, Q);
-                productTN(r.W, R, num);
-                productTN(r.W, Q, den);
-                applyRatio(r.H, num, den, gamma);
             }
-        }
-        if (p.updateW) {
-            product(r.W, r.H, WH);
-            if (beta == 1) {
-                R = (V.array() / (WH.array() + kTiny)).matrix();
-                productNT(R, r.H, num);
-                const Eigen::RowVectorXf rowSum = r.H.rowwise().sum().transpose();
-                r.W.array() *= num.array() / (rowSum.array() + kTiny).replicate(F, 1);
-            } else if (beta == 2) {
-                productNT(V, r.H, num);
+            if (p.updateW) {
+                num.resize(F, K);
+                kernels::gemmNT(V.data(), r.H.data(), num.data(), int(F), int(T), int(K));
                 den.noalias() = r.W * (r.H * r.H.transpose());
                 applyRatio(r.W, num, den, gamma);
-            } else {
-                ratios(V, WH, beta, R, Q);
-                productNT(R, r.H, num);
-                productNT(Q, r.H, den);
-                applyRatio(r.W, num, den, gamma);
             }
-            if (p.normaliseW) {
-                const Eigen::RowVectorXf norms = r.W.colwise().sum().cwiseMax(1e-30f);
-                r.W.array().rowwise() /= norms.array();
-                r.H.array().colwise() *= norms.transpose().array();
-            }
+        } else {
+            if (p.updateH) passes.updateH(r.W, r.H);
+            if (p.updateW) passes.updateW(r.W, r.H);
+        }
+        if (p.updateW && p.normaliseW) {
+            const Eigen::RowVectorXf norms = r.W.colwise().sum().cwiseMax(1e-30f);
+            r.W.array().rowwise() /= norms.array();
+            r.H.array().colwise() *= norms.transpose().array();
         }
         ProgressReport rep;
         rep.iteration = it;
         rep.fraction = double(it) / p.iterations;
         if (p.trackObjective) {
-            product(r.W, r.H, WH);
+            WH.resize(F, T);
+            kernels::gemmNN(r.W.data(), r.H.data(), WH.data(), int(F), int(K), int(T));
             const double obj = betaDivergence(V, (WH.array() + kTiny).matrix(), beta);
             r.objective.push_back(obj);
             rep.figures = {{"objective", obj}};
