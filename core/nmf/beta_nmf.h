@@ -8,8 +8,9 @@
 //   each update never increases the divergence (majorisation-minimisation).
 // Order per iteration: H, then W (if updated), then the W columns are scaled to unit L1 norm
 // (sum_f W_fk = 1) with the inverse scale applied to H, which leaves WH unchanged.
-// Storage float (Eigen matrices; the products use Eigen's GEMM); the objective is accumulated in
-// double. For beta < 1 V is floored at 1e-9 max(V) (the IS divergence is infinite at V = 0).
+// Storage float (Eigen matrices; products by the kernels of gemm_kernels.h); the objective is
+// accumulated in double. For beta != 2 each factor's update is one pass over blocks of 64 columns
+// of V, forming that block's WH, ratios and products while it is in cache. For beta < 1 V is floored at 1e-9 max(V) (the IS divergence is infinite at V = 0).
 // Random initialisation: uniform in [0.5, 1.5) · sqrt(mean(V)/K), std::mt19937 seeded with `seed`.
 // Thread-safety: re-entrant. Cost O(F K T) per iteration (4 matrix products for beta = 1 and 2,
 // 4 with doubled width for other beta).
