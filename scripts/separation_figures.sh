@@ -57,6 +57,9 @@ row music "CNMF (sigma=0), K=10, 100 it." "-" -- --method cnmf --sigma 0
 row music "CNMF-phi (sigma=0.01), K=10, 100 it." "-" -- --method cnmf --sigma 0.01
 row music "ISNMF + Wiener (cisnmf kappa=0), K=10" "-" -- --method cisnmf --kappa 0
 row music "complex ISNMF kappa=0.5 tau=1, K=10" "-" -- --method cisnmf --kappa 0.5 --tau 1
+row music "ISNMF + Wiener (cisnmf kappa=0), K=50 (the paper's K)" "-" -- --method cisnmf --kappa 0 --components 50
+row music "complex ISNMF kappa=0.1 tau=1, K=50" "-" -- --method cisnmf --kappa 0.1 --tau 1 --components 50
+row music "BAG kappa=5 tau=0.5, 150 it." "-" -- --method bag
 row speech "Wiener (oracle)" "12.51 / 13.02" -- --method wiener
 row speech "\|S_j\| + mixture phase" "-" -- --method mixture-phase
 row speech "MISI 20 it." "about 40.6 / 40.6" -- --method misi --iterations 20
@@ -67,4 +70,7 @@ row speech "CAW kappa=1 weight 10" "-" -- --method caw --kappa 1 --weight 10
 row speech "PU-Iter 50 it." "-" -- --method pu-iter --iterations 50
 row speech "ISNMF + Wiener (cisnmf kappa=0), K=10" "-" -- --method cisnmf --kappa 0
 row speech "complex ISNMF kappa=0.5 tau=1, K=10" "-" -- --method cisnmf --kappa 0.5 --tau 1
+row speech "ISNMF + Wiener (cisnmf kappa=0), K=50 (the paper's K)" "-" -- --method cisnmf --kappa 0 --components 50
+row speech "complex ISNMF kappa=0.1 tau=1, K=50" "-" -- --method cisnmf --kappa 0.1 --tau 1 --components 50
+row speech "BAG kappa=5 tau=0.5, 150 it." "-" -- --method bag
 } > "$out"

@@ -1,9 +1,10 @@
-// Complex ISNMF: the H update's fixed point (the -q/2 derivation), conservativeness, required inputs.
+// Complex ISNMF and BAG: the H update's fixed point (the -q/2 derivation), conservativeness, required inputs.
 #include <QtTest>
 #include <random>
 
 #include "core/common/error.h"
 #include "core/io/audio.h"
+#include "core/separation/bayesian_ag.h"
 #include "core/separation/complex_isnmf.h"
 #include "core/separation/complex_nmf.h"
 #include "core/separation/magnitudes.h"
@@ -69,6 +70,50 @@ private slots:
             for (int j = 0; j < 2; ++j)
                 QVERIFY((src[j] - r.waveforms[j]).matrix().norm() < (src[j] - mix).matrix().norm());
         }
+    }
+
+    void closedFormVarianceMinimises() {
+        // The BAG variance update is the minimiser of log v + p/v + q/sqrt(v): compare with a fine grid.
+        for (auto [p, q] : {std::pair{1.0f, 0.0f}, {2.0f, -1.5f}, {0.3f, 0.8f}, {5.0f, -4.0f}}) {
+            auto cost = [&](double v) { return std::log(v) + p / v + q / std::sqrt(v); };
+            const double v = closedFormVariance(p, q);
+            for (double w = 1e-3; w < 50; w *= 1.01) QVERIFY2(cost(v) <= cost(w) + 1e-9, qPrintable(QString("p %1 q %2 at %3").arg(p).arg(q).arg(w)));
+        }
+        QCOMPARE(closedFormVariance(1.0f, 0.0f), 1.0f);  // q = 0: the IS minimiser v = p
+    }
+
+    void bagIsWienerAtKappaZeroAndConservative() {
+        std::vector<Eigen::ArrayXf> src;
+        for (const char* name : {"piano", "bass", "drums"})
+            src.push_back(readAudio(test::sharedAudio(std::string("music_pbd_16k_") + name + ".wav")).mono().segment(16000, 24000));
+        const Eigen::ArrayXf mix = src[0] + src[1] + src[2];
+        StftConfig c;
+        c.windowLength = 1024;
+        c.hop = 256;
+        const SeparationInput in = makeInput(mix, c, oracleMagnitudes(src, mix.size(), c));
+        BagParams p;
+        p.kappa = 0;
+        p.iterations = 3;
+        const SeparationResult wiener = runMask(in, {MaskType::Ratio, 2.0});
+        const SeparationResult zero = runBayesianAg(in, p);
+        for (int j = 0; j < 3; ++j)
+            QVERIFY((zero.stfts[j] - wiener.stfts[j]).abs().maxCoeff() < 1e-4f * in.mixtureStft.abs().maxCoeff());
+
+        p = BagParams{};  // kappa 5, tau 0.5
+        p.iterations = 20;
+        for (bool update : {false, true}) {
+            p.updateVariances = update;
+            const SeparationResult r = runBayesianAg(in, p);
+            QCOMPARE(int(r.trace.size()), 20);
+            const Spectrogram sum = r.stfts[0] + r.stfts[1] + r.stfts[2];
+            QVERIFY((sum - in.mixtureStft).abs().maxCoeff() < 1e-4f * in.mixtureStft.abs().maxCoeff());
+            for (const auto& s : r.stfts) QVERIFY(s.allFinite());
+            for (int j = 0; j < 3; ++j)
+                QVERIFY((src[j] - r.waveforms[j]).matrix().norm() < (src[j] - mix).matrix().norm());
+        }
+        p.tau = -1;
+        QVERIFY_THROWS_EXCEPTION(InputError, runBayesianAg(in, p));
+        QVERIFY_THROWS_EXCEPTION(InputError, bagParams({{"kappa", -2.0}}));
     }
 
     void complexNmfIsConservativeAndDescends() {

@@ -21,9 +21,11 @@ namespace {
 
 using namespace phaselab::separation;
 
-const QStringList kAllMethods{"ideal-binary", "ideal-ratio", "wiener", "mixture-phase", "aw",  "cw",
-                              "caw",          "misi",        "pu-iter", "bregman-misi", "nmf", "cnmf",
-                              "cisnmf",       "hpss"};
+QStringList allMethods() {
+    QStringList ids;
+    for (const auto& m : separationMethods()) ids << QString::fromStdString(m.description->id);
+    return ids;
+}
 
 // "--reference a b c" -> "--reference a --reference b --reference c" (values run up to the next option).
 QStringList expandMultiValue(const QStringList& args, const QStringList& names) {
@@ -150,7 +152,7 @@ int runSeparate(const QStringList& rawArgs) {
         }()));
     p.addPositionalArgument("MIXTURE", "Mixture audio file (mono; multichannel files are downmixed).");
     p.addOption({{"o", "output"}, "Output directory (created if missing).", "OUTDIR"});
-    p.addOption({"method", "Separation method: " + kAllMethods.join(", ") + ".", "METHOD", "wiener"});
+    p.addOption({"method", "Separation method: " + allMethods().join(", ") + ".", "METHOD", "wiener"});
     p.addOption({"magnitudes", "Source magnitudes: oracle, nmf, hpss, files.", "SOURCE", "oracle"});
     p.addOption({"reference", "True source files (oracle magnitudes, NMF training, --eval, output names).", "FILE"});
     p.addOption({"estimates", "Estimated source files whose magnitudes are used (--magnitudes files).", "FILE"});
@@ -164,7 +166,7 @@ int runSeparate(const QStringList& rawArgs) {
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUTDIR");
 
-    const QString methodId = choiceValue(p, "method", kAllMethods);
+    const QString methodId = choiceValue(p, "method", allMethods());
     const SeparationMethod* method = findSeparationMethod(toStd(methodId));
     if (!method) throw UsageError("method '" + toStd(methodId) + "' is not implemented yet");
     // The nmf method is the NMF mask: its magnitudes are the NMF models unless stated otherwise.

@@ -1,17 +1,14 @@
 #include "core/separation/complex_isnmf.h"
 
 #include <cmath>
-#include <complex>
 #include <numbers>
 
 #include "core/common/error.h"
 #include "core/nmf/gemm_kernels.h"
-#include "core/phase/sinusoidal.h"
-#include "core/phase/von_mises.h"
+#include "core/separation/bayesian_ag.h"
 
 namespace phaselab::separation {
 
-using cd = std::complex<double>;
 using nmf::Matrix;
 
 const AlgorithmDescription& complexIsNmfDescription() {
@@ -94,82 +91,26 @@ SeparationResult runComplexIsNmf(const SeparationInput& in, const ComplexIsNmfPa
         for (int j = 0; j < J; ++j) H[j] = Hall.middleRows(j * K, K);
     }
 
-    const double lambda = std::sqrt(std::numbers::pi) / 2 * vonmises::agMoments(params.kappa).lambda;
-    const double ratio2 = vonmises::agMoments(params.kappa).rho + std::pow(vonmises::agMoments(params.kappa).lambda, 2);
-    const double a = 1 - lambda * lambda, b = ratio2 - lambda * lambda, delta = a * a - b * b;
-
-    std::vector<Matrix> v(J, Matrix(F, T)), p(J, Matrix(F, T)), q(J, Matrix(F, T));
-    std::vector<Eigen::ArrayXXf> mu(J, in.mixtureStft.arg());
+    AnisotropicGaussianEm em(in.mixtureStft, J, params.kappa, params.tau, advance);
+    std::vector<Matrix> v(J, Matrix(F, T)), p, q;
     SeparationResult r;
-    r.stfts.assign(std::size_t(J), Spectrogram(F, T));
     auto variances = [&] {
         for (int j = 0; j < J; ++j) {
             nmf::kernels::gemmNN(W[j].data(), H[j].data(), v[j].data(), F, K, T);
             v[j] = v[j].cwiseMax(1e-30f);
         }
     };
-    // E-step over all bins; fills r.stfts, p, q; returns the AG negative log-likelihood of X.
-    auto estep = [&](bool statistics) {
-        double nll = 0;
-        std::vector<cd> m(J), c(J), u(J);
-        std::vector<double> g(J);
-        for (int t = 0; t < T; ++t)
-            for (int f = 0; f < F; ++f) {
-                cd mX = 0, cX = 0;
-                double gX = 0;
-                for (int j = 0; j < J; ++j) {
-                    const double vj = v[j](f, t);
-                    u[j] = std::polar(1.0, double(mu[j](f, t)));
-                    m[j] = lambda * std::sqrt(vj) * u[j];
-                    g[j] = a * vj;
-                    c[j] = b * vj * u[j] * u[j];
-                    mX += m[j];
-                    gX += g[j];
-                    cX += c[j];
-                }
-                const cd e = cd(in.mixtureStft(f, t)) - mX;
-                const double D = std::max(gX * gX - std::norm(cX), 1e-300);
-                nll += 0.5 * std::log(D) + (gX * std::norm(e) - std::real(std::conj(cX) * e * e)) / D;
-                for (int j = 0; j < J; ++j) {
-                    const cd s = m[j] + ((g[j] * gX - c[j] * std::conj(cX)) * e + (c[j] * gX - g[j] * cX) * std::conj(e)) / D;
-                    r.stfts[j](f, t) = std::complex<float>(s);
-                    if (!statistics) continue;
-                    const double gp = g[j] - (gX * (g[j] * g[j] + std::norm(c[j])) - 2 * g[j] * std::real(c[j] * std::conj(cX))) / D;
-                    const cd cp = c[j] - (2 * g[j] * gX * c[j] - g[j] * g[j] * cX - c[j] * c[j] * std::conj(cX)) / D;
-                    const cd u2c = std::conj(u[j] * u[j]);
-                    p[j](f, t) = float(std::max(0.0, (a * (gp + std::norm(s)) - b * std::real(u2c * (cp + s * s))) / delta));
-                    q[j](f, t) = float(std::min(0.0, 2 * lambda * (b - a) * std::real(s * std::conj(u[j])) / delta));
-                }
-            }
-        return nll;
-    };
-
     IterationLog log(control, r.trace, params.iterations);
     variances();
-    Eigen::ArrayXXf nu;
     for (int it = 1; it <= params.iterations; ++it) {
         log.check();
-        const double nll = estep(true);
-        for (int j = 0; j < J; ++j) complexIsNmfUpdateH(W[j], H[j], p[j], q[j]);
+        const double nll = em.eStep(v, r.stfts, &p, &q);
+        for (int j = 0; j < J; ++j) complexIsNmfUpdateH(W[j], H[j], p[j], q[j].cwiseMin(0.0f));  // clamp as the reference code
         variances();
-        if (params.kappa > 0) {
-            for (int j = 0; j < J; ++j) {
-                nu = sinusoidal::binFrequencies(v[j].array());
-                const Eigen::ArrayXXf coef = (2 * lambda * (a - b) / delta) * v[j].array().rsqrt();
-                for (int t = 1; t + 1 < T; ++t) {
-                    const Eigen::ArrayXf back = mu[j].col(t - 1) + float(advance) * nu.col(t);
-                    const Eigen::ArrayXf ahead = mu[j].col(t + 1) - float(advance) * nu.col(t + 1);
-                    const Eigen::ArrayXf re = coef.col(t) * r.stfts[j].col(t).real() +
-                                              float(params.tau) * (back.cos() + ahead.cos());
-                    const Eigen::ArrayXf im = coef.col(t) * r.stfts[j].col(t).imag() +
-                                              float(params.tau) * (back.sin() + ahead.sin());
-                    for (int f = 0; f < F; ++f) mu[j](f, t) = std::atan2(im[f], re[f]);
-                }
-            }
-        }
+        em.phaseStep(v, r.stfts);
         log.record(it, {{"objective", nll}});
     }
-    estep(false);
+    em.eStep(v, r.stfts);
     synthesiseAll(in, r);
     return r;
 }

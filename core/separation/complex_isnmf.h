@@ -1,27 +1,21 @@
 #pragma once
-// Complex ISNMF (Magron & Virtanen, TASLP 27(1) 2019; shared algorithms.md §7.4, §11.3): each source
-// is an anisotropic Gaussian (Rayleigh magnitude + von Mises phase around a location mu_j) whose
-// variance follows an NMF, v_j = W_j H_j, with W_j fixed (learned by IS-NMF on the isolated source's
-// power) and a Markov prior on mu_j from the sinusoidal model. EM iterations:
-//   prior moments m_j = lambda_R sqrt(v_j) e^{i mu_j}, gamma_j = a v_j, c_j = b v_j e^{2 i mu_j},
-//     lambda_R = (sqrt(pi)/2) I1/I0(kappa), a = 1 - lambda_R^2, b = I2/I0 - lambda_R^2, Delta = a^2 - b^2;
-//   E-step: posterior mean Ŝ_j and covariance (gamma'_j, c'_j) given X (anisotropic_wiener.h, §7.2);
-//   p_j = [a (gamma'_j + |Ŝ_j|^2) - b Re(e^{-2 i mu_j} (c'_j + Ŝ_j^2))] / Delta,
-//   q_j = min(0, 2 lambda_R (b - a) Re(Ŝ_j e^{-i mu_j}) / Delta);
-//   NMF M-step minimising sum log v + p/v + q/sqrt(v) over H_j:
+// Complex ISNMF (Magron & Virtanen, TASLP 27(1) 2019; shared algorithms.md §7.4, §11.3): BAG
+// (bayesian_ag.h: anisotropic Gaussian sources, Rayleigh magnitude + von Mises phase around mu_j,
+// sinusoidal Markov prior on mu_j, EM with the same E-step and phase M-step) whose variances follow an
+// NMF, v_j = W_j H_j, with W_j fixed (learned by IS-NMF on the isolated source's power).
+// NMF M-step, minimising sum log v + p/v + q/sqrt(v) over H_j with q clamped to <= 0 (as the reference
+// code, keeping the denominators positive):
 //     H_j <- H_j ⊙ sqrt( W_j^T (p_j v_j^-2) / W_j^T (v_j^-1 - (q_j/2) v_j^-3/2) ).
 //   The derivative of log v + p/v + q/sqrt(v) is 1/v - p/v^2 - (q/2) v^-3/2, whose zero is the closed-form
 //   BAG variance v = ((q + sqrt(q^2 + 16 p)) / 4)^2. The reference code puts -q (not -q/2) in the
 //   denominator, i.e. it minimises log v + p/v + 2q/sqrt(v), inconsistent with that closed form; we use
 //   -q/2 (tests/test_separation_complex.cpp checks that the update's fixed point is the closed form).
-//   Phase M-step (as the reference code, keeping only the first-order term), t = 1 .. T-2 in place:
-//     mu_j(t) = ∠( beta_j + tau [e^{i(mu_j(t-1) + 2 pi hop nu_j(t))} + e^{i(mu_j(t+1) - 2 pi hop nu_j(t+1))}] ),
-//     beta_j = 2 lambda_R (a - b) / (Delta sqrt(v_j)) Ŝ_j, nu_j from QIFFT peaks of v_j (sinusoidal.h).
 // The output is the posterior mean after a final E-step: conservative, sum_j Ŝ_j = X. kappa = 0 gives
 // IS-NMF (EM on the posterior power) followed by a Wiener filter.
 // Init: W_j by IS-NMF (MU) on |S_j|^2 of the isolated sources (SeparationInput::isolated), H_j by
 // IS-NMF on |X|^2 with the W_j fixed, mu = ∠X. Figures: "objective" = the AG negative log-likelihood of
 // X (up to constants, §7.4, with the correct sign of the relation term). Cost O(J F (K + 1) T) per iteration.
+// The paper's setting is K = 50 per source; K = 10 is the default here for speed.
 
 #include "core/common/description.h"
 #include "core/nmf/beta_nmf.h"

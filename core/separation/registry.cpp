@@ -1,6 +1,7 @@
 #include "core/separation/registry.h"
 
 #include "core/separation/anisotropic_wiener.h"
+#include "core/separation/bayesian_ag.h"
 #include "core/separation/complex_isnmf.h"
 #include "core/separation/complex_nmf.h"
 #include "core/separation/bregman_misi.h"
@@ -49,6 +50,9 @@ const std::vector<SeparationMethod>& separationMethods() {
                      }});
         m.push_back({&awDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
                          return runAnisotropicWiener(in, awParams(v, in), c);
+                     }});
+        m.push_back({&bagDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
+                         return runBayesianAg(in, bagParams(v), c);
                      }});
         m.push_back({&cwDescription(), true, 2, [](const SeparationInput& in, const ParamValues& v, const RunControl& c) {
                          return runConsistentWiener(in, cwParams(v), c);
