@@ -82,6 +82,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     run_->extraLayout()->addWidget(stft_);
     run_->setConvergenceFigures({{"spectral_convergence_db", tr("Spectral convergence (dB)")},
                                  {"objective", tr("Objective")},
+                                 {"neg_log_likelihood", tr("−log-likelihood of the mixture")},
                                  {"mixing_error", tr("Mixing error")},
                                  {"relative_residual", tr("PCG relative residual")},
                                  {"inconsistency", tr("Inconsistency")}});

@@ -138,7 +138,7 @@ SeparationResult runBayesianAg(const SeparationInput& in, const BagParams& param
             for (int j = 0; j < J; ++j)
                 v[j] = p[j].binaryExpr(q[j], [](float pp, float qq) { return closedFormVariance(pp, qq); }).cwiseMax(1e-30f);
         em.phaseStep(v, r.stfts);
-        log.record(it, {{"objective", nll}});
+        log.record(it, {{"neg_log_likelihood", nll}});
     }
     em.eStep(v, r.stfts);
     synthesiseAll(in, r);

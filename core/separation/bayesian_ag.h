@@ -17,8 +17,9 @@
 // The output is the posterior mean after a final E-step: conservative, sum_j Ŝ_j = X. kappa = 0 gives
 // the Wiener filter v_j / sum v X.
 // BAG takes v_j = V_j^2 from the given magnitudes (oracle or estimated), kept fixed unless
-// updateVariances. Figures: "objective" = the AG negative log-likelihood of X (up to constants), with
-// the correct sign of the relation term. Cost O(J F T) per iteration plus the peak search.
+// updateVariances. Figures: "neg_log_likelihood" = the AG negative log-likelihood of X (up to constants), with
+// the correct sign of the relation term; it is the data term only (the prior pulls the locations, and
+// the phase step is first-order), so it need not decrease. Cost O(J F T) per iteration plus the peak search.
 // Thread-safety: re-entrant.
 
 #include <vector>

@@ -108,7 +108,7 @@ SeparationResult runComplexIsNmf(const SeparationInput& in, const ComplexIsNmfPa
         for (int j = 0; j < J; ++j) complexIsNmfUpdateH(W[j], H[j], p[j], q[j].cwiseMin(0.0f));  // clamp as the reference code
         variances();
         em.phaseStep(v, r.stfts);
-        log.record(it, {{"objective", nll}});
+        log.record(it, {{"neg_log_likelihood", nll}});
     }
     em.eStep(v, r.stfts);
     synthesiseAll(in, r);

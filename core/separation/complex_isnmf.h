@@ -13,7 +13,7 @@
 // The output is the posterior mean after a final E-step: conservative, sum_j Ŝ_j = X. kappa = 0 gives
 // IS-NMF (EM on the posterior power) followed by a Wiener filter.
 // Init: W_j by IS-NMF (MU) on |S_j|^2 of the isolated sources (SeparationInput::isolated), H_j by
-// IS-NMF on |X|^2 with the W_j fixed, mu = ∠X. Figures: "objective" = the AG negative log-likelihood of
+// IS-NMF on |X|^2 with the W_j fixed, mu = ∠X. Figures: "neg_log_likelihood" = the AG negative log-likelihood of
 // X (up to constants, §7.4, with the correct sign of the relation term). Cost O(J F (K + 1) T) per iteration.
 // The paper's setting is K = 50 per source; K = 10 is the default here for speed.
 
