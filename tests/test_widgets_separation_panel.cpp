@@ -82,6 +82,20 @@ private slots:
         auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); };
         const double wiener = mean(panel.runs().at(0).sdr), bag = mean(panel.runs().at(1).sdr);
         QVERIFY2(bag > wiener + 0.5, qPrintable(QString("BAG %1 dB, Wiener %2 dB").arg(bag).arg(wiener)));
+        // The bar chart shows any of the four figures for every source and run.
+        for (QString id : {"sdr", "sir", "sar", "si-sdr"}) {
+            panel.setBarMetric(id);
+            QCOMPARE(panel.barMetric(), id);
+            const auto bars = panel.barValues();
+            QCOMPARE(int(bars.size()), 3);
+            for (int run = 0; run < 2; ++run) {
+                const SeparationRun& r = panel.runs().at(std::size_t(run));
+                const auto& expected = id == "sdr" ? r.sdr : id == "sir" ? r.sir : id == "sar" ? r.sar : r.siSdr;
+                for (int j = 0; j < 3; ++j) QVERIFY(std::abs(bars[std::size_t(j)][std::size_t(run)] - expected[std::size_t(j)]) < 1e-9);
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(InputError, panel.setBarMetric("loudness"));
+        panel.setBarMetric("sir");
         QDir().mkpath("screenshots");
         QVERIFY(panel.grab().save("screenshots/separation_panel_bag.png"));
     }

@@ -64,7 +64,9 @@ SeparationPanel::SeparationPanel(QWidget* parent)
       export_(new QPushButton(tr("Export sources…"), this)),
       inconsistency_(new QPushButton(tr("Inconsistency map"), this)),
       metrics_(new MetricsPanel(this)),
-      bars_(new QChartView(this)) {
+      bars_(new QChartView(this)),
+      barMetric_(new QComboBox(this)),
+      barsBox_(new QWidget(this)) {
     magnitudes_->addItem(tr("Oracle (true sources)"), "oracle");
     magnitudes_->addItem(tr("Supervised NMF (trained on the references)"), "nmf");
     magnitudes_->addItem(tr("HPSS (harmonic / percussive, blind)"), "hpss");
@@ -91,7 +93,11 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     table_->setHorizontalHeaderLabels({tr("#"), tr("Method (parameters)"), tr("Magnitudes"), tr("Time (s)"), tr("SDR"), tr("SIR"),
                                        tr("SAR"), tr("SI-SDR"), tr("SDR per source (dB)")});
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Interactive);  // elided; full text in its tooltip
+    table_->horizontalHeader()->resizeSection(1, 240);
+    table_->setWordWrap(false);
+    table_->setMinimumHeight(table_->horizontalHeader()->sizeHint().height() + 4 * table_->fontMetrics().height() * 3 / 2 + 20);  // ~4 rows
+    table_->setTextElideMode(Qt::ElideRight);
     table_->verticalHeader()->hide();
     table_->setSortingEnabled(true);  // click a header to sort the runs
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -113,12 +119,23 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     runsLayout->addWidget(new QLabel(tr("<b>Runs</b>"), runsBox));
     runsLayout->addWidget(table_, 1);
     runsLayout->addLayout(buttons);
-    runsLayout->addWidget(bars_, 1);
+    auto* barsLayout = new QVBoxLayout(barsBox_);
+    barsLayout->setContentsMargins(0, 0, 0, 0);
+    auto* barRow = new QHBoxLayout;
+    barRow->addWidget(new QLabel(tr("Chart"), barsBox_));
+    barRow->addWidget(barMetric_);
+    barRow->addStretch(1);
+    barsLayout->addLayout(barRow);
+    barsLayout->addWidget(bars_, 1);
+    runsLayout->addWidget(barsBox_, 1);
     runsLayout->addWidget(metrics_, 2);
+    for (auto [id, label] : {std::pair{"sdr", "SDR"}, {"sir", "SIR"}, {"sar", "SAR"}, {"si-sdr", "SI-SDR"}})
+        barMetric_->addItem(tr(label), QString(id));
+    barMetric_->setToolTip(tr("The figure charted for every source, run by run (BSS Eval v3 against the references; SI-SDR)"));
+    connect(barMetric_, &QComboBox::currentIndexChanged, this, [this] { updateBars(); });
     bars_->setMinimumHeight(200);
     bars_->setRenderHint(QPainter::Antialiasing);
-    bars_->setToolTip(tr("SDR of every source, run by run (BSS Eval v3 against the references)"));
-    bars_->hide();
+    barsBox_->hide();
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(run_);
@@ -364,7 +381,7 @@ void SeparationPanel::addRun(SeparationRun run) {
                   (std::holds_alternative<double>(value) ? QString::number(std::get<double>(value), 'g', 4)
                                                          : QString::fromStdString(std::get<std::string>(value)));
     auto* method = textCell(run.label.section(" · ", 1) + (params.isEmpty() ? QString() : "  (" + params + ")"));
-    method->setToolTip(QString::fromStdString(run.config.describe()) + (params.isEmpty() ? QString() : "\n" + params));
+    method->setToolTip(method->text() + "\n" + QString::fromStdString(run.config.describe()));
     QList<QTableWidgetItem*> cells{numberCell(row + 1, 0), method, textCell(run.magnitudes), numberCell(run.seconds, 2),
                                    numberCell(mean(run.sdr), 2), numberCell(mean(run.sir), 2), numberCell(mean(run.sar), 2),
                                    numberCell(mean(run.siSdr), 2),
@@ -375,8 +392,34 @@ void SeparationPanel::addRun(SeparationRun run) {
     emit runAdded(row);
 }
 
+namespace {
+const std::vector<double>& figure(const SeparationRun& r, const QString& id) {
+    return id == "sir" ? r.sir : id == "sar" ? r.sar : id == "si-sdr" ? r.siSdr : r.sdr;
+}
+}  // namespace
+
+void SeparationPanel::setBarMetric(const QString& id) {
+    const int i = barMetric_->findData(id);
+    if (i < 0) throw InputError("unknown figure for the bar chart: " + id.toStdString());
+    barMetric_->setCurrentIndex(i);
+}
+
+QString SeparationPanel::barMetric() const { return barMetric_->currentData().toString(); }
+
+std::vector<std::vector<double>> SeparationPanel::barValues() const {
+    std::vector<std::vector<double>> values;
+    auto* series = bars_->chart()->series().isEmpty() ? nullptr : qobject_cast<QBarSeries*>(bars_->chart()->series().first());
+    if (!series) return values;
+    for (const QBarSet* set : series->barSets()) {
+        values.emplace_back();
+        for (int i = 0; i < set->count(); ++i) values.back().push_back(set->at(i));
+    }
+    return values;
+}
+
 void SeparationPanel::updateBars() {
     // Grouped bars: one group per run, one bar per source (runs without metrics are left out).
+    const QString metric = barMetric(), label = barMetric_->currentText();
     auto* chart = new QChart;
     auto* series = new QBarSeries;
     QStringList runs;
@@ -390,26 +433,28 @@ void SeparationPanel::updateBars() {
     }
     double lo = 0, hi = 1;
     for (const auto& r : runs_) {
-        if (r.sdr.size() != std::size_t(sources.size())) continue;
+        const std::vector<double>& values = figure(r, metric);
+        if (values.size() != std::size_t(sources.size())) continue;
         runs << r.label;
-        for (std::size_t j = 0; j < r.sdr.size(); ++j) {
-            *sets[j] << r.sdr[j];
-            lo = std::min(lo, r.sdr[j]);
-            hi = std::max(hi, r.sdr[j]);
+        for (std::size_t j = 0; j < values.size(); ++j) {
+            const double v = std::isfinite(values[j]) ? values[j] : 0.0;
+            *sets[j] << v;
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
         }
     }
-    bars_->setVisible(!runs.isEmpty());
+    barsBox_->setVisible(!runs.isEmpty());
     chart->addSeries(series);
     auto* x = new QBarCategoryAxis;
     x->append(runs);
     auto* y = new QValueAxis;
     y->setRange(std::floor(lo / 5) * 5, std::ceil(hi / 5) * 5);
-    y->setTitleText(tr("SDR (dB)"));
+    y->setTitleText(tr("%1 (dB)").arg(label));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
-    chart->setTitle(tr("SDR per source and run"));
+    chart->setTitle(tr("%1 per source and run").arg(label));
     chart->legend()->setAlignment(Qt::AlignRight);
     chart->setMargins(QMargins(2, 2, 2, 2));
     QChart* old = bars_->chart();

@@ -64,7 +64,12 @@ public:
     MetricsPanel* metricsPanel() const { return metrics_; }
     const std::vector<SeparationRun>& runs() const { return runs_; }
     int selectedRun() const;
-    int barRunCount() const;  // runs shown in the SDR bar chart
+    int barRunCount() const;  // runs shown in the bar chart
+    // The figure the bar chart shows: "sdr", "sir", "sar" or "si-sdr".
+    void setBarMetric(const QString& id);
+    QString barMetric() const;
+    // The bar heights (dB) of the chart: one vector per source, one value per charted run.
+    std::vector<std::vector<double>> barValues() const;
     // Writes every source of run `index` into `folder` as <source>.wav; refuses to overwrite
     // existing files (InputError naming the first one).
     QStringList exportRun(int index, const QString& folder) const;
@@ -105,6 +110,8 @@ private:
     QPushButton* inconsistency_;
     MetricsPanel* metrics_;
     QChartView* bars_;
+    QComboBox* barMetric_;
+    QWidget* barsBox_;
     std::vector<SeparationRun> runs_;
 };
 
