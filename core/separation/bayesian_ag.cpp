@@ -40,13 +40,18 @@ double AnisotropicGaussianEm::eStep(const std::vector<Matrix>& v, std::vector<Sp
     double nll = 0;
     std::vector<cd> m(J), c(J), u(J);
     std::vector<double> g(J);
+    std::vector<Eigen::ArrayXXf> cosMu(J), sinMu(J);
+    for (int j = 0; j < J; ++j) {
+        cosMu[j] = mu_[j].cos();
+        sinMu[j] = mu_[j].sin();
+    }
     for (int t = 0; t < T; ++t)
         for (int f = 0; f < F; ++f) {
             cd mX = 0, cX = 0;
             double gX = 0;
             for (int j = 0; j < J; ++j) {
                 const double vj = v[j](f, t);
-                u[j] = std::polar(1.0, double(mu_[j](f, t)));
+                u[j] = cd(cosMu[j](f, t), sinMu[j](f, t));
                 m[j] = lambda_ * std::sqrt(vj) * u[j];
                 g[j] = a_ * vj;
                 c[j] = b_ * vj * u[j] * u[j];
@@ -71,18 +76,23 @@ double AnisotropicGaussianEm::eStep(const std::vector<Matrix>& v, std::vector<Sp
     return nll;
 }
 
-void AnisotropicGaussianEm::phaseStep(const std::vector<Matrix>& v, const std::vector<Spectrogram>& S) {
+void AnisotropicGaussianEm::phaseStep(const std::vector<Matrix>& v, const std::vector<Spectrogram>& S, bool variancesChanged) {
     if (kappa_ <= 0) return;
     const int F = int(X_.rows()), T = int(X_.cols());
+    if (variancesChanged || nu_.size() != mu_.size()) {
+        nu_.resize(mu_.size());
+        for (std::size_t j = 0; j < mu_.size(); ++j) nu_[j] = sinusoidal::binFrequencies(v[j].array());
+    }
     for (std::size_t j = 0; j < mu_.size(); ++j) {
-        const Eigen::ArrayXXf nu = sinusoidal::binFrequencies(v[j].array());
+        const Eigen::ArrayXXf& nu = nu_[j];
         const Eigen::ArrayXXf coef = (2 * lambda_ * (a_ - b_) / delta_) * v[j].array().rsqrt();
         Eigen::ArrayXXf& mu = mu_[j];
         for (int t = 1; t + 1 < T; ++t) {
             const Eigen::ArrayXf back = mu.col(t - 1) + float(advance_) * nu.col(t);
             const Eigen::ArrayXf ahead = mu.col(t + 1) - float(advance_) * nu.col(t + 1);
-            const Eigen::ArrayXf re = coef.col(t) * S[j].col(t).real() + float(tau_) * (back.cos() + ahead.cos());
-            const Eigen::ArrayXf im = coef.col(t) * S[j].col(t).imag() + float(tau_) * (back.sin() + ahead.sin());
+            const Eigen::ArrayXf cosSum = back.cos() + ahead.cos(), sinSum = back.sin() + ahead.sin();  // vectorised
+            const Eigen::ArrayXf re = coef.col(t) * S[j].col(t).real() + float(tau_) * cosSum;
+            const Eigen::ArrayXf im = coef.col(t) * S[j].col(t).imag() + float(tau_) * sinSum;
             for (int f = 0; f < F; ++f) mu(f, t) = std::atan2(im[f], re[f]);
         }
     }
@@ -137,7 +147,7 @@ SeparationResult runBayesianAg(const SeparationInput& in, const BagParams& param
         if (params.updateVariances)
             for (int j = 0; j < J; ++j)
                 v[j] = p[j].binaryExpr(q[j], [](float pp, float qq) { return closedFormVariance(pp, qq); }).cwiseMax(1e-30f);
-        em.phaseStep(v, r.stfts);
+        em.phaseStep(v, r.stfts, params.updateVariances);
         log.record(it, {{"neg_log_likelihood", nll}});
     }
     em.eStep(v, r.stfts);

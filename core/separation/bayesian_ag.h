@@ -40,8 +40,9 @@ public:
     // v: J variances, bins x frames, > 0. Returns the AG negative log-likelihood of X.
     double eStep(const std::vector<nmf::Matrix>& v, std::vector<Spectrogram>& S, std::vector<nmf::Matrix>* p = nullptr,
                  std::vector<nmf::Matrix>* q = nullptr) const;
-    // Phase locations mu_j from the posterior means S and variances v (no-op when kappa = 0).
-    void phaseStep(const std::vector<nmf::Matrix>& v, const std::vector<Spectrogram>& S);
+    // Phase locations mu_j from the posterior means S and variances v (no-op when kappa = 0). The
+    // partials' frequencies are found in v again only when variancesChanged (or on the first call).
+    void phaseStep(const std::vector<nmf::Matrix>& v, const std::vector<Spectrogram>& S, bool variancesChanged = true);
 
     const std::vector<Eigen::ArrayXXf>& locations() const { return mu_; }
 
@@ -49,7 +50,7 @@ private:
     const Spectrogram& X_;
     double kappa_, tau_, advance_;
     double lambda_, a_, b_, delta_;
-    std::vector<Eigen::ArrayXXf> mu_;
+    std::vector<Eigen::ArrayXXf> mu_, nu_;
 };
 
 // argmin over v > 0 of log v + p/v + q/sqrt(v), p >= 0: ((q + sqrt(q^2 + 16 p)) / 4)^2.
