@@ -105,14 +105,20 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     table_->setToolTip(tr("Means over sources of SDR / SIR / SAR (BSS Eval v3, as mir_eval) and SI-SDR against the references, "
                           "in dB; click a header to sort. Select a run for its per-source figures and the SDR over time."));
 
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(new QLabel(tr("Source"), this));
-    buttons->addWidget(source_, 1);
-    buttons->addWidget(play_);
-    buttons->addWidget(show_);
-    buttons->addWidget(compare_);
-    buttons->addWidget(export_);
-    buttons->addWidget(inconsistency_);
+    // Two rows, so the panel fits a narrow dock.
+    auto* buttons = new QVBoxLayout;
+    auto* sourceRow = new QHBoxLayout;
+    sourceRow->addWidget(new QLabel(tr("Source"), this));
+    sourceRow->addWidget(source_, 1);
+    sourceRow->addWidget(play_);
+    sourceRow->addWidget(show_);
+    auto* actionRow = new QHBoxLayout;
+    actionRow->addWidget(compare_);
+    actionRow->addWidget(export_);
+    actionRow->addWidget(inconsistency_);
+    actionRow->addStretch(1);
+    buttons->addLayout(sourceRow);
+    buttons->addLayout(actionRow);
     auto* runsBox = new QWidget(this);
     auto* runsLayout = new QVBoxLayout(runsBox);
     runsLayout->setContentsMargins(0, 0, 0, 0);
