@@ -7,14 +7,15 @@
 // signals, but computed block by block (FFT size 8192 for L = 512), so it stays in cache and
 // splits across threads. Cost: about (K_refs * 2 + K_others) real FFTs per block plus one
 // multiply-accumulate per signal pair; memory O(pairs * fft size).
-// Thread-safety: re-entrant. FFTW (double) plans are made once per size under a global lock
-// (FFTW_ESTIMATE: planning is instant, so a one-off CLI run pays no measuring cost).
+// Thread-safety: re-entrant. The double-precision FFTs are core/tf/fft.h's RealFftD (plans made
+// once per size, FFTW_ESTIMATE).
 
 #include <Eigen/Core>
 #include <complex>
 #include <vector>
 
 #include "core/common/progress.h"
+#include "core/tf/fft.h"  // RealFftD, AlignedBuffer
 
 namespace phaselab::metrics {
 
@@ -41,21 +42,6 @@ struct LagCorrelations {
 LagCorrelations lagCorrelations(const std::vector<const double*>& refs, const std::vector<const double*>& others,
                                 Eigen::Index length, int filterLength, bool withRefPairs, int threads,
                                 const RunControl& run = {});
-
-// Linear convolution helper for the v4 windows: FFT size >= n, plans cached.
-class RealFftD {
-public:
-    explicit RealFftD(int n);
-    int size() const { return n_; }
-    int bins() const { return n_ / 2 + 1; }
-    void forward(double* in, std::complex<double>* out) const;   // unscaled
-    void inverse(std::complex<double>* in, double* out) const;   // unscaled, destroys `in`
-
-private:
-    int n_;
-    void* f_;
-    void* i_;
-};
 
 // Smallest power of two >= n.
 int nextPow2(Eigen::Index n);

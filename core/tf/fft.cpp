@@ -17,23 +17,58 @@ std::mutex& plannerMutex() {
 }
 
 struct PlanPair {
-    fftwf_plan forward = nullptr;
-    fftwf_plan inverse = nullptr;
+    void* forward = nullptr;
+    void* inverse = nullptr;
 };
 
-// Plans live until process exit; one pair per size.
+// FFTW's float (fftwf_) and double (fftw_) interfaces behind one name per operation.
+template <typename T>
+struct Fftw;
+
+template <>
+struct Fftw<float> {
+    static PlanPair plan(int n) {
+        float* r = fftwf_alloc_real(std::size_t(n));
+        fftwf_complex* c = fftwf_alloc_complex(std::size_t(n / 2 + 1));
+        PlanPair p{fftwf_plan_dft_r2c_1d(n, r, c, FFTW_ESTIMATE), fftwf_plan_dft_c2r_1d(n, c, r, FFTW_ESTIMATE)};
+        fftwf_free(r);
+        fftwf_free(c);
+        return p;
+    }
+    static void forward(void* plan, float* in, std::complex<float>* out) {
+        fftwf_execute_dft_r2c(static_cast<fftwf_plan>(plan), in, reinterpret_cast<fftwf_complex*>(out));
+    }
+    static void inverse(void* plan, std::complex<float>* in, float* out) {
+        fftwf_execute_dft_c2r(static_cast<fftwf_plan>(plan), reinterpret_cast<fftwf_complex*>(in), out);
+    }
+};
+
+template <>
+struct Fftw<double> {
+    static PlanPair plan(int n) {
+        double* r = fftw_alloc_real(std::size_t(n));
+        fftw_complex* c = fftw_alloc_complex(std::size_t(n / 2 + 1));
+        PlanPair p{fftw_plan_dft_r2c_1d(n, r, c, FFTW_ESTIMATE), fftw_plan_dft_c2r_1d(n, c, r, FFTW_ESTIMATE)};
+        fftw_free(r);
+        fftw_free(c);
+        return p;
+    }
+    static void forward(void* plan, double* in, std::complex<double>* out) {
+        fftw_execute_dft_r2c(static_cast<fftw_plan>(plan), in, reinterpret_cast<fftw_complex*>(out));
+    }
+    static void inverse(void* plan, std::complex<double>* in, double* out) {
+        fftw_execute_dft_c2r(static_cast<fftw_plan>(plan), reinterpret_cast<fftw_complex*>(in), out);
+    }
+};
+
+// Plans live until process exit; one pair per size and precision.
+template <typename T>
 PlanPair planFor(int n) {
     static std::map<int, PlanPair> cache;
     std::lock_guard<std::mutex> lock(plannerMutex());
     auto it = cache.find(n);
     if (it != cache.end()) return it->second;
-    float* r = fftwf_alloc_real(std::size_t(n));
-    fftwf_complex* c = fftwf_alloc_complex(std::size_t(n / 2 + 1));
-    PlanPair p;
-    p.forward = fftwf_plan_dft_r2c_1d(n, r, c, FFTW_ESTIMATE);
-    p.inverse = fftwf_plan_dft_c2r_1d(n, c, r, FFTW_ESTIMATE);
-    fftwf_free(r);
-    fftwf_free(c);
+    const PlanPair p = Fftw<T>::plan(n);
     if (!p.forward || !p.inverse) throw Error("FFTW could not plan a transform of size " + std::to_string(n));
     cache.emplace(n, p);
     return p;
@@ -51,19 +86,25 @@ void fftAlignedFree(void* p) {
     if (p) fftwf_free(p);
 }
 
-RealFft::RealFft(int n) : n_(n) {
+template <typename T>
+BasicRealFft<T>::BasicRealFft(int n) : n_(n) {
     if (n < 2 || n % 2) throw InputError("FFT size must be even and at least 2, got " + std::to_string(n));
-    PlanPair p = planFor(n);
+    const PlanPair p = planFor<T>(n);
     forwardPlan_ = p.forward;
     inversePlan_ = p.inverse;
 }
 
-void RealFft::forward(float* in, std::complex<float>* out) const {
-    fftwf_execute_dft_r2c(static_cast<fftwf_plan>(forwardPlan_), in, reinterpret_cast<fftwf_complex*>(out));
+template <typename T>
+void BasicRealFft<T>::forward(T* in, std::complex<T>* out) const {
+    Fftw<T>::forward(forwardPlan_, in, out);
 }
 
-void RealFft::inverse(std::complex<float>* in, float* out) const {
-    fftwf_execute_dft_c2r(static_cast<fftwf_plan>(inversePlan_), reinterpret_cast<fftwf_complex*>(in), out);
+template <typename T>
+void BasicRealFft<T>::inverse(std::complex<T>* in, T* out) const {
+    Fftw<T>::inverse(inversePlan_, in, out);
 }
+
+template class BasicRealFft<float>;
+template class BasicRealFft<double>;
 
 }  // namespace phaselab

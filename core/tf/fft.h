@@ -1,11 +1,12 @@
 #pragma once
-// Narrow interface to FFTW3 (single precision, real <-> half-complex), with plans made once per
-// size and shared process-wide.
+// Narrow interface to FFTW3 (real <-> half-complex, single precision for the STFTs and double for
+// the metrics), with plans made once per size and precision and shared process-wide.
 //
 // Plan creation takes a global lock (the FFTW planner is not thread-safe); execution uses
 // FFTW's new-array functions, so one RealFft may be executed from several threads at once as
-// long as each thread passes its own buffers. Buffers must come from AlignedBuffer (FFTW's
-// SIMD alignment). Plans use FFTW_ESTIMATE: cheap to make, and the same algorithm in every process,
+// long as each thread passes its own buffers. Buffers must be 16-byte aligned, as FFTW's SIMD
+// codelets require: AlignedBuffer, or Eigen storage at a 16-byte boundary (the start of any Eigen
+// array, and every column of a complex<double> one). Plans use FFTW_ESTIMATE: cheap to make, and the same algorithm in every process,
 // so results are bit-identical from run to run (FFTW_MEASURE picks plans by timing, which changes
 // the rounding between processes); measured as fast as FFTW_MEASURE for our sizes (bench_stft).
 
@@ -45,19 +46,23 @@ private:
 
 // Real FFT of even size n: forward maps n reals to n/2+1 complex bins,
 // X[k] = sum_j x[j] exp(-2 pi i j k / n) (no scaling); inverse is the unnormalised
-// adjoint (multiply by 1/n yourself) and destroys its input.
-class RealFft {
+// adjoint (multiply by 1/n yourself) and destroys its input. T is float or double.
+template <typename T>
+class BasicRealFft {
 public:
-    explicit RealFft(int n);
+    explicit BasicRealFft(int n);
     int size() const { return n_; }
     int bins() const { return n_ / 2 + 1; }
-    void forward(float* in, std::complex<float>* out) const;
-    void inverse(std::complex<float>* in, float* out) const;
+    void forward(T* in, std::complex<T>* out) const;
+    void inverse(std::complex<T>* in, T* out) const;
 
 private:
     int n_;
     void* forwardPlan_;
     void* inversePlan_;
 };
+
+using RealFft = BasicRealFft<float>;
+using RealFftD = BasicRealFft<double>;
 
 }  // namespace phaselab
