@@ -96,6 +96,13 @@ private slots:
         }
         QVERIFY_THROWS_EXCEPTION(InputError, panel.setBarMetric("loudness"));
         panel.setBarMetric("sir");
+        // The table's per-source column follows the charted figure.
+        auto* table = panel.findChild<QTableWidget*>();
+        QCOMPARE(table->horizontalHeaderItem(8)->text(), QString("SIR per source (dB)"));
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const SeparationRun& r = panel.runs().at(std::size_t(table->item(row, 0)->data(Qt::UserRole).toInt()));
+            QVERIFY(table->item(row, 8)->text().startsWith(QString::number(r.sir[0], 'f', 2) + " / "));
+        }
         QDir().mkpath("screenshots");
         QVERIFY(panel.grab().save("screenshots/separation_panel_bag.png"));
     }

@@ -373,8 +373,6 @@ void SeparationPanel::addRun(SeparationRun run) {
     const int row = int(runs_.size());
     const AlgorithmDescription* d = run_->currentAlgorithm();
     run.label = QString("%1 · %2").arg(row + 1).arg(d ? QString::fromStdString(d->name) : run.methodId);
-    QString sdr;
-    for (double v : run.sdr) sdr += (sdr.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
     auto mean = [](const std::vector<double>& v) {
         if (v.empty()) return double(NAN);
         double m = 0;
@@ -390,15 +388,16 @@ void SeparationPanel::addRun(SeparationRun run) {
     method->setToolTip(method->text() + "\n" + QString::fromStdString(run.config.describe()));
     QList<QTableWidgetItem*> cells{numberCell(row + 1, 0), method, textCell(run.magnitudes), numberCell(run.seconds, 2),
                                    numberCell(mean(run.sdr), 2), numberCell(mean(run.sir), 2), numberCell(mean(run.sar), 2),
-                                   numberCell(mean(run.siSdr), 2),
-                                   textCell(sdr.isEmpty() ? tr("—") : sdr + "  (" + run.sourceNames.join(" / ") + ")")};
+                                   numberCell(mean(run.siSdr), 2), textCell(QString())};
     runs_.push_back(std::move(run));
     appendRunRow(table_, row, cells);
-    updateBars();
+    updateBars();  // also fills the per-source column
     emit runAdded(row);
 }
 
 namespace {
+constexpr int kPerSourceColumn = 8;  // the charted figure per source, as text
+
 const std::vector<double>& figure(const SeparationRun& r, const QString& id) {
     return id == "sir" ? r.sir : id == "sar" ? r.sar : id == "si-sdr" ? r.siSdr : r.sdr;
 }
@@ -450,6 +449,16 @@ void SeparationPanel::updateBars() {
         }
     }
     barsBox_->setVisible(!runs.isEmpty());
+    table_->horizontalHeaderItem(kPerSourceColumn)->setText(tr("%1 per source (dB)").arg(label));
+    const bool sorting = table_->isSortingEnabled();
+    table_->setSortingEnabled(false);  // rows must not move while they are rewritten
+    for (int row = 0; row < table_->rowCount(); ++row) {
+        const SeparationRun& r = runs_[std::size_t(table_->item(row, 0)->data(Qt::UserRole).toInt())];
+        QString text;
+        for (double v : figure(r, metric)) text += (text.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
+        table_->item(row, kPerSourceColumn)->setText(text.isEmpty() ? tr("—") : text + "  (" + r.sourceNames.join(" / ") + ")");
+    }
+    table_->setSortingEnabled(sorting);
     chart->addSeries(series);
     auto* x = new QBarCategoryAxis;
     x->append(runs);
