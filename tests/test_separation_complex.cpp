@@ -15,6 +15,31 @@ using namespace phaselab;
 using namespace phaselab::separation;
 using nmf::Matrix;
 
+namespace {
+
+// An excerpt of the 16 kHz piano/bass/drums set from 1 s on: the named stems, their sum and the
+// oracle input at 1024/256.
+struct Excerpt {
+    std::vector<Eigen::ArrayXf> sources;
+    Eigen::ArrayXf mix;
+    SeparationInput input;
+};
+
+Excerpt musicExcerpt(std::initializer_list<const char*> names, Eigen::Index samples) {
+    Excerpt e;
+    for (const char* name : names)
+        e.sources.push_back(readAudio(test::sharedAudio(std::string("music_pbd_16k_") + name + ".wav")).mono().segment(16000, samples));
+    e.mix = Eigen::ArrayXf::Zero(samples);
+    for (const auto& s : e.sources) e.mix += s;
+    StftConfig c;
+    c.windowLength = 1024;
+    c.hop = 256;
+    e.input = makeInput(e.mix, c, oracleMagnitudes(e.sources, e.mix.size(), c));
+    return e;
+}
+
+}  // namespace
+
 class TestSeparationComplex : public QObject {
     Q_OBJECT
 private slots:
@@ -44,14 +69,10 @@ private slots:
     }
 
     void isConservativeAndNeedsIsolatedSources() {
-        std::vector<Eigen::ArrayXf> src;
-        for (const char* name : {"piano", "bass"})
-            src.push_back(readAudio(test::sharedAudio(std::string("music_pbd_16k_") + name + ".wav")).mono().segment(16000, 16000));
-        const Eigen::ArrayXf mix = src[0] + src[1];
-        StftConfig c;
-        c.windowLength = 1024;
-        c.hop = 256;
-        SeparationInput in = makeInput(mix, c, oracleMagnitudes(src, mix.size(), c));
+        const Excerpt ex = musicExcerpt({"piano", "bass"}, 16000);
+        const std::vector<Eigen::ArrayXf>& src = ex.sources;
+        const Eigen::ArrayXf& mix = ex.mix;
+        SeparationInput in = ex.input;
         ComplexIsNmfParams p;
         p.components = 5;
         p.learnIterations = 30;
@@ -83,14 +104,10 @@ private slots:
     }
 
     void bagIsWienerAtKappaZeroAndConservative() {
-        std::vector<Eigen::ArrayXf> src;
-        for (const char* name : {"piano", "bass", "drums"})
-            src.push_back(readAudio(test::sharedAudio(std::string("music_pbd_16k_") + name + ".wav")).mono().segment(16000, 24000));
-        const Eigen::ArrayXf mix = src[0] + src[1] + src[2];
-        StftConfig c;
-        c.windowLength = 1024;
-        c.hop = 256;
-        const SeparationInput in = makeInput(mix, c, oracleMagnitudes(src, mix.size(), c));
+        const Excerpt ex = musicExcerpt({"piano", "bass", "drums"}, 24000);
+        const std::vector<Eigen::ArrayXf>& src = ex.sources;
+        const Eigen::ArrayXf& mix = ex.mix;
+        const SeparationInput in = ex.input;
         BagParams p;
         p.kappa = 0;
         p.iterations = 3;
@@ -117,14 +134,10 @@ private slots:
     }
 
     void complexNmfIsConservativeAndDescends() {
-        std::vector<Eigen::ArrayXf> src;
-        for (const char* name : {"piano", "bass"})
-            src.push_back(readAudio(test::sharedAudio(std::string("music_pbd_16k_") + name + ".wav")).mono().segment(16000, 16000));
-        const Eigen::ArrayXf mix = src[0] + src[1];
-        StftConfig c;
-        c.windowLength = 1024;
-        c.hop = 256;
-        SeparationInput in = makeInput(mix, c, oracleMagnitudes(src, mix.size(), c));
+        const Excerpt ex = musicExcerpt({"piano", "bass"}, 16000);
+        const std::vector<Eigen::ArrayXf>& src = ex.sources;
+        const Eigen::ArrayXf& mix = ex.mix;
+        SeparationInput in = ex.input;
         ComplexNmfParams p;
         p.components = 5;
         p.learnIterations = 30;

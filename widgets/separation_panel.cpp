@@ -138,7 +138,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     for (auto [id, label] : {std::pair{"sdr", "SDR"}, {"sir", "SIR"}, {"sar", "SAR"}, {"si-sdr", "SI-SDR"}})
         barMetric_->addItem(tr(label), QString(id));
     barMetric_->setToolTip(tr("The figure charted for every source, run by run (BSS Eval v3 against the references; SI-SDR)"));
-    connect(barMetric_, &QComboBox::currentIndexChanged, this, [this] { updateBars(); });
+    connect(barMetric_, &QComboBox::currentIndexChanged, this, [this] { updateFigureViews(); });
     bars_->setMinimumHeight(200);
     bars_->setRenderHint(QPainter::Antialiasing);
     barsBox_->hide();
@@ -391,7 +391,7 @@ void SeparationPanel::addRun(SeparationRun run) {
                                    numberCell(mean(run.siSdr), 2), textCell(QString())};
     runs_.push_back(std::move(run));
     appendRunRow(table_, row, cells);
-    updateBars();  // also fills the per-source column
+    updateFigureViews();  // also fills the per-source column
     emit runAdded(row);
 }
 
@@ -422,8 +422,9 @@ std::vector<std::vector<double>> SeparationPanel::barValues() const {
     return values;
 }
 
-void SeparationPanel::updateBars() {
-    // Grouped bars: one group per run, one bar per source (runs without metrics are left out).
+void SeparationPanel::updateFigureViews() {
+    // Grouped bars: one group per run, one bar per source (runs without metrics are left out); the
+    // table's per-source column shows the same figure.
     const QString metric = barMetric(), label = barMetric_->currentText();
     auto* chart = new QChart;
     auto* series = new QBarSeries;
@@ -437,11 +438,13 @@ void SeparationPanel::updateBars() {
         series->append(sets.back());
     }
     double lo = 0, hi = 1;
+    bool nonFinite = false;
     for (const auto& r : runs_) {
         const std::vector<double>& values = figure(r, metric);
         if (values.size() != std::size_t(sources.size())) continue;
         runs << r.label;
         for (std::size_t j = 0; j < values.size(); ++j) {
+            nonFinite = nonFinite || !std::isfinite(values[j]);
             const double v = std::isfinite(values[j]) ? values[j] : 0.0;
             *sets[j] << v;
             lo = std::min(lo, v);
@@ -469,7 +472,7 @@ void SeparationPanel::updateBars() {
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
-    chart->setTitle(tr("%1 per source and run").arg(label));
+    chart->setTitle(tr("%1 per source and run").arg(label) + (nonFinite ? tr(" (infinite or undefined values drawn at 0)") : QString()));
     chart->legend()->setAlignment(Qt::AlignRight);
     chart->setMargins(QMargins(2, 2, 2, 2));
     QChart* old = bars_->chart();
@@ -478,8 +481,8 @@ void SeparationPanel::updateBars() {
 }
 
 int SeparationPanel::barRunCount() const {
-    auto* series = bars_->chart()->series().isEmpty() ? nullptr : qobject_cast<QBarSeries*>(bars_->chart()->series().first());
-    return series && !series->barSets().isEmpty() ? int(series->barSets().first()->count()) : 0;
+    const auto values = barValues();
+    return values.empty() ? 0 : int(values.front().size());
 }
 
 void SeparationPanel::showRun(int index) {

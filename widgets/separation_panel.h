@@ -90,7 +90,7 @@ private:
     void updateState();
     void addRun(SeparationRun run);
     void showRun(int index);
-    void updateBars();
+    void updateFigureViews();  // the bar chart and the per-source column, for the chosen figure
 
     std::shared_ptr<const Audio> mixture_;
     QString mixtureName_;

@@ -16,6 +16,19 @@ namespace {
 using CMap = Eigen::Map<const Eigen::MatrixXf>;
 using Map = Eigen::Map<Eigen::MatrixXf>;
 
+// r = v / (wh + tiny); with q: q = 1 / (wh + tiny), r = v q^2 (the portable form and the vector tails).
+void ratiosScalar(const float* v, const float* wh, float* r, float* q, std::size_t n, float tiny) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const float b = wh[i] + tiny;
+        if (q) {
+            q[i] = 1.0f / b;
+            r[i] = v[i] * (q[i] * q[i]);
+        } else {
+            r[i] = v[i] / b;
+        }
+    }
+}
+
 // Calls Fn<width>::run(args...) for a run-time width in 1 ... Max (the tail after the widest blocks).
 template <int Max, template <int> class Fn, class... Args>
 void byWidth(int width, Args... args) {
@@ -193,15 +206,7 @@ AVX2 void ratiosAvx(const float* v, const float* wh, float* r, float* q, std::si
             _mm256_storeu_ps(r + i, _mm256_div_ps(a, b));
         }
     }
-    for (; i < n; ++i) {
-        const float b = wh[i] + tiny;
-        if (q) {
-            q[i] = 1.0f / b;
-            r[i] = v[i] * (q[i] * q[i]);
-        } else {
-            r[i] = v[i] / b;
-        }
-    }
+    ratiosScalar(v + i, wh + i, r + i, q ? q + i : nullptr, n - i, tiny);
 }
 
 // AVX-512 kernels (32 zmm registers: up to 24 accumulators). Row tails use masked loads/stores.
@@ -428,15 +433,7 @@ void ratios(const float* v, const float* wh, float* r, float* q, std::size_t n, 
     if (usingAvx512()) return ratios512(v, wh, r, q, n, tiny);
     if (usingAvx2()) return ratiosAvx(v, wh, r, q, n, tiny);
 #endif
-    for (std::size_t i = 0; i < n; ++i) {
-        const float b = wh[i] + tiny;
-        if (q) {
-            q[i] = 1.0f / b;
-            r[i] = v[i] * (q[i] * q[i]);
-        } else {
-            r[i] = v[i] / b;
-        }
-    }
+    ratiosScalar(v, wh, r, q, n, tiny);
 }
 
 }  // namespace phaselab::nmf::kernels

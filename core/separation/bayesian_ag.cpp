@@ -21,6 +21,16 @@ AnisotropicGaussianEm::AnisotropicGaussianEm(const Spectrogram& X, int sources, 
     a_ = 1 - lambda_ * lambda_;
     b_ = secondMoment - lambda_ * lambda_;
     delta_ = a_ * a_ - b_ * b_;
+    updateDirections();
+}
+
+void AnisotropicGaussianEm::updateDirections() {
+    cosMu_.resize(mu_.size());
+    sinMu_.resize(mu_.size());
+    for (std::size_t j = 0; j < mu_.size(); ++j) {
+        cosMu_[j] = mu_[j].cos();
+        sinMu_[j] = mu_[j].sin();
+    }
 }
 
 double AnisotropicGaussianEm::eStep(const std::vector<Matrix>& v, std::vector<Spectrogram>& S, std::vector<Matrix>* p,
@@ -40,18 +50,13 @@ double AnisotropicGaussianEm::eStep(const std::vector<Matrix>& v, std::vector<Sp
     double nll = 0;
     std::vector<cd> m(J), c(J), u(J);
     std::vector<double> g(J);
-    std::vector<Eigen::ArrayXXf> cosMu(J), sinMu(J);
-    for (int j = 0; j < J; ++j) {
-        cosMu[j] = mu_[j].cos();
-        sinMu[j] = mu_[j].sin();
-    }
     for (int t = 0; t < T; ++t)
         for (int f = 0; f < F; ++f) {
             cd mX = 0, cX = 0;
             double gX = 0;
             for (int j = 0; j < J; ++j) {
                 const double vj = v[j](f, t);
-                u[j] = cd(cosMu[j](f, t), sinMu[j](f, t));
+                u[j] = cd(cosMu_[j](f, t), sinMu_[j](f, t));
                 m[j] = lambda_ * std::sqrt(vj) * u[j];
                 g[j] = a_ * vj;
                 c[j] = b_ * vj * u[j] * u[j];
@@ -83,19 +88,23 @@ void AnisotropicGaussianEm::phaseStep(const std::vector<Matrix>& v, const std::v
         nu_.resize(mu_.size());
         for (std::size_t j = 0; j < mu_.size(); ++j) nu_[j] = sinusoidal::binFrequencies(v[j].array());
     }
+    const float coefScale = float(2 * lambda_ * (a_ - b_) / delta_);
+    Eigen::ArrayXf back(F), ahead(F), cosSum(F), sinSum(F), re(F), im(F);  // per-frame work, allocated once
     for (std::size_t j = 0; j < mu_.size(); ++j) {
         const Eigen::ArrayXXf& nu = nu_[j];
-        const Eigen::ArrayXXf coef = (2 * lambda_ * (a_ - b_) / delta_) * v[j].array().rsqrt();
         Eigen::ArrayXXf& mu = mu_[j];
         for (int t = 1; t + 1 < T; ++t) {
-            const Eigen::ArrayXf back = mu.col(t - 1) + float(advance_) * nu.col(t);
-            const Eigen::ArrayXf ahead = mu.col(t + 1) - float(advance_) * nu.col(t + 1);
-            const Eigen::ArrayXf cosSum = back.cos() + ahead.cos(), sinSum = back.sin() + ahead.sin();  // vectorised
-            const Eigen::ArrayXf re = coef.col(t) * S[j].col(t).real() + float(tau_) * cosSum;
-            const Eigen::ArrayXf im = coef.col(t) * S[j].col(t).imag() + float(tau_) * sinSum;
+            back = mu.col(t - 1) + float(advance_) * nu.col(t);
+            ahead = mu.col(t + 1) - float(advance_) * nu.col(t + 1);
+            cosSum = back.cos() + ahead.cos();  // kept apart from the strided real/imag views, so Eigen vectorises it
+            sinSum = back.sin() + ahead.sin();
+            const auto coef = coefScale * v[j].col(t).array().rsqrt();
+            re = coef * S[j].col(t).real() + float(tau_) * cosSum;
+            im = coef * S[j].col(t).imag() + float(tau_) * sinSum;
             for (int f = 0; f < F; ++f) mu(f, t) = std::atan2(im[f], re[f]);
         }
     }
+    updateDirections();
 }
 
 float closedFormVariance(float p, float q) {

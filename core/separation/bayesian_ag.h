@@ -50,7 +50,9 @@ private:
     const Spectrogram& X_;
     double kappa_, tau_, advance_;
     double lambda_, a_, b_, delta_;
-    std::vector<Eigen::ArrayXXf> mu_, nu_;
+    void updateDirections();  // cosMu_, sinMu_ from mu_
+
+    std::vector<Eigen::ArrayXXf> mu_, nu_, cosMu_, sinMu_;
 };
 
 // argmin over v > 0 of log v + p/v + q/sqrt(v), p >= 0: ((q + sqrt(q^2 + 16 p)) / 4)^2.
