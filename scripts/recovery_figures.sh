@@ -32,7 +32,7 @@ sets = {
 
 def run(path, stft, *args):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    r = subprocess.run([cli, "recover", path, "-o", f"{out}/y.wav", "--json", "--threads", threads, *stft, *args],
+    r = subprocess.run([cli, "recover", path, "-o", f"{out}/y.wav", "--json", "--force", "--threads", threads, *stft, *args],
                        capture_output=True, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:

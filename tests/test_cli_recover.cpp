@@ -67,7 +67,7 @@ private slots:
             {{"--method", "bregman", "--beta", "1", "--power", "2", "--side", "left", "--iterations", "3"}, "bregman"},
         };
         for (const auto& c : cases) {
-            const auto r = runCli(QStringList{"recover", speech(), "-o", dir.filePath("x.wav"), "--json"} + kStft + c.args);
+            const auto r = runCli(QStringList{"recover", speech(), "-o", dir.filePath("x.wav"), "--json", "--force"} + kStft + c.args);
             QVERIFY2(r.code == 0, r.err.constData());
             const QJsonObject o = QJsonDocument::fromJson(r.out).object();
             QCOMPARE(o["method"].toString(), c.method);

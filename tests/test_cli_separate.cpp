@@ -68,7 +68,7 @@ private slots:
         QCOMPARE(runCli(args).code, 0);
         const auto again = runCli(args);
         QCOMPARE(again.code, 1);
-        QVERIFY(again.err.contains("already exists"));
+        QVERIFY(again.err.contains("exists already"));
         QVERIFY(again.err.contains("--force"));
         QCOMPARE(runCli(args + QStringList{"--force"}).code, 0);
     }

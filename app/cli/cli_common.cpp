@@ -1,5 +1,7 @@
 #include "cli_common.h"
 
+#include "core/common/error.h"
+
 #include <QJsonDocument>
 #include <cstdio>
 
@@ -84,6 +86,28 @@ QJsonObject stftToJson(const StftConfig& c) {
     return QJsonObject{{"window", c.windowLength}, {"hop", c.hop}, {"fft", c.fft()},
                        {"window_type", windowName(c.window)}, {"zero_phase", c.zeroPhase}};
 }
+
+namespace {
+bool allowTruncated = false;
+}
+
+void setAllowTruncated(bool allow) { allowTruncated = allow; }
+
+Audio readInput(const std::string& path, Channels channels) {
+    ReadOptions options;
+    options.channels = channels;
+    options.allowTruncated = allowTruncated;
+    ReadReport report;
+    Audio a = readAudio(path, options, &report);
+    if (report.truncated) std::fprintf(stderr, "warning: %s\n", report.warning.c_str());
+    return a;
+}
+
+void addForceOption(QCommandLineParser& p) {
+    p.addOption({"force", "Replace existing output files (an input of this command is never replaced)."});
+}
+
+OutputPolicy outputPolicy(const QCommandLineParser& p) { return OutputPolicy(p.isSet("force")); }
 
 void printJson(const QJsonObject& o) {
     std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);

@@ -9,7 +9,10 @@
 #include <QStringList>
 #include <stdexcept>
 
+#include "core/io/audio.h"
+#include "core/io/output_policy.h"
 #include "core/tf/stft.h"
+
 
 namespace phaselab::cli {
 
@@ -46,6 +49,15 @@ void addStftOptions(QCommandLineParser& p, int window = 2048, int hop = 512);
 StftConfig stftFromOptions(const QCommandLineParser& p);
 QJsonObject stftToJson(const StftConfig& c);
 
+// Reads an audio input of a command. A truncated or damaged file is an error unless the global
+// option --allow-truncated was given; then the decoded part is used and a warning printed.
+Audio readInput(const std::string& path, Channels channels = Channels::Keep);
+void setAllowTruncated(bool allow);
+
+// --force: replace existing outputs (never an input of the same command).
+void addForceOption(QCommandLineParser& p);
+// The output policy of this invocation (core/io/output_policy.h), overwriting only with --force.
+OutputPolicy outputPolicy(const QCommandLineParser& p);
 void printJson(const QJsonObject& o);  // indented, to stdout
 std::string toStd(const QString& s);
 

@@ -2,6 +2,8 @@
 #include <QFileInfo>
 #include <cmath>
 #include <cstdio>
+#include <limits>
+#include <set>
 
 #include "cli_common.h"
 #include "core/common/error.h"
@@ -103,7 +105,7 @@ int runEval(const QStringList& argsIn) {
     double rate = 0;
     QJsonArray notes;
     auto load = [&](const QString& path, const char* kind) {
-        const Audio a = readAudio(toStd(path));  // missing, unreadable, empty, NaN/Inf: InputError
+        const Audio a = readInput(toStd(path));  // missing, unreadable, empty, NaN/Inf: InputError
         if (rate == 0) rate = a.sampleRate;
         if (a.sampleRate != rate)
             throw InputError(std::string(kind) + " '" + toStd(path) + "' has sample rate " + QString::number(a.sampleRate).toStdString() +
@@ -158,17 +160,39 @@ int runEval(const QStringList& argsIn) {
         sdr = frames.medianSdr(), sir = frames.medianSir(), sar = frames.medianSar();
         if (mode == "v4") isr = frames.medianIsr();
         framed = true;
-    } else {
+    }
+    // SI-SDR is undefined (NaN, with a note) for a reference that is constant or one sample long:
+    // nothing is left of it after the mean is removed.
+    std::set<int> undefinedSiSdr;
+    auto siSdrOrNan = [&](int j, const Signal& estimate) {
+        try {
+            return metrics::siSdr(refs[std::size_t(j)], estimate);
+        } catch (const InputError&) {
+            if (undefinedSiSdr.insert(j).second) {
+                const std::string note = "reference '" + toStd(refPaths[j]) +
+                                         "' is constant after removing its mean: its SI-SDR is undefined (NaN)";
+                std::fprintf(stderr, "note: %s\n", note.c_str());
+                notes.append(QString::fromStdString(note));
+            }
+            return double(NAN);
+        }
+    };
+    if (mode == "si-sdr") {
         metrics::validateSignals(refs, ests, params, false);
         Eigen::ArrayXXd score(J, J);
         for (int e = 0; e < J; ++e)
             for (int j = 0; j < J; ++j)
-                score(e, j) = (params.permutation || e == j) ? metrics::siSdr(refs[std::size_t(j)], ests[std::size_t(e)]) : 0;
+                score(e, j) = (params.permutation || e == j) ? siSdrOrNan(j, ests[std::size_t(e)]) : 0;
+        score = score.isNaN().select(-std::numeric_limits<double>::infinity(), score);
         if (params.permutation) perm = metrics::bestPermutation(score);
     }
     Signal mixture;
     if (p.isSet("mixture")) {
-        mixture = Signal(readAudio(toStd(p.value("mixture"))).data.cast<double>());
+        const Audio m = readInput(toStd(p.value("mixture")));
+        if (m.sampleRate != rate)
+            throw InputError("the mixture '" + toStd(p.value("mixture")) + "' has sample rate " + QString::number(m.sampleRate).toStdString() +
+                             " Hz but the references have " + QString::number(rate).toStdString() + " Hz: resample it first");
+        mixture = Signal(m.data.cast<double>());
         if (mixture.cols() != refs[0].cols()) throw InputError("the mixture's channel count differs from the references'");
         if (metrics::conformLength(mixture, refs[0].rows())) {
             const std::string note = "the mixture's length differs from the references': padded or trimmed";
@@ -179,9 +203,9 @@ int runEval(const QStringList& argsIn) {
     }
     for (int j = 0; j < J; ++j) {
         const Signal& e = ests[std::size_t(perm[std::size_t(j)])];
-        siSdr(j) = metrics::siSdr(refs[std::size_t(j)], e);
+        siSdr(j) = siSdrOrNan(j, e);
         snr(j) = metrics::snrDb(refs[std::size_t(j)], e);
-        if (siSdri.size()) siSdri(j) = siSdr(j) - metrics::siSdr(refs[std::size_t(j)], mixture);
+        if (siSdri.size()) siSdri(j) = siSdr(j) - siSdrOrNan(j, mixture);
     }
     const double seconds = timer.nsecsElapsed() * 1e-9;
     const bool images = isr.size() > 0;

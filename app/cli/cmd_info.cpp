@@ -16,7 +16,7 @@ int runInfo(const QStringList& args) {
     const std::string path = toStd(p.positionalArguments().at(0));
 
     const AudioInfo info = probeAudio(path);
-    const Audio audio = readAudio(path);
+    const Audio audio = readInput(path);  // the length reported is what decodes, not the header's claim
     const AudioStats stats = audioStats(audio);
     auto db = [](double v) { return v > 0 ? QJsonValue(20 * std::log10(v)) : QJsonValue(QJsonValue::Null); };
     if (p.isSet("json")) {
@@ -25,8 +25,8 @@ int runInfo(const QStringList& args) {
                               {"encoding", QString::fromStdString(info.encoding)},
                               {"sample_rate", info.sampleRate},
                               {"channels", info.channels},
-                              {"frames", qint64(info.frames)},
-                              {"duration", info.duration()},
+                              {"frames", qint64(audio.frames())},
+                              {"duration", audio.duration()},
                               {"peak", stats.peak},
                               {"peak_dbfs", db(stats.peak)},
                               {"rms", stats.rms},
@@ -37,8 +37,8 @@ int runInfo(const QStringList& args) {
     std::printf("format:      %s (%s)\n", info.format.c_str(), info.encoding.c_str());
     std::printf("sample rate: %g Hz\n", info.sampleRate);
     std::printf("channels:    %d\n", info.channels);
-    std::printf("frames:      %lld\n", static_cast<long long>(info.frames));
-    std::printf("duration:    %.3f s\n", info.duration());
+    std::printf("frames:      %lld\n", static_cast<long long>(audio.frames()));
+    std::printf("duration:    %.3f s\n", audio.duration());
     std::printf("peak:        %.6f (%.2f dBFS)\n", stats.peak, stats.peakDb());
     std::printf("rms:         %.6f (%.2f dBFS)\n", stats.rms, stats.rmsDb());
     return ExitOk;

@@ -8,6 +8,7 @@
 #include "core/phase/phase_views.h"
 #include "core/phase/phase_statistics.h"
 #include "core/phase/sinusoidal.h"
+#include "widgets/export_file.h"
 #include "widgets/spectrogram_image.h"
 
 namespace phaselab::cli {
@@ -30,6 +31,7 @@ int runPhase(const QStringList& args) {
     p.addOption({"kappa-frames", "kappa view: neighbourhood width in frames (odd).", "N", "5"});
     p.addOption({"scale", "Frequency axis: linear, log or mel.", "SCALE", "linear"});
     addImageSizeOption(p);
+    addForceOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUT.png");
     const QString view = choiceValue(p, "view", {"phase", "centred", "if", "group-delay", "kappa"});
@@ -38,7 +40,11 @@ int runPhase(const QStringList& args) {
     const QSize size = imageSizeFromOptions(p);
 
     const std::string path = toStd(p.positionalArguments().at(0));
-    const Audio audio = readAudio(path, ReadOptions{Channels::Mono});
+    const std::string out = toStd(p.value("output"));
+    OutputPolicy policy = outputPolicy(p);
+    policy.addInput(path);
+    policy.check(out, "the phase image");
+    const Audio audio = readInput(path, Channels::Mono);
     Stft stft(config);
     const Spectrogram S = stft.analyse(audio.data.col(0));
     const float floor = S.abs().maxCoeff() * std::pow(10.0f, -rangeDb / 20.0f);
@@ -64,10 +70,7 @@ int runPhase(const QStringList& args) {
                           QString::fromStdString(config.describe()) + ", bins within " + QString::number(rangeDb) + " dB";
     const QImage image = renderLabelledSpectrogram(values, audio.sampleRate / config.fft(), config.hop / audio.sampleRate, style,
                                                    size, title);
-    if (!image.save(p.value("output"), "PNG")) {
-        std::fprintf(stderr, "phaselab-cli phase: cannot write '%s'\n", qPrintable(p.value("output")));
-        return ExitFailed;
-    }
+    writePng(image, QString::fromStdString(out));
     std::printf("wrote %s (%s, %lld frames x %d bins)\n", qPrintable(p.value("output")), qPrintable(view),
                 static_cast<long long>(S.cols()), int(S.rows()));
     return ExitOk;
@@ -90,7 +93,7 @@ int runVonMises(const QStringList& args) {
     if (!parse(p, args, 1, 1)) return ExitOk;
     const StftConfig config = stftFromOptions(p);
     const std::string path = toStd(p.positionalArguments().at(0));
-    const Audio audio = readAudio(path, ReadOptions{Channels::Mono});
+    const Audio audio = readInput(path, Channels::Mono);
     Stft stft(config);
     const Spectrogram S = stft.analyse(audio.data.col(0));
     const double start = doubleValue(p, "start", 0, 1e7), end = doubleValue(p, "end", -1, 1e7);

@@ -21,7 +21,7 @@ recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index 
     if (v.startsWith("file:")) {
         const std::string path = toStd(v.mid(5));
         if (path.empty()) throw UsageError("--init file:PATH needs a file name");
-        const Audio a = readAudio(path, ReadOptions{Channels::Mono});
+        const Audio a = readInput(path, Channels::Mono);
         if (a.sampleRate != sampleRate)
             throw InputError("the initial-phase file " + path + " is at " + std::to_string(int(a.sampleRate)) +
                              " Hz but the input is at " + std::to_string(int(sampleRate)) + " Hz");
@@ -66,10 +66,16 @@ int runRecover(const QStringList& args) {
     addStftOptions(p);
     p.addOption({"threads", "Worker threads.", "N", "1"});
     p.addOption({"json", "Print the figures as JSON."});
+    addForceOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUT.wav");
 
     const QString method = choiceValue(p, "method", {"gl", "fgla", "pu", "bregman"});
+    if (method == "pu") {
+        for (const char* option : {"init", "seed", "iterations"})
+            if (p.isSet(option))
+                throw UsageError(std::string("--") + option + " does not apply to --method pu (it builds its phase in one pass)");
+    }
     StftConfig config = stftFromOptions(p);
     config.zeroPhase = choiceValue(p, "phase-reference", {"centre", "start"}) == "centre";
     const int iterations = intValue(p, "iterations", 1, 100000);
@@ -79,7 +85,12 @@ int runRecover(const QStringList& args) {
         throw UsageError("--momentum applies to --method gl or fgla only");
 
     const std::string inputPath = toStd(p.positionalArguments().at(0));
-    const Audio input = readAudio(inputPath, ReadOptions{Channels::Mono});
+    const QString out = p.value("output");
+    OutputPolicy policy = outputPolicy(p);
+    policy.addInput(inputPath);
+    if (p.value("init").startsWith("file:")) policy.addInput(toStd(p.value("init").mid(5)));
+    policy.check(toStd(out), "the recovered signal");
+    const Audio input = readInput(inputPath, Channels::Mono);
     const Eigen::ArrayXf x = input.data.col(0);
     const Eigen::Index length = x.size();
     Stft stft(config);
@@ -114,7 +125,6 @@ int runRecover(const QStringList& args) {
         r = recovery::griffinLim(V, length, config, g);
     }
 
-    const QString out = p.value("output");
     writeAudio(toStd(out), Audio::fromMono(r.signal, input.sampleRate), SampleFormat::Float32);
     const double snr = metrics::snrDb(x.cast<double>(), r.signal.cast<double>());
     if (p.isSet("json")) {

@@ -21,35 +21,44 @@ int runExperiment(const QStringList& args) {
     p.addPositionalArgument("EXPERIMENT", "Experiment file (JSON).");
     p.addOption({{"o", "output"}, "Output directory (created if missing).", "OUTDIR"});
     p.addOption({"save", "Write the experiment with the reproduced metrics to this file.", "FILE"});
-    p.addOption({"force", "Replace existing output files."});
-    p.addOption({"threads", "Worker threads for the metrics.", "N", "1"});
+    p.addOption({"threads", "Worker threads for the STFTs and the metrics.", "N", "1"});
+    addForceOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
+    const int threads = intValue(p, "threads", 1, 64);
     if (!p.isSet("output")) throw UsageError("missing -o OUTDIR");
     const std::string path = toStd(p.positionalArguments().at(0));
-    const bool force = p.isSet("force");
     experiment::Experiment e = experiment::read(path);
     const std::string baseDir = QFileInfo(QString::fromStdString(path)).absolutePath().toStdString();
-    const QDir out(p.value("output"));
-    if (!QDir().mkpath(out.path())) throw InputError("cannot create the output directory " + toStd(out.path()));
-    const QString csvPath = out.filePath("metrics.csv");
-    if (!force && QFileInfo::exists(csvPath)) throw InputError(toStd(csvPath) + " exists already: choose another folder or pass --force");
+    OutputPolicy policy = outputPolicy(p);
+    policy.addInput(path);
+    policy.addInput(experiment::resolvePath(baseDir, e.mixture.path));
+    for (const auto& r : e.references) policy.addInput(experiment::resolvePath(baseDir, r.path));
+    const std::string outDir = toStd(p.value("output"));
+    if (p.isSet("save")) policy.check(toStd(p.value("save")), "the experiment (--save)");
+    if (!QDir().mkpath(QString::fromStdString(outDir))) throw InputError("cannot create the output directory " + outDir);
+    const std::string csvPath = policy.inside(outDir, "metrics.csv");
+    policy.check(csvPath, "the metrics table");
+    std::vector<std::string> runFolders;
+    for (std::size_t i = 0; i < e.runs.size(); ++i)
+        runFolders.push_back("run-" + std::to_string(i + 1) + "-" + e.runs[i].algorithm);
+    runFolders = uniqueFileNames(runFolders);
 
-    QSaveFile csv(csvPath);
-    if (!csv.open(QIODevice::WriteOnly | QIODevice::Text)) throw InputError("cannot write " + toStd(csvPath));
-    QTextStream table(&csv);
+    QString csvText;
+    QTextStream table(&csvText);
     table << "run,kind,algorithm,output,figure,stored,reproduced,difference\n";
     double worst = -1;
     for (std::size_t i = 0; i < e.runs.size(); ++i) {
         experiment::RunSpec& run = e.runs[i];
         std::printf("run %zu: %s %s%s\n", i + 1, run.kind.c_str(), run.algorithm.c_str(),
                     run.kind == "separation" ? (" on " + run.magnitudes + " magnitudes").c_str() : "");
-        const experiment::RunOutput result = experiment::execute(e, run, baseDir);
-        const QDir runDir(out.filePath(QString("run-%1-%2").arg(i + 1).arg(QString::fromStdString(run.algorithm))));
-        QDir().mkpath(runDir.path());
+        const experiment::RunOutput result = experiment::execute(e, run, baseDir, {}, threads);
+        const std::string runDir = policy.inside(outDir, runFolders[i]);
+        if (!QDir().mkpath(QString::fromStdString(runDir))) throw InputError("cannot create the folder " + runDir);
+        const std::vector<std::string> files = uniqueFileNames(result.names);
         for (std::size_t j = 0; j < result.waveforms.size(); ++j) {
-            const QString wav = runDir.filePath(QString::fromStdString(result.names[j]) + ".wav");
-            if (!force && QFileInfo::exists(wav)) throw InputError(toStd(wav) + " exists already: pass --force to replace it");
-            writeAudio(toStd(wav), Audio::fromMono(result.waveforms[j], result.sampleRate), SampleFormat::Float32);
+            const std::string wav = policy.inside(runDir, files[j] + ".wav");
+            policy.check(wav, "a run's output");
+            writeAudio(wav, Audio::fromMono(result.waveforms[j], result.sampleRate), SampleFormat::Float32);
         }
         for (const auto& [figure, values] : result.metrics) {
             const auto stored = run.metrics.find(figure);
@@ -68,8 +77,11 @@ int runExperiment(const QStringList& args) {
         run.metrics = result.metrics;
     }
     table.flush();
-    if (!csv.commit()) throw InputError("cannot write " + toStd(csvPath));
-    if (p.isSet("save")) experiment::write(e, toStd(p.value("save")), force);
+    writeFileAtomically(csvPath, csvText.toStdString());
+    if (p.isSet("save")) {
+        policy.check(toStd(p.value("save")), "the experiment (--save)");
+        experiment::write(e, toStd(p.value("save")), true);
+    }
     if (worst < 0) {
         std::printf("no stored figures to compare%s\n", p.isSet("save") ? "; reproduced figures saved" : "");
         return ExitOk;

@@ -107,7 +107,7 @@ struct Loaded {
 Loaded loadSignals(const QStringList& paths, const Audio& mixture, const char* what) {
     Loaded l;
     for (const QString& path : paths) {
-        const Audio a = readAudio(toStd(path));
+        const Audio a = readInput(toStd(path));
         if (a.sampleRate != mixture.sampleRate)
             throw InputError(std::string(what) + " " + toStd(path) + " has sample rate " + std::to_string(a.sampleRate) +
                              " Hz but the mixture has " + std::to_string(mixture.sampleRate) +
@@ -161,7 +161,7 @@ int runSeparate(const QStringList& rawArgs) {
     addAlgorithmOptions(p, optionIds);
     p.addOption({"threads", "Worker threads for the STFTs and the evaluation.", "N", "1"});
     p.addOption({"eval", "Evaluate the estimates against --reference (BSS Eval v3 bss_eval_sources, as mir_eval)."});
-    p.addOption({"force", "Overwrite existing output files."});
+    addForceOption(p);
     p.addOption({"json", "Print a JSON summary instead of text."});
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUTDIR");
@@ -205,7 +205,7 @@ int runSeparate(const QStringList& rawArgs) {
 
     // Inputs.
     const std::string mixturePath = toStd(p.positionalArguments().at(0));
-    const Audio mixture = readAudio(mixturePath);
+    const Audio mixture = readInput(mixturePath);
     if (mixture.channels() > 1)
         std::fprintf(stderr, "note: %s has %d channels; separating the mono downmix\n", mixturePath.c_str(),
                      mixture.channels());
@@ -225,21 +225,20 @@ int runSeparate(const QStringList& rawArgs) {
         throw UsageError("--eval needs one --reference per estimated source (" + std::to_string(J) + "), got " +
                          std::to_string(refs.waveforms.size()));
     const QString outDir = p.value("output");
-    QStringList outputs;
-    {
-        std::set<QString> seen;
-        for (int j = 0; j < J; ++j) {
-            QString name = j < referencePaths.size() ? QFileInfo(referencePaths[j]).completeBaseName() + ".wav"
-                                                     : QString("source-%1.wav").arg(j + 1);
-            if (!seen.insert(name).second) name = QString("source-%1.wav").arg(j + 1);
-            outputs << QDir(outDir).filePath(name);
-        }
-    }
-    if (!p.isSet("force"))
-        for (const QString& o : outputs)
-            if (QFileInfo::exists(o))
-                throw InputError(toStd(o) + " already exists: choose another output directory or pass --force");
+    OutputPolicy policy = outputPolicy(p);
+    policy.addInput(mixturePath);
+    for (const QString& f : referencePaths + estimatePaths) policy.addInput(toStd(f));
+    std::vector<std::string> names;
+    for (int j = 0; j < J; ++j)
+        names.push_back(j < referencePaths.size() ? toStd(QFileInfo(referencePaths[j]).completeBaseName())
+                                                  : "source-" + std::to_string(j + 1));
     if (!QDir().mkpath(outDir)) throw InputError("cannot create the output directory " + toStd(outDir));
+    QStringList outputs;
+    for (const auto& name : uniqueFileNames(names)) {
+        const std::string path = policy.inside(toStd(outDir), name + ".wav");
+        policy.check(path, "an estimated source");
+        outputs << QString::fromStdString(path);
+    }
 
     // Separation.
     const auto start = std::chrono::steady_clock::now();

@@ -4,6 +4,7 @@
 
 #include "cli_common.h"
 #include "core/io/audio.h"
+#include "widgets/export_file.h"
 #include "widgets/spectrogram_image.h"
 
 namespace phaselab::cli {
@@ -22,6 +23,7 @@ int runSpectrogram(const QStringList& args) {
     addImageSizeOption(p);
     p.addOption({"fmin", "Lowest frequency shown (Hz).", "HZ", "0"});
     p.addOption({"fmax", "Highest frequency shown (Hz; default: half the sample rate).", "HZ", "0"});
+    addForceOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUT.png");
 
@@ -34,7 +36,11 @@ int runSpectrogram(const QStringList& args) {
     const double fmin = doubleValue(p, "fmin", 0, 1e6), fmax = doubleValue(p, "fmax", 0, 1e6);
 
     const std::string path = toStd(p.positionalArguments().at(0));
-    const Audio audio = readAudio(path, ReadOptions{Channels::Mono});
+    const QString out = p.value("output");
+    OutputPolicy policy = outputPolicy(p);
+    policy.addInput(path);
+    policy.check(toStd(out), "the spectrogram image");
+    const Audio audio = readInput(path, Channels::Mono);
     style.axis.minHz = fmin;
     style.axis.maxHz = fmax > 0 ? std::min(fmax, audio.sampleRate / 2) : audio.sampleRate / 2;
     if (style.axis.maxHz <= style.axis.lowHz()) throw UsageError("--fmin must be below --fmax and the Nyquist frequency");
@@ -48,11 +54,7 @@ int runSpectrogram(const QStringList& args) {
                           QString::fromStdString(config.describe()) + ", " + scaleName(style.axis.scale) + " scale";
     const QImage image = renderLabelledSpectrogram(levels, audio.sampleRate / config.fft(), config.hop / audio.sampleRate,
                                                    style, size, title);
-    const QString out = p.value("output");
-    if (!image.save(out, "PNG")) {
-        std::fprintf(stderr, "phaselab-cli spectrogram: cannot write '%s'\n", qPrintable(out));
-        return ExitFailed;
-    }
+    writePng(image, out);
     std::printf("wrote %s (%dx%d, %lld frames x %d bins)\n", qPrintable(out), size.width(), size.height(),
                 static_cast<long long>(S.cols()), int(S.rows()));
     return ExitOk;

@@ -15,6 +15,8 @@ void printUsage(FILE* out) {
                  PHASELAB_VERSION);
     std::fprintf(out, "Usage: phaselab-cli COMMAND [options]   (phaselab-cli COMMAND --help for details)\n\nCommands:\n");
     for (const auto& c : commands()) std::fprintf(out, "  %-14s %s\n", c.name, c.summary);
+    std::fprintf(out, "\nGlobal option: --allow-truncated  use the decoded part of a truncated or damaged audio file\n"
+                      "                                  (with a warning) instead of refusing it.\n");
     std::fprintf(out, "\nExit codes: 0 success, 1 failed input, 2 bad usage.\n");
 }
 
@@ -29,6 +31,7 @@ int main(int argc, char** argv) {
     QGuiApplication::setApplicationVersion(PHASELAB_VERSION);
 
     QStringList args = QGuiApplication::arguments();
+    if (args.removeAll("--allow-truncated") > 0) setAllowTruncated(true);
     if (args.size() < 2) {
         printUsage(stderr);
         return ExitUsage;

@@ -12,6 +12,7 @@
 
 #include "core/common/error.h"
 #include "core/io/audio.h"
+#include "core/io/output_policy.h"
 #include "core/metrics/bss_eval.h"
 #include "core/metrics/si_sdr.h"
 #include "core/recovery/registry.h"
@@ -26,6 +27,25 @@ using json = nlohmann::json;
 
 constexpr const char* kFormat = "phaselab-experiment";
 
+// A whole number in [minimum, maximum]: an out-of-range or fractional value is an error, never
+// a wrapped or undefined conversion.
+int integerField(const json& object, const char* key, int fallback, int minimum, int maximum, const std::string& what) {
+    if (!object.contains(key)) return fallback;
+    const json& v = object[key];
+    const double x = v.is_number() ? v.get<double>() : NAN;
+    if (!(x >= minimum && x <= maximum) || x != std::floor(x))
+        throw InputError("experiment: \"" + std::string(key) + "\" of " + what + " must be a whole number from " +
+                         std::to_string(minimum) + " to " + std::to_string(maximum) + ", got " + v.dump());
+    return int(x);
+}
+
+std::string stringField(const json& object, const char* key, const std::string& fallback, const std::string& what) {
+    if (!object.contains(key)) return fallback;
+    if (!object[key].is_string()) throw InputError("experiment: \"" + std::string(key) + "\" of " + what + " must be a string");
+    return object[key].get<std::string>();
+}
+
+
 json toJson(const InputFile& f) { return {{"name", f.name}, {"path", f.path}, {"checksum", f.checksum}}; }
 
 InputFile inputFrom(const json& j, const std::string& what) {
@@ -33,8 +53,9 @@ InputFile inputFrom(const json& j, const std::string& what) {
         throw InputError("experiment: " + what + " needs a \"path\"");
     InputFile f;
     f.path = j["path"].get<std::string>();
-    f.name = j.value("name", fs::path(f.path).stem().string());
-    f.checksum = j.value("checksum", std::string());
+    if (f.path.empty()) throw InputError("experiment: " + what + " has an empty \"path\"");
+    f.name = stringField(j, "name", fs::path(f.path).stem().string(), what);
+    f.checksum = stringField(j, "checksum", "", what);
     return f;
 }
 
@@ -57,31 +78,59 @@ RunSpec runFrom(const json& j, std::size_t index) {
     const std::string what = "run " + std::to_string(index + 1);
     if (!j.is_object()) throw InputError("experiment: " + what + " is not an object");
     RunSpec r;
-    r.kind = j.value("kind", std::string("separation"));
+    r.kind = stringField(j, "kind", "separation", what);
     if (r.kind != "separation" && r.kind != "recovery")
         throw InputError("experiment: " + what + " has kind '" + r.kind + "' (separation or recovery)");
     if (!j.contains("algorithm") || !j["algorithm"].is_string()) throw InputError("experiment: " + what + " names no algorithm");
     r.algorithm = j["algorithm"].get<std::string>();
     const json parameters = j.value("parameters", json::object());
+    if (!parameters.is_object()) throw InputError("experiment: the parameters of " + what + " must be an object");
     for (const auto& [id, v] : parameters.items()) {
         if (v.is_number()) r.parameters[id] = v.get<double>();
         else if (v.is_string()) r.parameters[id] = v.get<std::string>();
         else if (v.is_boolean()) r.parameters[id] = v.get<bool>() ? 1.0 : 0.0;
         else throw InputError("experiment: parameter '" + id + "' of " + what + " must be a number or a string");
     }
-    r.magnitudes = j.value("magnitudes", std::string("oracle"));
+    r.magnitudes = stringField(j, "magnitudes", "oracle", what);
     const json s = j.value("stft", json::object());
-    r.stft.windowLength = s.value("window", 2048);
-    r.stft.hop = s.value("hop", 512);
-    r.stft.fftSize = s.value("fft", 0);
-    r.stft.window = windowFromName(s.value("window_type", std::string("hann")));
+    if (!s.is_object()) throw InputError("experiment: the stft of " + what + " must be an object");
+    r.stft.windowLength = integerField(s, "window", 2048, 4, 1 << 20, what);
+    r.stft.hop = integerField(s, "hop", 512, 1, 1 << 20, what);
+    r.stft.fftSize = integerField(s, "fft", 0, 0, 1 << 21, what);
+    r.stft.window = windowFromName(stringField(s, "window_type", "hann", what));
     r.stft.validate();
     const json stored = j.value("metrics", json::object());
+    if (!stored.is_object()) throw InputError("experiment: the metrics of " + what + " must be an object");
     for (const auto& [name, values] : stored.items()) {
         if (!values.is_array()) throw InputError("experiment: metric '" + name + "' of " + what + " must be a list");
         for (const auto& x : values) r.metrics[name].push_back(x.is_number() ? x.get<double>() : NAN);
     }
     return r;
+}
+
+// A file inside each track folder: a relative path that cannot leave it.
+std::string trackFileName(const std::string& name) {
+    const fs::path p(name);
+    bool escapes = name.empty() || p.is_absolute();
+    for (const auto& part : p) escapes = escapes || part == "..";
+    if (escapes)
+        throw InputError("track file '" + name + "' must be a path inside each track folder (no '..', not absolute)");
+    return name;
+}
+
+std::string readTextFile(const std::string& path, const std::string& what) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw InputError("'" + path + "' is a folder, not " + what);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("cannot open " + what + " '" + path + "'");
+    constexpr std::size_t kMaxBytes = 64u << 20;
+    std::string text;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0) {
+        text.append(buffer, std::size_t(in.gcount()));
+        if (text.size() > kMaxBytes) throw InputError("'" + path + "' is too large for " + what + " (over 64 MB)");
+    }
+    return text;
 }
 
 std::string resolve(const std::string& baseDir, const std::string& path) {
@@ -101,6 +150,8 @@ Eigen::ArrayXf loadChecked(const InputFile& f, const std::string& baseDir, doubl
 
 }  // namespace
 
+std::string resolvePath(const std::string& baseDir, const std::string& path) { return resolve(baseDir, path); }
+
 std::string checksum(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError("cannot read '" + path + "' to checksum it");
@@ -118,35 +169,39 @@ std::string checksum(const std::string& path) {
     return text;
 }
 
-Experiment read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError("cannot open the experiment file '" + path + "'");
+Experiment parse(const std::string& text, const std::string& source) {
     json j;
     try {
-        j = json::parse(in);
+        j = json::parse(text);
     } catch (const json::parse_error& e) {
-        throw InputError("'" + path + "' is not a valid experiment file (corrupted or truncated: JSON error at byte " +
+        throw InputError("'" + source + "' is not a valid experiment file (corrupted or truncated: JSON error at byte " +
                          std::to_string(e.byte) + ")");
     }
-    if (!j.is_object() || j.value("format", std::string()) != kFormat)
-        throw InputError("'" + path + "' is not a PhaseLab experiment file (no \"format\": \"" + kFormat + "\")");
+    if (!j.is_object() || !j.contains("format") || j["format"] != kFormat)
+        throw InputError("'" + source + "' is not a PhaseLab experiment file (no \"format\": \"" + kFormat + "\")");
     Experiment e;
-    e.version = j.value("version", 0);
-    if (e.version != 1) throw InputError("'" + path + "' has experiment format version " + std::to_string(e.version) + "; this PhaseLab reads version 1");
-    e.libraryVersion = j.value("library_version", std::string());
     try {
+        e.version = integerField(j, "version", 0, 0, 1000000, "the file");
+        if (e.version != 1)
+            throw InputError("it has experiment format version " + std::to_string(e.version) + "; this PhaseLab reads version 1");
+        e.libraryVersion = stringField(j, "library_version", "", "the file");
         if (!j.contains("mixture")) throw InputError("experiment: no \"mixture\"");
         e.mixture = inputFrom(j["mixture"], "the mixture");
-        for (const auto& r : j.value("references", json::array())) e.references.push_back(inputFrom(r, "a reference"));
+        const json references = j.value("references", json::array());
+        if (!references.is_array()) throw InputError("experiment: \"references\" must be a list");
+        for (const auto& r : references) e.references.push_back(inputFrom(r, "a reference"));
         const json runs = j.value("runs", json::array());
+        if (!runs.is_array()) throw InputError("experiment: \"runs\" must be a list");
         for (std::size_t i = 0; i < runs.size(); ++i) e.runs.push_back(runFrom(runs[i], i));
     } catch (const json::exception& ex) {
-        throw InputError("'" + path + "': malformed experiment (" + std::string(ex.what()) + ")");
+        throw InputError("'" + source + "': malformed experiment (" + std::string(ex.what()) + ")");
     } catch (const InputError& ex) {
-        throw InputError("'" + path + "': " + ex.what());
+        throw InputError("'" + source + "': " + ex.what());
     }
     return e;
 }
+
+Experiment read(const std::string& path) { return parse(readTextFile(path, "the experiment file"), path); }
 
 void write(const Experiment& e, const std::string& path, bool overwrite) {
     std::error_code ec;
@@ -157,21 +212,11 @@ void write(const Experiment& e, const std::string& path, bool overwrite) {
     for (const auto& r : e.references) j["references"].push_back(toJson(r));
     j["runs"] = json::array();
     for (const auto& r : e.runs) j["runs"].push_back(toJson(r));
-    const std::string tmp = path + ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw InputError("cannot write '" + path + "'");
-        out << j.dump(2) << "\n";
-        if (!out) throw InputError("cannot write '" + path + "' (disk full?)");
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw InputError("cannot write '" + path + "': " + ec.message());
-    }
+    writeFileAtomically(path, j.dump(2) + "\n");
 }
 
-RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& baseDir, const RunControl& control) {
+RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& baseDir, const RunControl& control, int threads) {
+    if (threads < 1) throw InputError("the number of threads must be at least 1");
     const auto start = std::chrono::steady_clock::now();
     RunOutput out;
     const Eigen::ArrayXf x = loadChecked(e.mixture, baseDir, &out.sampleRate);
@@ -200,6 +245,7 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
         in.references = refs;
         in.magnitudes = separation::magnitudeSourceFromName(run.magnitudes);
         in.config = run.stft;
+        in.threads = threads;
         separation::SeparationResult r = separation::separate(*method, run.parameters, in, control);
         for (std::size_t j = 0; j < r.waveforms.size(); ++j)
             out.names.push_back(j < e.references.size() && r.waveforms.size() == e.references.size() ? e.references[j].name
@@ -211,6 +257,7 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
             for (const auto& a : out.waveforms) es.push_back(a.cast<double>());
             metrics::BssParams bp;
             bp.permutation = false;
+            bp.threads = threads;
             const metrics::BssResult m = metrics::bssEvalSources(rs, es, bp, control);
             out.metrics["sdr"] = std::vector<double>(m.sdr.data(), m.sdr.data() + m.sdr.size());
             out.metrics["sir"] = std::vector<double>(m.sir.data(), m.sir.data() + m.sir.size());
@@ -221,30 +268,38 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
     return out;
 }
 
-Manifest readManifest(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError("cannot open the batch manifest '" + path + "'");
+Manifest parseManifest(const std::string& text, const std::string& source) {
     json j;
     try {
-        j = json::parse(in);
+        j = json::parse(text);
     } catch (const json::parse_error& e) {
-        throw InputError("'" + path + "' is not a valid batch manifest (JSON error at byte " + std::to_string(e.byte) + ")");
+        throw InputError("'" + source + "' is not a valid batch manifest (JSON error at byte " + std::to_string(e.byte) + ")");
     }
-    if (!j.is_object() || j.value("format", std::string()) != "phaselab-batch")
-        throw InputError("'" + path + "' is not a PhaseLab batch manifest (no \"format\": \"phaselab-batch\")");
+    if (!j.is_object() || !j.contains("format") || j["format"] != "phaselab-batch")
+        throw InputError("'" + source + "' is not a PhaseLab batch manifest (no \"format\": \"phaselab-batch\")");
     Manifest m;
     try {
-        m.root = resolve(fs::path(path).parent_path().string(), j.value("root", std::string(".")));
-        m.mixture = j.value("mixture", m.mixture);
-        for (const auto& s : j.value("sources", json::array())) m.sources.push_back(s.get<std::string>());
+        m.root = resolve(fs::path(source).parent_path().string(), stringField(j, "root", ".", "the manifest"));
+        m.mixture = trackFileName(stringField(j, "mixture", m.mixture, "the manifest"));
+        const json sources = j.value("sources", json::array());
+        if (!sources.is_array()) throw InputError("\"sources\" must be a list of file names");
+        for (const auto& s : sources) {
+            if (!s.is_string()) throw InputError("\"sources\" must be a list of file names");
+            m.sources.push_back(trackFileName(s.get<std::string>()));
+        }
         const json runs = j.value("runs", json::array());
+        if (!runs.is_array()) throw InputError("\"runs\" must be a list");
         for (std::size_t i = 0; i < runs.size(); ++i) m.runs.push_back(runFrom(runs[i], i));
     } catch (const json::exception& ex) {
-        throw InputError("'" + path + "': malformed batch manifest (" + std::string(ex.what()) + ")");
+        throw InputError("'" + source + "': malformed batch manifest (" + std::string(ex.what()) + ")");
+    } catch (const InputError& ex) {
+        throw InputError("'" + source + "': " + ex.what());
     }
-    if (m.runs.empty()) throw InputError("'" + path + "' lists no runs");
+    if (m.runs.empty()) throw InputError("'" + source + "' lists no runs");
     return m;
 }
+
+Manifest readManifest(const std::string& path) { return parseManifest(readTextFile(path, "the batch manifest"), path); }
 
 std::vector<std::string> tracks(const Manifest& m) {
     std::vector<std::string> names;

@@ -11,6 +11,8 @@
 // bytes) make a re-run refuse inputs that changed. Separation metrics are BSS Eval v3 sources
 // (no permutation, reference order); recovery metrics are spectral_convergence_db and snr_db.
 // Writes are atomic (temporary file, then rename) and never replace a file unless asked.
+// Names (of the mixture, the references) come from a file people share: a program that makes
+// file names from them goes through safeFileName()/uniqueFileNames() (core/io/output_policy.h).
 // Thread-safety: re-entrant.
 
 #include <Eigen/Core>
@@ -50,8 +52,11 @@ struct Experiment {
 std::string checksum(const std::string& path);  // InputError if unreadable
 
 // InputError naming the file and the problem: unreadable, not JSON (with the byte position:
-// corrupted or truncated), not an experiment, unknown version, missing or ill-typed fields.
+// corrupted or truncated), not an experiment, unknown version, missing, ill-typed or out-of-range
+// fields (a window of 4294967808 or 1e300 is refused, never wrapped).
 Experiment read(const std::string& path);
+// The same from the file's text; `source` names it in messages.
+Experiment parse(const std::string& text, const std::string& source);
 // InputError if `path` exists and !overwrite, or it cannot be written.
 void write(const Experiment& e, const std::string& path, bool overwrite = false);
 
@@ -63,9 +68,14 @@ struct RunOutput {
     double seconds = 0;
 };
 
-// Re-runs `run` on the experiment's inputs (paths resolved against baseDir). InputError if an
-// input is missing or its checksum changed, or the run names an unknown algorithm.
-RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& baseDir, const RunControl& control = {});
+// Re-runs `run` on the experiment's inputs (paths resolved against baseDir) with `threads` worker
+// threads (>= 1) for the STFTs and the metrics. InputError if an input is missing or its checksum
+// changed, or the run names an unknown algorithm.
+RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& baseDir, const RunControl& control = {},
+                  int threads = 1);
+
+// `path` as written in an experiment, resolved against the experiment file's folder.
+std::string resolvePath(const std::string& baseDir, const std::string& path);
 
 // Largest |stored - reproduced| over the figures both hold (dB); -1 if none compared.
 double maxDifference(const RunSpec& run, const RunOutput& output);
@@ -82,7 +92,10 @@ struct Manifest {
     std::vector<std::string> sources;
     std::vector<RunSpec> runs;
 };
-Manifest readManifest(const std::string& path);  // InputError as for read()
+// InputError as for read(); the mixture and source names must stay inside each track folder
+// (relative, no "..").
+Manifest readManifest(const std::string& path);
+Manifest parseManifest(const std::string& text, const std::string& source);
 std::vector<std::string> tracks(const Manifest& m);  // sorted names of the folders holding the mixture
 // InputError if the track lacks a file. Metrics JSON: {"track", "runs": [{"run", "kind", "algorithm",
 // "outputs": [...], "metrics": {...}, "seconds"}]}.

@@ -133,21 +133,4 @@ std::string MushraTest::resultsJson() const {
     return j.dump(2);
 }
 
-void writeTextFile(const std::string& path, const std::string& text, bool overwrite) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!overwrite && fs::exists(path, ec)) throw InputError("'" + path + "' exists already");
-    const std::string tmp = path + ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text << "\n";
-        if (!out) throw InputError("cannot write '" + path + "'");
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw InputError("cannot write '" + path + "': " + ec.message());
-    }
-}
-
 }  // namespace phaselab::listening

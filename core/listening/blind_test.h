@@ -71,8 +71,4 @@ private:
     std::vector<double> times_;
 };
 
-// Writes `text` to `path` atomically (temporary file, then rename); InputError on failure or if
-// the file exists and !overwrite.
-void writeTextFile(const std::string& path, const std::string& text, bool overwrite);
-
 }  // namespace phaselab::listening
