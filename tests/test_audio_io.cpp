@@ -20,6 +20,30 @@ Audio stereoTestSignal() {
     return a;
 }
 
+// A 2 s mono FLAC of noise (hard to compress), its bytes, and a way to rewrite its STREAMINFO
+// total-samples field (36 bits at byte 18; 0 means "unknown", as a streamed encoder writes it).
+QByteArray noiseFlac(const std::string& path) {
+    Eigen::ArrayXf x = test::whiteNoise(32000, 7, 0.3f);
+    writeAudio(path, Audio::fromMono(x, 16000), SampleFormat::Pcm16);
+    QFile f(QString::fromStdString(path));
+    f.open(QIODevice::ReadOnly);
+    return f.readAll();
+}
+
+QByteArray withTotalSamples(QByteArray flac, std::uint64_t total) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | std::uint8_t(flac[18 + i]);
+    v = (v & ~((std::uint64_t(1) << 36) - 1)) | (total & ((std::uint64_t(1) << 36) - 1));
+    for (int i = 7; i >= 0; --i, v >>= 8) flac[18 + i] = char(v & 0xff);
+    return flac;
+}
+
+void writeBytes(const std::string& path, const QByteArray& bytes) {
+    QFile f(QString::fromStdString(path));
+    f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    f.write(bytes);
+}
+
 void expectError(const std::function<void()>& f, const QString& fragment) {
     try {
         f();
@@ -130,6 +154,71 @@ private slots:
         expectError([&] { readAudio(test::sharedAudio("tone440_16k.wav"), pick); }, "channel 4");
         expectError([&] { writeAudio(path("x.flac"), stereoTestSignal(), FileFormat::Flac, SampleFormat::Float32); }, "FLAC");
         expectError([&] { writeAudio(path("x.mp3"), stereoTestSignal(), SampleFormat::Pcm16); }, ".wav or .flac");
+    }
+
+    void streamedFlacOfUnknownLengthReads() {
+        const QByteArray flac = noiseFlac(path("n.flac"));
+        QVERIFY(flac.startsWith("fLaC"));
+        const Audio whole = readAudio(path("n.flac"));
+        writeBytes(path("streamed.flac"), withTotalSamples(flac, 0));
+        QCOMPARE(probeAudio(path("streamed.flac")).frames, std::int64_t(-1));
+        const Audio streamed = readAudio(path("streamed.flac"));
+        QCOMPARE(streamed.frames(), Eigen::Index(32000));
+        QVERIFY((streamed.data - whole.data).abs().maxCoeff() == 0.0f);
+        QCOMPARE(readAudioRange(path("streamed.flac"), 31000, 5000).frames(), Eigen::Index(1000));
+    }
+
+    void headerClaimsAreNotTrustedForMemory() {
+        // A 60 KB file claiming 10^9 samples: nothing near 4 GB is allocated (maxBytes would refuse
+        // it), the claim is not reported as the length, and the short data is an error.
+        const QByteArray flac = noiseFlac(path("n2.flac"));
+        writeBytes(path("liar.flac"), withTotalSamples(flac, 1000000000));
+        QCOMPARE(probeAudio(path("liar.flac")).frames, std::int64_t(-1));
+        ReadOptions small;
+        small.maxBytes = 1 << 20;
+        expectError([&] { readAudio(path("liar.flac"), small); }, "decoded 2.00 s of 62500.00 s");
+        small.allowTruncated = true;
+        ReadReport report;
+        const Audio a = readAudio(path("liar.flac"), small, &report);
+        QCOMPARE(a.frames(), Eigen::Index(32000));
+        QVERIFY(report.truncated);
+        QCOMPARE(report.headerFrames, std::int64_t(1000000000));
+    }
+
+    void truncatedFlacIsAnErrorUnlessAllowed() {
+        const QByteArray flac = noiseFlac(path("n3.flac"));
+        writeBytes(path("cut.flac"), flac.left(flac.size() * 2 / 5));
+        expectError([&] { readAudio(path("cut.flac")); }, "truncated or damaged: decoded 0.");
+        expectError([&] { readAudio(path("cut.flac")); }, "of 2.00 s");
+        ReadOptions lenient;
+        lenient.allowTruncated = true;
+        ReadReport report;
+        const Audio a = readAudio(path("cut.flac"), lenient, &report);
+        QVERIFY(report.truncated);
+        QVERIFY2(a.frames() > 8000 && a.frames() < 32000, qPrintable(QString::number(a.frames())));
+        QVERIFY(QString::fromStdString(report.warning).contains("using the decoded part"));
+        const Audio whole = readAudio(path("n3.flac"));
+        QVERIFY((a.data - whole.data.topRows(a.frames())).abs().maxCoeff() == 0.0f);
+        // A truncated WAV too (its data chunk claims more than the file holds).
+        writeAudio(path("w.wav"), Audio::fromMono(test::whiteNoise(32000, 3, 0.3f), 16000), SampleFormat::Pcm16);
+        QFile w(dir.filePath("w.wav"));
+        QVERIFY(w.resize(44 + 2 * 16000));
+        expectError([&] { readAudio(path("w.wav")); }, "of 2.00 s");
+    }
+
+    void hugeFiniteSamplesAreRefusedOnReading() {
+        Audio a = Audio::fromMono(Eigen::ArrayXf::Constant(64, 0.1f), 8000);
+        a.data(10, 0) = 3e38f;
+        QVERIFY_THROWS_EXCEPTION(InputError, writeAudio(path("huge.wav"), a, SampleFormat::Float32));
+        Audio ok = Audio::fromMono(Eigen::ArrayXf::Constant(64, 0.1f), 8000);
+        writeAudio(path("huge.wav"), ok, SampleFormat::Float32);
+        {
+            std::fstream f(path("huge.wav"), std::ios::in | std::ios::out | std::ios::binary);
+            f.seekp(-4, std::ios::end);
+            const float huge = 3e38f;
+            f.write(reinterpret_cast<const char*>(&huge), 4);
+        }
+        expectError([&] { readAudio(path("huge.wav")); }, "120 dB above full scale");
     }
 
     void nanInAFileIsRefused() {

@@ -1,16 +1,19 @@
 #include "core/io/audio.h"
 
 #include <samplerate.h>
+#include <unistd.h>
 #include <sndfile.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <sstream>
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/io/output_policy.h"
 
 namespace phaselab {
 namespace {
@@ -61,15 +64,101 @@ std::string encodingName(int format) {
     }
 }
 
-Audio readFrames(SNDFILE* f, const SF_INFO& info, std::int64_t count, const std::string& path) {
+bool uncompressed(int format) {
+    switch (format & SF_FORMAT_SUBMASK) {
+        case SF_FORMAT_PCM_S8: case SF_FORMAT_PCM_U8: case SF_FORMAT_PCM_16: case SF_FORMAT_PCM_24:
+        case SF_FORMAT_PCM_32: case SF_FORMAT_FLOAT: case SF_FORMAT_DOUBLE: case SF_FORMAT_ULAW: case SF_FORMAT_ALAW:
+            return (format & SF_FORMAT_TYPEMASK) != SF_FORMAT_FLAC && (format & SF_FORMAT_TYPEMASK) != SF_FORMAT_OGG;
+        default: return false;
+    }
+}
+
+// The header's frame count; -1 when it has none (a streamed FLAC). libsndfile clamps a WAV whose
+// data chunk claims more bytes than the file holds to what is there, and says so only in its log
+// ("data : 64000 (should be 32000)"): the claim is scaled back up from that line.
+std::int64_t claimedFrames(SNDFILE* f, const SF_INFO& info) {
+    if (!(info.frames > 0 && info.channels > 0 && info.frames < SF_COUNT_MAX / 4)) return -1;
+    char log[4096] = {};
+    sf_command(f, SFC_GET_LOG_INFO, log, sizeof(log) - 1);
+    const char* line = std::strstr(log, "\ndata : ");
+    long long said = 0, real = 0;
+    // 0xFFFFFFFF (and 0x7FFFFFFF) are what streaming writers put there: a length left open, not a claim.
+    if (line && std::sscanf(line, "\ndata : %lld (should be %lld)", &said, &real) == 2 && real > 0 && said > real &&
+        said != 0xFFFFFFFFll && said != 0x7FFFFFFFll && said != 0xFFFFFFFFll - 1)
+        return std::int64_t(double(info.frames) * double(said) / double(real) + 0.5);
+    return std::int64_t(info.frames);
+}
+
+// The header's frame count when the file's size can hold it; -1 when the header has none or
+// claims more than any encoding of this file could decode to.
+std::int64_t trustedFrames(const SF_INFO& info, const std::string& path) {
+    if (!(info.frames > 0 && info.channels > 0 && info.frames < SF_COUNT_MAX / 4)) return -1;
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) return -1;
+    // Uncompressed: at least one byte per sample. Compressed (FLAC's constant blocks are the
+    // densest case): a few bytes per block of at most 65535 samples.
+    const double perByte = uncompressed(info.format) ? 1.0 : 4096.0;
+    return double(info.frames) * info.channels <= double(size) * perByte ? std::int64_t(info.frames) : -1;
+}
+
+std::string seconds(std::int64_t frames, int rate) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.2f s", rate > 0 ? double(frames) / rate : 0.0);
+    return text;
+}
+
+// Decodes up to `count` frames (all when count < 0) in blocks, never allocating more than what was
+// decoded plus one block beyond `reserve` (a length the file's size can hold, or -1). `expected`
+// is how many frames this read must give (-1: unknown). A decoder error or a
+// short read against the expected length is an InputError unless `allowTruncated`, in which case
+// `report` says what happened.
+Audio readFrames(SNDFILE* f, const SF_INFO& info, std::int64_t count, std::int64_t reserve, std::int64_t expected,
+                 const std::string& path, std::int64_t maxBytes, bool allowTruncated, ReadReport* report) {
+    const int ch = info.channels;
+    constexpr std::int64_t kBlock = 1 << 16;
+    std::vector<float> interleaved;
+    if (reserve > 0)
+        interleaved.reserve(std::size_t(std::min<std::int64_t>(reserve, maxBytes / 4 / ch + 1)) * std::size_t(ch));
+    std::int64_t got = 0;
+    while (count < 0 || got < count) {
+        const std::int64_t n = count < 0 ? kBlock : std::min(kBlock, count - got);
+        if ((got + n) * ch * std::int64_t(sizeof(float)) > maxBytes + kBlock * ch * std::int64_t(sizeof(float))) {
+            std::ostringstream s;
+            s << quoted(path) << " is too large to load: it decodes to more than " << maxBytes / (1 << 20)
+              << " MB of samples";
+            throw InputError(s.str());
+        }
+        interleaved.resize(std::size_t(got + n) * std::size_t(ch));
+        const sf_count_t r = sf_readf_float(f, interleaved.data() + std::size_t(got) * std::size_t(ch), n);
+        if (r < 0) break;
+        got += r;
+        if (r < n) break;
+    }
+    if (got * ch * std::int64_t(sizeof(float)) > maxBytes) {
+        std::ostringstream s;
+        s << quoted(path) << " is too large to load: it would need " << got * ch * 4 / (1 << 20)
+          << " MB of memory (limit " << maxBytes / (1 << 20) << " MB)";
+        throw InputError(s.str());
+    }
+    const int error = sf_error(f);
+    const std::int64_t target = expected;
+    const bool shortRead = target > 0 && got < target;
+    if (error != SF_ERR_NO_ERROR || shortRead) {
+        std::string what = quoted(path) + " is truncated or damaged: decoded " + seconds(got, info.samplerate);
+        if (target > 0) what += " of " + seconds(target, info.samplerate);
+        if (error != SF_ERR_NO_ERROR) what += std::string(" (") + sf_error_number(error) + ")";
+        if (!allowTruncated || got == 0) throw TruncatedAudioError(what + "; allow truncated files to use the decoded part");
+        if (report) {
+            report->truncated = true;
+            report->warning = what + "; using the decoded part";
+        }
+    }
     Audio a;
     a.sampleRate = info.samplerate;
-    std::vector<float> interleaved(std::size_t(count) * std::size_t(info.channels));
-    sf_count_t got = sf_readf_float(f, interleaved.data(), count);
-    if (got < 0) throw InputError("error while reading " + quoted(path) + ": " + sf_strerror(f));
-    a.data.resize(got, info.channels);
-    for (sf_count_t i = 0; i < got; ++i)
-        for (int c = 0; c < info.channels; ++c) a.data(i, c) = interleaved[std::size_t(i) * info.channels + c];
+    a.data.resize(got, ch);
+    for (std::int64_t i = 0; i < got; ++i)
+        for (int c = 0; c < ch; ++c) a.data(i, c) = interleaved[std::size_t(i) * std::size_t(ch) + std::size_t(c)];
     return a;
 }
 
@@ -106,12 +195,12 @@ AudioInfo probeAudio(const std::string& path) {
     r.encoding = encodingName(info.format);
     r.sampleRate = info.samplerate;
     r.channels = info.channels;
-    r.frames = info.frames;
+    r.frames = trustedFrames(info, path);
     return r;
 }
 
 void checkFinite(const Audio& audio, const std::string& what) {
-    if (audio.data.allFinite()) return;
+    if (audio.data.allFinite() && (audio.data.size() == 0 || audio.data.abs().maxCoeff() <= kMaxSampleMagnitude)) return;
     for (Eigen::Index i = 0; i < audio.frames(); ++i)
         for (int c = 0; c < audio.channels(); ++c)
             if (!std::isfinite(audio.data(i, c))) {
@@ -121,22 +210,34 @@ void checkFinite(const Audio& audio, const std::string& what) {
                   << " s, channel " << c + 1 << ")";
                 throw InputError(s.str());
             }
+    for (Eigen::Index i = 0; i < audio.frames(); ++i)
+        for (int c = 0; c < audio.channels(); ++c)
+            if (std::abs(audio.data(i, c)) > kMaxSampleMagnitude) {
+                std::ostringstream s;
+                s << what << " has a sample of magnitude " << std::abs(audio.data(i, c)) << " (at "
+                  << (audio.sampleRate > 0 ? i / audio.sampleRate : 0.0) << " s, channel " << c + 1
+                  << "): beyond 1e6 (120 dB above full scale) the computations would overflow; rescale it first";
+                throw InputError(s.str());
+            }
 }
 
-Audio readAudio(const std::string& path, const ReadOptions& options) {
+Audio readAudio(const std::string& path, const ReadOptions& options, ReadReport* report) {
     SF_INFO info;
     SndFilePtr f = openForRead(path, info);
-    if (info.frames <= 0 || info.channels <= 0) throw InputError(quoted(path) + " contains no audio (zero length)");
+    if (info.channels <= 0) throw InputError(quoted(path) + " contains no audio (no channels)");
     if (info.samplerate <= 0) throw InputError(quoted(path) + " has an invalid sample rate");
-    const std::int64_t bytes = std::int64_t(info.frames) * info.channels * std::int64_t(sizeof(float));
-    if (bytes > options.maxBytes) {
+    const std::int64_t expected = trustedFrames(info, path);
+    if (expected > 0 && expected * info.channels * std::int64_t(sizeof(float)) > options.maxBytes) {
         std::ostringstream s;
-        s << quoted(path) << " is too large to load: it would need " << bytes / (1 << 20)
+        s << quoted(path) << " is too large to load: it would need " << expected * info.channels * 4 / (1 << 20)
           << " MB of memory (limit " << options.maxBytes / (1 << 20) << " MB)";
         throw InputError(s.str());
     }
-    Audio a = readFrames(f.get(), info, info.frames, path);
+    if (report) *report = ReadReport{};
+    const std::int64_t claimed = claimedFrames(f.get(), info);
+    Audio a = readFrames(f.get(), info, -1, expected, claimed, path, options.maxBytes, options.allowTruncated, report);
     if (a.frames() == 0) throw InputError(quoted(path) + " contains no audio (zero length)");
+    if (report) report->headerFrames = claimed;
     checkFinite(a, quoted(path));
     if (options.pickChannel >= 0) {
         a.data = Eigen::ArrayXXf(a.channel(options.pickChannel));
@@ -151,16 +252,22 @@ Audio readAudioRange(const std::string& path, std::int64_t start, std::int64_t c
     SF_INFO info;
     SndFilePtr f = openForRead(path, info);
     if (start < 0 || count < 0) throw InputError("invalid frame range for " + quoted(path));
-    if (start >= info.frames) {
-        Audio a;
-        a.sampleRate = info.samplerate;
-        a.data.resize(0, info.channels);
+    if (info.channels <= 0 || info.samplerate <= 0) throw InputError(quoted(path) + " has no usable audio");
+    const std::int64_t known = trustedFrames(info, path);
+    if (known >= 0) {
+        if (start >= known) count = 0;
+        else count = std::min<std::int64_t>(count, known - start);
+    }
+    Audio a;
+    a.sampleRate = info.samplerate;
+    a.data.resize(0, info.channels);
+    if (count == 0) return a;
+    if (sf_seek(f.get(), start, SEEK_SET) < 0) {
+        if (known >= 0) throw InputError("cannot seek in " + quoted(path) + ": " + sf_strerror(f.get()));
         return a;
     }
-    count = std::min<std::int64_t>(count, info.frames - start);
-    if (sf_seek(f.get(), start, SEEK_SET) < 0)
-        throw InputError("cannot seek in " + quoted(path) + ": " + sf_strerror(f.get()));
-    Audio a = readFrames(f.get(), info, count, path);
+    a = readFrames(f.get(), info, count, known >= 0 ? count : -1, known >= 0 ? count : -1, path, ReadOptions{}.maxBytes,
+                   false, nullptr);
     checkFinite(a, quoted(path));
     return a;
 }
@@ -182,12 +289,15 @@ void writeAudio(const std::string& path, const Audio& audio, FileFormat format, 
     info.format = major | sub;
     if (!sf_format_check(&info)) throw InputError("unsupported output format for " + quoted(path));
 
-    const fs::path target(path);
-    fs::path tmp = target;
-    tmp += ".part";
+    const TemporaryFile tmp = createTemporaryBeside(path);
     {
-        SNDFILE* raw = sf_open(tmp.c_str(), SFM_WRITE, &info);
-        if (!raw) throw InputError("cannot write " + quoted(path) + ": " + sf_strerror(nullptr));
+        SNDFILE* raw = sf_open_fd(tmp.fd, SFM_WRITE, &info, SF_TRUE);
+        if (!raw) {
+            ::close(tmp.fd);
+            std::error_code ec;
+            fs::remove(tmp.path, ec);
+            throw InputError("cannot write " + quoted(path) + ": " + sf_strerror(nullptr));
+        }
         SndFilePtr f(raw);
         if (sub != SF_FORMAT_FLOAT) sf_command(f.get(), SFC_SET_CLIPPING, nullptr, SF_TRUE);
         const Eigen::Index n = audio.frames();
@@ -199,16 +309,11 @@ void writeAudio(const std::string& path, const Audio& audio, FileFormat format, 
             std::string why = sf_strerror(f.get());
             f.reset();
             std::error_code ec;
-            fs::remove(tmp, ec);
+            fs::remove(tmp.path, ec);
             throw InputError("cannot write " + quoted(path) + ": " + why);
         }
     }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw InputError("cannot write " + quoted(path) + ": " + ec.message());
-    }
+    commitTemporary(tmp.path, path);
 }
 
 void writeAudio(const std::string& path, const Audio& audio, SampleFormat sampleFormat) {

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/common/error.h"
+
 namespace phaselab {
 
 struct Audio {
@@ -32,7 +34,7 @@ struct AudioInfo {
     std::string encoding;   // "PCM_16", "FLOAT", "VORBIS", ...
     double sampleRate = 0;  // Hz
     int channels = 0;
-    std::int64_t frames = 0;
+    std::int64_t frames = 0;  // from the header; -1 when unknown (streamed) or beyond what the file can hold
     double duration() const { return sampleRate > 0 ? double(frames) / sampleRate : 0.0; }
 };
 
@@ -51,14 +53,40 @@ struct ReadOptions {
     double targetRate = 0;         // > 0: resample to this rate after reading
     // Files whose decoded float size would exceed this are refused before reading.
     std::int64_t maxBytes = std::int64_t(4) << 30;
+    // A decoder error or a file shorter than its header says is an InputError ("truncated or
+    // damaged: decoded 0.77 s of 2.00 s") unless this is set: then the decoded part is returned
+    // and ReadReport says what happened.
+    bool allowTruncated = false;
 };
 
-// Header only: format, rate, channels, length. Cheap.
+// The file decodes to less than its header says, or its decoder reported an error: the message
+// says how much decoded ("truncated or damaged: decoded 0.77 s of 2.00 s").
+class TruncatedAudioError : public InputError {
+public:
+    using InputError::InputError;
+};
+
+// What readAudio() found beyond the samples.
+struct ReadReport {
+    std::int64_t headerFrames = -1;  // the header's claim; -1 when it has none
+    bool truncated = false;          // fewer frames than the header claimed, or a decoder error
+    std::string warning;             // for the user when truncated
+};
+
+// Samples beyond this magnitude (120 dB above full scale) are refused: squares and sums of them
+// would overflow float arithmetic.
+inline constexpr float kMaxSampleMagnitude = 1e6f;
+
+// Header only: format, rate, channels, length (-1 when the header does not say it or claims more
+// than the file's size can hold). Cheap.
 AudioInfo probeAudio(const std::string& path);
 
-// Whole file. Throws InputError for: missing file, unreadable/unsupported format, zero-length
-// audio, NaN/Inf samples, estimated memory above ReadOptions::maxBytes, bad channel index.
-Audio readAudio(const std::string& path, const ReadOptions& options = {});
+// Whole file, decoded in blocks until the end of the stream: the memory taken follows what is
+// decoded, never a header's claim, so files of unknown length (streamed FLAC) read too.
+// Throws InputError for: missing file, unreadable/unsupported format, zero-length audio, NaN/Inf
+// or implausibly large samples, memory above ReadOptions::maxBytes, truncated or damaged data
+// (see ReadOptions::allowTruncated), bad channel index.
+Audio readAudio(const std::string& path, const ReadOptions& options = {}, ReadReport* report = nullptr);
 
 // Frames [start, start + count) of the file, all channels, without reading the rest.
 // count is clipped at the end of the file.
@@ -80,7 +108,8 @@ Audio resample(const Audio& audio, double newRate);
 
 AudioStats audioStats(const Audio& audio);
 
-// Checks for NaN/Inf; throws InputError naming `what` and the first bad sample's time.
+// Checks for NaN/Inf and samples beyond kMaxSampleMagnitude; throws InputError naming `what` and
+// the first bad sample's time.
 void checkFinite(const Audio& audio, const std::string& what);
 
 }  // namespace phaselab
