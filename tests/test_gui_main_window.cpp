@@ -53,7 +53,8 @@ private slots:
         const QString path = tmp_.filePath("corrupt.wav");
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QByteArray("RIFF\x10\x00\x00\x00WAVEfmt garbage that is not audio", 44));
+        static const char bytes[] = "RIFF\x10\x00\x00\x00WAVEfmt garbage that is not audio";
+        f.write(bytes, sizeof(bytes) - 1);
         f.close();
         MainWindow w;
         w.show();

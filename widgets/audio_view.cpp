@@ -3,6 +3,7 @@
 #include <QFutureWatcher>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include "widgets/export_file.h"
 
 namespace phaselab {
 
@@ -70,9 +71,11 @@ void AudioView::setAudio(std::shared_ptr<const Audio> audio) {
 
 void AudioView::showMessage(const QString& text, MessageKind kind) {
     banner_->setText(text);
-    banner_->setStyleSheet(kind == MessageKind::Error
-                               ? "QLabel { background: #4a2326; color: #ffd7d2; padding: 8px 12px; border-left: 4px solid #e5534b; }"
-                               : "QLabel { background: #223047; color: #d8e6ff; padding: 8px 12px; border-left: 4px solid #539bf5; }");
+    const char* style =
+        kind == MessageKind::Error     ? "QLabel { background: #4a2326; color: #ffd7d2; padding: 8px 12px; border-left: 4px solid #e5534b; }"
+        : kind == MessageKind::Warning ? "QLabel { background: #4a3b1c; color: #ffe9b8; padding: 8px 12px; border-left: 4px solid #d29922; }"
+                                       : "QLabel { background: #223047; color: #d8e6ff; padding: 8px 12px; border-left: 4px solid #539bf5; }";
+    banner_->setStyleSheet(style);
     banner_->show();
 }
 
@@ -95,6 +98,13 @@ void AudioView::addPane(QWidget* pane, int stretch) {
 
 bool AudioView::isReady() const { return audio_ && waveform_->data() && spectrogram_->isUpToDate(); }
 
-bool AudioView::exportSpectrogramPng(const QString& path) const { return spectrogram_->grab().save(path, "PNG"); }
+bool AudioView::exportSpectrogramPng(const QString& path) const {
+    try {
+        writePng(spectrogram_->grab().toImage(), path);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
 
 }  // namespace phaselab

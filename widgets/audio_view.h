@@ -32,7 +32,7 @@ public:
     OverviewStrip* overview() const { return overview_; }
     TimeRuler* ruler() const { return ruler_; }
 
-    enum class MessageKind { Info, Error };
+    enum class MessageKind { Info, Warning, Error };
     void showMessage(const QString& text, MessageKind kind = MessageKind::Info);
     void clearMessage();
     QString messageText() const;  // empty when no banner is shown

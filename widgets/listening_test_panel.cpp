@@ -20,6 +20,8 @@
 #include <QVBoxLayout>
 
 #include "core/common/error.h"
+#include "core/io/output_policy.h"
+#include "widgets/export_file.h"
 
 namespace phaselab {
 
@@ -125,7 +127,7 @@ ListeningTestPanel::ListeningTestPanel(QWidget* parent)
     auto* save = new QPushButton(tr("Save results…"));
     auto* again = new QPushButton(tr("New test"));
     connect(save, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save the results"), "listening_test.json", tr("JSON (*.json)"));
+        const QString path = askExportPath(this, tr("Save the results"), "listening_test.json", tr("JSON (*.json)"));
         if (path.isEmpty()) return;
         try {
             saveResults(path);
@@ -329,7 +331,7 @@ QString ListeningTestPanel::resultsJson() const {
 
 void ListeningTestPanel::saveResults(const QString& path) const {
     if (stage_ != Stage::Results) throw InputError("finish the test first");
-    listening::writeTextFile(path.toStdString(), resultsJson().toStdString(), true);
+    writeFileAtomically(path.toStdString(), resultsJson().toStdString() + "\n");
 }
 
 }  // namespace phaselab

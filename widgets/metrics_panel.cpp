@@ -78,7 +78,9 @@ MetricsPanel::MetricsPanel(QWidget* parent)
     cursorLine_->attachAxis(xAxis_);
     cursorLine_->attachAxis(yAxis_);
     for (QLegendMarker* m : chart_->legend()->markers(cursorLine_)) m->setVisible(false);
+    QChart* placeholder = chartView_->chart();
     chartView_->setChart(chart_);
+    delete placeholder;
     chartView_->setRenderHint(QPainter::Antialiasing);
     chartView_->setMinimumHeight(220);
     chartView_->viewport()->installEventFilter(this);

@@ -18,6 +18,7 @@
 #include <numbers>
 
 #include "core/common/error.h"
+#include "widgets/export_file.h"
 
 namespace phaselab {
 namespace {
@@ -48,6 +49,7 @@ void fill(QChartView* view, const PhaseHistogram& h, bool centred) {
         upper->append(right, h.density[i]);
     }
     auto* bars = new QAreaSeries(upper);
+    upper->setParent(bars);  // an area series does not own its line; removeAllSeries() deletes both
     bars->setName(QObject::tr("histogram (%1 bins)").arg(h.centres.size()));
     bars->setColor(QColor(100, 149, 237, 150));
     bars->setBorderColor(QColor(70, 110, 200));
@@ -114,7 +116,7 @@ PhaseHistogramPanel::PhaseHistogramPanel(QWidget* parent)
     layout->addLayout(charts, 1);
     layout->addLayout(bottom);
     auto save = [this](const QString& name, const QString& filter, bool png) {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export the phase histograms"), name, filter);
+        const QString path = askExportPath(this, tr("Export the phase histograms"), name, filter);
         if (path.isEmpty()) return;
         if (!(png ? exportPng(path) : exportCsv(path)))
             QMessageBox::warning(this, tr("Export failed"), tr("Nothing to export yet, or %1 cannot be written.").arg(path));
@@ -239,7 +241,15 @@ bool PhaseHistogramPanel::exportCsv(const QString& path) const {
     return file.commit();
 }
 
-bool PhaseHistogramPanel::exportPng(const QString& path) { return result_ && grab().save(path, "PNG"); }
+bool PhaseHistogramPanel::exportPng(const QString& path) {
+    if (!result_) return false;
+    try {
+        writePng(grab().toImage(), path);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
 
 QString PhaseHistogramPanel::summaryText() const {
     if (!result_) return status_->text();

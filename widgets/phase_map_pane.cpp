@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "core/phase/phase_views.h"
+#include "widgets/export_file.h"
 
 namespace phaselab {
 namespace {
@@ -244,7 +245,12 @@ bool PhaseMapPane::exportPng(const QString& path, QSize size) const {
                               .arg(r.t0, 0, 'f', 2).arg(r.t1, 0, 'f', 2);
     const QImage image = renderLabelledSpectrogram(shown_->values.middleCols(f0, f1 - f0), r.sampleRate / r.config.fft(),
                                                    r.config.hop / r.sampleRate, style, size, title);
-    return image.save(path, "PNG");
+    try {
+        writePng(image, path);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 bool PhaseMapPane::exportCsv(const QString& path) const {

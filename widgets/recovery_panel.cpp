@@ -18,6 +18,7 @@
 #include "widgets/run_panel.h"
 #include "widgets/run_table.h"
 #include "widgets/stft_chooser.h"
+#include "widgets/export_file.h"
 
 namespace phaselab {
 namespace {
@@ -92,7 +93,7 @@ RecoveryPanel::RecoveryPanel(QWidget* parent)
     connect(export_, &QPushButton::clicked, this, [this] {
         const int i = selectedRun();
         if (i < 0) return;
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export run"), runs_[std::size_t(i)].label + ".wav",
+        const QString path = askExportPath(this, tr("Export run"), runs_[std::size_t(i)].label + ".wav",
                                                           tr("Audio (*.wav *.flac)"));
         if (path.isEmpty()) return;
         try {

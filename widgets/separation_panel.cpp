@@ -31,6 +31,8 @@
 #include "widgets/run_table.h"
 #include "widgets/spectrogram_image.h"
 #include "widgets/stft_chooser.h"
+#include "core/io/output_policy.h"
+#include "widgets/export_file.h"
 
 namespace phaselab {
 namespace {
@@ -339,11 +341,16 @@ int SeparationPanel::selectedRun() const { return selectedRunIndex(table_); }
 QStringList SeparationPanel::exportRun(int index, const QString& folder) const {
     if (index < 0 || index >= int(runs_.size())) throw InputError("no such run");
     const SeparationRun& r = runs_[std::size_t(index)];
+    OutputPolicy policy(false);
+    for (const QString& p : protectedInputs(this)) policy.addInput(p.toStdString());
+    std::vector<std::string> names;
+    for (int j = 0; j < int(r.sources.size()); ++j) names.push_back(r.sourceNames.value(j, QString("source-%1").arg(j + 1)).toStdString());
     QStringList paths;
-    for (int j = 0; j < int(r.sources.size()); ++j) {
-        const QString path = QDir(folder).filePath(r.sourceNames[j] + ".wav");
-        if (QFileInfo::exists(path)) throw InputError("'" + path.toStdString() + "' exists already: choose an empty folder");
-        paths << path;
+    for (const std::string& name : uniqueFileNames(names)) {
+        const std::string path = policy.inside(folder.toStdString(), name + ".wav");
+        if (const std::string problem = policy.problem(path, "an estimated source"); !problem.empty())
+            throw InputError(problem + (problem.find("exists already") != std::string::npos ? " (choose an empty folder)" : ""));
+        paths << QString::fromStdString(path);
     }
     for (int j = 0; j < int(r.sources.size()); ++j) writeAudio(paths[j].toStdString(), *r.sources[std::size_t(j)], SampleFormat::Float32);
     return paths;

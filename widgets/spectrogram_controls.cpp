@@ -1,6 +1,7 @@
 #include "widgets/spectrogram_controls.h"
 
 #include <QElapsedTimer>
+#include <QStandardItemModel>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QPainter>
@@ -38,6 +39,15 @@ void ColorBar::paintEvent(QPaintEvent*) {
         const int w = fm.horizontalAdvance(label);
         p.drawText(std::clamp(x - w / 2, 0, width() - w), bar.bottom() + 4 + fm.ascent(), label);
     }
+}
+
+// Only valid settings are offered: hops above half the window and FFT sizes below it are disabled.
+static void offerValidStft(QComboBox* length, QComboBox* hop, QComboBox* fft) {
+    const int n = length->currentData().toInt();
+    auto* hops = qobject_cast<QStandardItemModel*>(hop->model());
+    auto* ffts = qobject_cast<QStandardItemModel*>(fft->model());
+    for (int i = 0; i < hop->count(); ++i) hops->item(i)->setEnabled(hop->itemData(i).toInt() <= n / 2);
+    for (int i = 0; i < fft->count(); ++i) ffts->item(i)->setEnabled(fft->itemData(i).toInt() >= n);
 }
 
 static QComboBox* numberBox(const QList<int>& values, int current, QWidget* parent) {
@@ -113,6 +123,7 @@ SpectrogramControls::SpectrogramControls(SpectrogramPane* pane, QWidget* parent)
     length_->setToolTip(tr("Window length in samples: longer gives finer frequency, coarser time resolution"));
     hop_->setToolTip(tr("Hop in samples between frames (at most half the window)"));
     fft_->setToolTip(tr("FFT size in samples (>= window length; larger interpolates the spectrum)"));
+    offerValidStft(length_, hop_, fft_);
     stftForm->addRow(tr("Window"), window_);
     stftForm->addRow(tr("Length"), length_);
     stftForm->addRow(tr("Hop"), hop_);
@@ -177,16 +188,24 @@ void SpectrogramControls::applyLevels() {
 }
 
 void SpectrogramControls::applyStft() {
+    const int length = length_->currentData().toInt();
+    offerValidStft(length_, hop_, fft_);
+    {
+        const QSignalBlocker blockHop(hop_), blockFft(fft_);
+        if (hop_->currentData().toInt() > length / 2) hop_->setCurrentIndex(hop_->findData(length / 4));
+        if (fft_->currentData().toInt() < length) fft_->setCurrentIndex(fft_->findData(length));
+    }
     StftConfig cfg;
     cfg.window = WindowType(window_->currentData().toInt());
-    cfg.windowLength = length_->currentData().toInt();
+    cfg.windowLength = length;
     cfg.hop = hop_->currentData().toInt();
-    cfg.fftSize = std::max(cfg.windowLength, fft_->currentData().toInt());
-    if (cfg.fftSize != fft_->currentData().toInt()) {
-        const QSignalBlocker block(fft_);
-        fft_->setCurrentIndex(fft_->findData(cfg.fftSize));
+    cfg.fftSize = fft_->currentData().toInt();
+    try {
+        cfg.validate();
+        pane_->setStftConfig(cfg);
+    } catch (const std::exception& e) {
+        status_->setText(QString::fromStdString(e.what()));
     }
-    pane_->setStftConfig(cfg);
 }
 
 }  // namespace phaselab

@@ -28,10 +28,12 @@ public:
         QString path;
         std::shared_ptr<const Audio> mixture;
         QList<NamedAudio> references;
+        QStringList warnings;  // e.g. what was decoded of a truncated file opened anyway
     };
     // Reads the mixture and the references (resampled to the mixture's rate when they differ).
-    // Throws InputError (from core) with a message naming the file and the problem.
-    static Content load(const QString& path, const QStringList& referencePaths = {});
+    // Throws InputError (from core) with a message naming the file and the problem;
+    // TruncatedAudioError for a truncated or damaged file unless allowTruncated.
+    static Content load(const QString& path, const QStringList& referencePaths = {}, bool allowTruncated = false);
 
     void setContent(Content content);
     void clear();

@@ -6,7 +6,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <QTextStream>
 #include <QStatusBar>
 #include <memory>
@@ -15,16 +14,21 @@
 #include "core/common/error.h"
 #include "core/experiment/experiment.h"
 #include "core/io/audio.h"
+#include "core/io/output_policy.h"
 #include "widgets/param_form.h"
 #include "widgets/recovery_panel.h"
 #include "widgets/run_panel.h"
 #include "widgets/separation_panel.h"
+#include "widgets/export_file.h"
 
 namespace phaselab {
 namespace {
 
+// Paths are stored relative to the experiment file, whatever the working directory was when the
+// file was opened, so the experiment reopens from anywhere.
 experiment::InputFile input(const QString& name, const QString& path, const QDir& base) {
-    return {name.toStdString(), base.relativeFilePath(path).toStdString(), experiment::checksum(path.toStdString())};
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    return {name.toStdString(), base.relativeFilePath(absolute).toStdString(), experiment::checksum(absolute.toStdString())};
 }
 
 // Runs the queued specs one after another in the panels.
@@ -76,23 +80,44 @@ void saveExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel
         s.metrics = {{"spectral_convergence_db", {r.result.spectralConvergenceDb}}, {"snr_db", {r.snrDb}}};
         e.runs.push_back(std::move(s));
     }
+    // The file dialog asked before replacing the experiment; its outputs folder belongs to it. The
+    // inputs are never written, wherever they live.
+    OutputPolicy policy(true);
+    policy.addInput(doc->path().toStdString());
+    for (const NamedAudio& r : doc->references()) policy.addInput(r.path.toStdString());
+    policy.check(path.toStdString(), "the experiment");
     experiment::write(e, path.toStdString(), true);
 
     // Beside the file: every run's output WAVs and a metrics table, in <name>_outputs/.
-    const QDir outputs(QFileInfo(path).absolutePath() + "/" + QFileInfo(path).completeBaseName() + "_outputs");
-    QDir().mkpath(outputs.path());
-    QSaveFile csv(outputs.filePath("metrics.csv"));
-    if (!csv.open(QIODevice::WriteOnly | QIODevice::Text)) throw InputError("cannot write " + outputs.filePath("metrics.csv").toStdString());
-    QTextStream table(&csv);
+    const std::string outputs = QFileInfo(path).absolutePath().toStdString() + "/" +
+                                safeFileName(QFileInfo(path).completeBaseName().toStdString() + "_outputs");
+    QDir().mkpath(QString::fromStdString(outputs));
+    const std::string csvPath = policy.inside(outputs, "metrics.csv");
+    policy.check(csvPath, "the metrics table");
+    QString csvText;
+    QTextStream table(&csvText);
+    std::vector<std::string> folders;
+    for (const SeparationRun& r : separation->runs()) folders.push_back("run-" + std::to_string(folders.size() + 1) + "-" + r.methodId.toStdString());
+    for (const RecoveryRun& r : recovery->runs()) folders.push_back("run-" + std::to_string(folders.size() + 1) + "-" + r.algorithmId.toStdString());
+    folders = uniqueFileNames(folders);
+    auto writeRunAudio = [&](const std::string& folder, const std::string& file, const Audio& audio) {
+        const std::string dir = policy.inside(outputs, folder);
+        QDir().mkpath(QString::fromStdString(dir));
+        const std::string target = policy.inside(dir, file);
+        policy.check(target, "a run's output");
+        writeAudio(target, audio, SampleFormat::Float32);
+    };
     table << "run,kind,algorithm,output,figure,value\n";
     int index = 0;
     for (const SeparationRun& r : separation->runs()) {
         ++index;
-        const QDir runDir(outputs.filePath(QString("run-%1-%2").arg(index).arg(r.methodId)));
-        QDir().mkpath(runDir.path());
+        std::vector<std::string> names;
+        for (std::size_t j = 0; j < r.sources.size(); ++j)
+            names.push_back(r.sourceNames.value(int(j), QString("source-%1").arg(j + 1)).toStdString());
+        names = uniqueFileNames(names);
         for (std::size_t j = 0; j < r.sources.size(); ++j) {
-            const QString name = r.sourceNames.value(int(j), QString("source-%1").arg(j + 1));
-            writeAudio(runDir.filePath(name + ".wav").toStdString(), *r.sources[j], SampleFormat::Float32);
+            const QString name = QString::fromStdString(names[j]);
+            writeRunAudio(folders[std::size_t(index - 1)], names[j] + ".wav", *r.sources[j]);
             const std::vector<std::pair<const char*, const std::vector<double>*>> figures{{"sdr", &r.sdr}, {"sir", &r.sir}, {"sar", &r.sar}};
             for (const auto& [figure, values] : figures)
                 if (j < values->size()) table << index << ",separation," << r.methodId << "," << name << "," << figure << "," << (*values)[j] << "\n";
@@ -100,21 +125,21 @@ void saveExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel
     }
     for (const RecoveryRun& r : recovery->runs()) {
         ++index;
-        const QDir runDir(outputs.filePath(QString("run-%1-%2").arg(index).arg(r.algorithmId)));
-        QDir().mkpath(runDir.path());
-        writeAudio(runDir.filePath("recovered.wav").toStdString(), *r.audio, SampleFormat::Float32);
+        writeRunAudio(folders[std::size_t(index - 1)], "recovered.wav", *r.audio);
         table << index << ",recovery," << r.algorithmId << ",recovered,spectral_convergence_db," << r.result.spectralConvergenceDb << "\n";
         table << index << ",recovery," << r.algorithmId << ",recovered,snr_db," << r.snrDb << "\n";
     }
     table.flush();
-    if (!csv.commit()) throw InputError("cannot write " + outputs.filePath("metrics.csv").toStdString());
+    writeFileAtomically(csvPath, csvText.toStdString());
 }
 
 void openExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel* separation, const QString& path) {
     const experiment::Experiment e = experiment::read(path.toStdString());
     const QDir base = QFileInfo(path).absoluteDir();
     auto resolve = [&](const std::string& p) { return QDir::cleanPath(base.absoluteFilePath(QString::fromStdString(p))); };
-    for (const auto& in : std::vector<experiment::InputFile>{e.mixture})
+    std::vector<experiment::InputFile> inputs{e.mixture};
+    inputs.insert(inputs.end(), e.references.begin(), e.references.end());
+    for (const auto& in : inputs)
         if (!in.checksum.empty() && experiment::checksum(resolve(in.path).toStdString()) != in.checksum)
             throw InputError("'" + resolve(in.path).toStdString() + "' has changed since the experiment was saved");
     QStringList refs;
@@ -144,7 +169,7 @@ void installExperimentActions(MainWindow* window, RecoveryPanel* recovery, Separ
     file->insertAction(before, open);
     file->insertAction(before, save);
     QObject::connect(save, &QAction::triggered, window, [=] {
-        const QString path = QFileDialog::getSaveFileName(window, QObject::tr("Save experiment"), "experiment.json", QObject::tr("Experiment (*.json)"));
+        const QString path = askExportPath(window, QObject::tr("Save experiment"), "experiment.json", QObject::tr("Experiment (*.json)"));
         if (path.isEmpty()) return;
         try {
             saveExperiment(window, recovery, separation, path);

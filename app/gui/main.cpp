@@ -5,9 +5,9 @@
 //                                         spectrogram is shown, save the window, quit (works headless
 //                                         with QT_QPA_PLATFORM=offscreen)
 //   --view A:B, --select A:B, --scale log   initial view (for screenshots), --size WxH
-#include <QApplication>
 #include <QCommandLineParser>
 
+#include "app/gui/application.h"
 #include "app/gui/main_window.h"
 #include "app/gui/theme.h"
 #include "widgets/audio_view.h"
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
         if (arg == "--screenshot" || arg.startsWith("--screenshot=") || arg == "--help" || arg == "-h" || arg == "--version")
             qputenv("QT_QPA_PLATFORM", "offscreen");
     }
-    QApplication app(argc, argv);
+    phaselab::Application app(argc, argv);
     QApplication::setApplicationName("PhaseLab");
     QApplication::setOrganizationName("PhaseLab");
     QApplication::setApplicationVersion(PHASELAB_VERSION);

@@ -34,6 +34,7 @@
 #include "widgets/icons.h"
 #include "widgets/mixer_panel.h"
 #include "widgets/spectrogram_controls.h"
+#include "widgets/export_file.h"
 
 namespace phaselab {
 
@@ -468,7 +469,7 @@ bool MainWindow::openDemo() {
     return true;
 }
 
-void MainWindow::openFile(const QString& path, const QStringList& referencePaths) {
+void MainWindow::openFile(const QString& path, const QStringList& referencePaths, bool allowTruncated) {
     const QString demoDir = findDemoDir();
     if (referencePaths.isEmpty() && !demoDir.isEmpty() &&
         QFileInfo(path).canonicalFilePath() == QFileInfo(demoDir + "/mix.flac").canonicalFilePath()) {
@@ -477,11 +478,15 @@ void MainWindow::openFile(const QString& path, const QStringList& referencePaths
     }
     player_->stop();
     loadingPath_ = path;
+    loadingReferences_ = referencePaths;
     view_->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
-    loader_->setFuture(QtConcurrent::run([path, referencePaths] {
+    loader_->setFuture(QtConcurrent::run([path, referencePaths, allowTruncated] {
         Loaded r;
         try {
-            r.content = Document::load(path, referencePaths);
+            r.content = Document::load(path, referencePaths, allowTruncated);
+        } catch (const TruncatedAudioError& e) {
+            r.error = QString::fromStdString(e.what());
+            r.truncated = true;
         } catch (const std::exception& e) {
             r.error = QString::fromStdString(e.what());
         }
@@ -491,6 +496,16 @@ void MainWindow::openFile(const QString& path, const QStringList& referencePaths
 
 void MainWindow::onLoaded() {
     Loaded r = loader_->result();
+    if (r.truncated) {
+        const auto answer = QMessageBox::question(
+            this, tr("Damaged file"),
+            tr("%1\n\nOpen the part that decodes? Everything computed on it will be shorter than the file says.").arg(r.error),
+            QMessageBox::Open | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer == QMessageBox::Open) {
+            openFile(loadingPath_, loadingReferences_, true);
+            return;
+        }
+    }
     if (!r.error.isEmpty()) {
         view_->showMessage(tr("Could not open %1: %2").arg(QFileInfo(loadingPath_).fileName(), r.error), AudioView::MessageKind::Error);
         statusBar()->showMessage(tr("Could not open %1").arg(loadingPath_), 8000);
@@ -498,6 +513,7 @@ void MainWindow::onLoaded() {
         return;
     }
     view_->clearMessage();
+    const QStringList warnings = r.content.warnings;
     const auto mixture = r.content.mixture;
     document_->setContent(std::move(r.content));
     setWindowTitle(tr("%1 — PhaseLab").arg(document_->displayName()));
@@ -529,6 +545,7 @@ void MainWindow::onLoaded() {
         msg += tr(" with references: %1").arg(names.join(", "));
     }
     statusBar()->showMessage(msg, 8000);
+    if (!warnings.isEmpty()) view_->showMessage(warnings.join("\n"), AudioView::MessageKind::Warning);
     emit loadFinished(true, QString());
 }
 
@@ -572,7 +589,7 @@ void MainWindow::exportSpectrogram() {
     if (document_->isEmpty()) return;
     QSettings settings;
     const QString suggestion = QDir(settings.value("lastDir").toString()).filePath(QFileInfo(document_->path()).completeBaseName() + "_spectrogram.png");
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export spectrogram image"), suggestion, tr("PNG image (*.png)"));
+    const QString path = askExportPath(this, tr("Export spectrogram image"), suggestion, tr("PNG image (*.png)"));
     if (path.isEmpty()) return;
     if (view_->exportSpectrogramPng(path)) statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
     else view_->showMessage(tr("Could not write %1").arg(path), AudioView::MessageKind::Error);

@@ -40,7 +40,9 @@ public:
     // Loads in the background; loadFinished() reports the outcome, errors also appear in the
     // window's banner. referencePaths become the document's references (the demo's mix.flac gets
     // its stems without asking).
-    void openFile(const QString& path, const QStringList& referencePaths = {});
+    // A truncated or damaged file: the window asks whether to open the decoded part (then with a
+    // warning in the banner), unless allowTruncated is already given.
+    void openFile(const QString& path, const QStringList& referencePaths = {}, bool allowTruncated = false);
     // resources/demo/mix.flac with piano, bass and drums as references. False if not found.
     bool openDemo();
     // The folder holding mix.flac: beside the build tree (<exe>/../../resources/demo, also
@@ -115,7 +117,9 @@ private:
     struct Loaded {
         Document::Content content;
         QString error;
+        bool truncated = false;
     };
+    QStringList loadingReferences_;
     QFutureWatcher<Loaded>* loader_;
     QString loadingPath_;
     bool cursorFromPlayer_ = false;

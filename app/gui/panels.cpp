@@ -23,6 +23,7 @@
 #include "widgets/recovery_panel.h"
 #include "widgets/separation_panel.h"
 #include "widgets/view_manager.h"
+#include "widgets/export_file.h"
 
 namespace phaselab {
 namespace {
@@ -115,11 +116,11 @@ QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, StftInfo* in
         QMessageBox::warning(box, QObject::tr("Export failed"), QObject::tr("Nothing to export yet, or %1 cannot be written.").arg(path));
     };
     QObject::connect(png, &QPushButton::clicked, box, [=] {
-        const QString path = QFileDialog::getSaveFileName(box, QObject::tr("Export the phase view"), "phase_view.png", QObject::tr("PNG image (*.png)"));
+        const QString path = askExportPath(box, QObject::tr("Export the phase view"), "phase_view.png", QObject::tr("PNG image (*.png)"));
         if (!path.isEmpty() && !pane->exportPng(path)) failed(path);
     });
     QObject::connect(csv, &QPushButton::clicked, box, [=] {
-        const QString path = QFileDialog::getSaveFileName(box, QObject::tr("Export the phase view"), "phase_view.csv", QObject::tr("CSV (*.csv)"));
+        const QString path = askExportPath(box, QObject::tr("Export the phase view"), "phase_view.csv", QObject::tr("CSV (*.csv)"));
         if (!path.isEmpty() && !pane->exportCsv(path)) failed(path);
     });
     info->label = new QLabel(box);
@@ -174,6 +175,10 @@ void installPanels(MainWindow* window) {
     window->resizeDocks({window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"))}, {540}, Qt::Horizontal);
 
     QObject::connect(doc, &Document::changed, window, [=] {
+        QStringList inputs;
+        if (!doc->path().isEmpty()) inputs << doc->path();
+        for (const NamedAudio& r : doc->references()) inputs << r.path;
+        setProtectedInputs(window, inputs);
         const auto mixture = doc->mixture();
         recovery->setSource(mixture, doc->displayName());
         std::vector<std::shared_ptr<const Audio>> refs;
