@@ -176,6 +176,8 @@ Experiment parse(const std::string& text, const std::string& source) {
     } catch (const json::parse_error& e) {
         throw InputError("'" + source + "' is not a valid experiment file (corrupted or truncated: JSON error at byte " +
                          std::to_string(e.byte) + ")");
+    } catch (const json::exception& e) {  // e.g. a number beyond double's range
+        throw InputError("'" + source + "' is not a valid experiment file (" + std::string(e.what()) + ")");
     }
     if (!j.is_object() || !j.contains("format") || j["format"] != kFormat)
         throw InputError("'" + source + "' is not a PhaseLab experiment file (no \"format\": \"" + kFormat + "\")");
@@ -193,6 +195,14 @@ Experiment parse(const std::string& text, const std::string& source) {
         const json runs = j.value("runs", json::array());
         if (!runs.is_array()) throw InputError("experiment: \"runs\" must be a list");
         for (std::size_t i = 0; i < runs.size(); ++i) e.runs.push_back(runFrom(runs[i], i));
+        if (j.contains("listening")) {
+            if (!j["listening"].is_array()) throw InputError("experiment: \"listening\" must be a list");
+            e.listeningJson = j["listening"].dump();
+        }
+        if (j.contains("view")) {
+            if (!j["view"].is_object()) throw InputError("experiment: \"view\" must be an object");
+            e.viewJson = j["view"].dump();
+        }
     } catch (const json::exception& ex) {
         throw InputError("'" + source + "': malformed experiment (" + std::string(ex.what()) + ")");
     } catch (const InputError& ex) {
@@ -212,6 +222,12 @@ void write(const Experiment& e, const std::string& path, bool overwrite) {
     for (const auto& r : e.references) j["references"].push_back(toJson(r));
     j["runs"] = json::array();
     for (const auto& r : e.runs) j["runs"].push_back(toJson(r));
+    try {
+        if (!e.listeningJson.empty()) j["listening"] = json::parse(e.listeningJson);
+        if (!e.viewJson.empty()) j["view"] = json::parse(e.viewJson);
+    } catch (const json::exception& ex) {
+        throw InputError("cannot write '" + path + "': invalid listening or view record (" + ex.what() + ")");
+    }
     writeFileAtomically(path, j.dump(2) + "\n");
 }
 
@@ -274,6 +290,8 @@ Manifest parseManifest(const std::string& text, const std::string& source) {
         j = json::parse(text);
     } catch (const json::parse_error& e) {
         throw InputError("'" + source + "' is not a valid batch manifest (JSON error at byte " + std::to_string(e.byte) + ")");
+    } catch (const json::exception& e) {
+        throw InputError("'" + source + "' is not a valid batch manifest (" + std::string(e.what()) + ")");
     }
     if (!j.is_object() || !j.contains("format") || j["format"] != "phaselab-batch")
         throw InputError("'" + source + "' is not a PhaseLab batch manifest (no \"format\": \"phaselab-batch\")");

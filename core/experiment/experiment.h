@@ -6,7 +6,8 @@
 //  "references": [{"name": "piano", "path": …, "checksum": …}, …],
 //  "runs": [{"kind": "separation" | "recovery", "algorithm": "misi", "parameters": {"iterations": 5, …},
 //            "magnitudes": "oracle", "stft": {"window": 2048, "hop": 512, "fft": 2048, "window_type": "hann"},
-//            "metrics": {"sdr": […], "sir": […], "sar": […]}}]}
+//            "metrics": {"sdr": […], "sir": […], "sar": […]}}],
+//  "listening": [<results of listening tests>], "view": {<view settings>}}  (both optional)
 // Relative paths are relative to the experiment file's folder. Checksums (FNV-1a 64 of the file's
 // bytes) make a re-run refuse inputs that changed. Separation metrics are BSS Eval v3 sources
 // (no permutation, reference order); recovery metrics are spectral_convergence_db and snr_db.
@@ -47,6 +48,10 @@ struct Experiment {
     InputFile mixture;
     std::vector<InputFile> references;
     std::vector<RunSpec> runs;
+    // Kept verbatim for the application (JSON text; empty when absent): the results of listening
+    // tests made on these inputs (a list), and view settings (an object: scale, colour map, ...).
+    std::string listeningJson;
+    std::string viewJson;
 };
 
 std::string checksum(const std::string& path);  // InputError if unreadable
