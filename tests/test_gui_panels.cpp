@@ -156,7 +156,7 @@ private slots:
         // it and re-runs its runs.
         QTemporaryDir dir;
         const QString path = dir.filePath("session.json");
-        saveExperiment(&w, recovery, separation, path);
+        saveExperiment(&w, path);
         const experiment::Experiment e = experiment::read(path.toStdString());
         QCOMPARE(int(e.runs.size()), 4);
         QCOMPARE(e.references.size(), std::size_t(3));

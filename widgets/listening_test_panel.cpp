@@ -311,6 +311,7 @@ void ListeningTestPanel::showResults() {
     chart_->setChart(chart);
     delete old;
     stack_->setCurrentIndex(3);
+    emit testFinished();
 }
 
 QString ListeningTestPanel::visibleText() const {

@@ -59,6 +59,8 @@ public:
 
 signals:
     void playRequested(std::shared_ptr<const phaselab::Audio> audio);
+    // A test was answered to the end; resultsJson() holds its results.
+    void testFinished();
 
 private:
     void showPage();

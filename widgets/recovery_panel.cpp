@@ -121,6 +121,7 @@ void RecoveryPanel::rebuildRunner() {
         run.config = config;
         run.result = recovery::runRecovery(d, values, V, x.size(), config, source->sampleRate, control, &x);
         run.snrDb = metrics::snrDb(x.cast<double>(), run.result.signal.cast<double>());
+        run.input = source;
         run.audio = std::make_shared<Audio>(Audio::fromMono(std::move(run.result.signal), source->sampleRate));
         run.result.signal.resize(0);
         RunOutcome out;
@@ -137,6 +138,7 @@ void RecoveryPanel::rebuildRunner() {
 }
 
 void RecoveryPanel::setSource(std::shared_ptr<const Audio> audio, const QString& name) {
+    if (audio != source_ && run_->isRunning()) run_->cancel();
     source_ = std::move(audio);
     sourceName_ = name;
     rebuildRunner();
@@ -155,18 +157,33 @@ void RecoveryPanel::exportRun(int index, const QString& path) const {
 }
 
 void RecoveryPanel::addRun(RecoveryRun run) {
+    if (run.input != source_) return;  // finished after another signal was opened
     const int row = int(runs_.size());
     run.label = QString("%1 · %2").arg(row + 1).arg(run_->currentAlgorithm() ? QString::fromStdString(run_->currentAlgorithm()->name) : run.algorithmId);
-    const RecoveryRun& r = run;
+    runs_.push_back(std::move(run));
+    appendRow(runs_.back());
+    updateButtons();
+    emit runAdded(row);
+}
+
+void RecoveryPanel::setRuns(std::vector<RecoveryRun> runs) {
+    table_->setRowCount(0);
+    runs_.clear();
+    for (RecoveryRun& r : runs) {
+        runs_.push_back(std::move(r));
+        appendRow(runs_.back());
+    }
+    updateButtons();
+}
+
+void RecoveryPanel::appendRow(const RecoveryRun& r) {
+    const int row = int(runs_.size()) - 1;
     QList<QTableWidgetItem*> cells{numberCell(row + 1, 0),
                                    textCell(r.label.section(" · ", 1) + "  (" + QString::fromStdString(r.config.describe()) + ")"),
                                    numberCell(r.result.iterations, 0), numberCell(r.result.seconds, 2),
                                    numberCell(r.result.spectralConvergenceDb, 2), numberCell(r.result.inconsistency, 5),
                                    numberCell(r.snrDb, 2)};
-    runs_.push_back(std::move(run));
     appendRunRow(table_, row, cells);
-    updateButtons();
-    emit runAdded(row);
 }
 
 void RecoveryPanel::updateButtons() {

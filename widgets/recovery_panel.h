@@ -32,6 +32,7 @@ struct RecoveryRun {
     std::shared_ptr<const Audio> audio;  // the rebuilt signal
     recovery::RecoveryResult result;     // figures and trace (result.signal is moved into audio)
     double snrDb = 0;
+    std::shared_ptr<const Audio> input;  // the signal it was computed from
 };
 
 class RecoveryPanel : public QWidget {
@@ -45,7 +46,12 @@ public:
     void setStftConfig(const StftConfig& config);
 
     RunPanel* runPanel() const { return run_; }
+    // The runs listed. A finished run is appended and announced with runAdded(); the application
+    // keeps the authoritative list in its document and replaces this one with setRuns() whenever
+    // the document changes, so runs of another document are never listed. A run computed from
+    // another signal than the current source is dropped.
     const std::vector<RecoveryRun>& runs() const { return runs_; }
+    void setRuns(std::vector<RecoveryRun> runs);
     int selectedRun() const;
     // Writes run `index` as a float WAV (or FLAC by extension); InputError on failure.
     void exportRun(int index, const QString& path) const;
@@ -60,6 +66,7 @@ signals:
 
 private:
     void addRun(RecoveryRun run);
+    void appendRow(const RecoveryRun& run);
     void rebuildRunner();
     void updateButtons();
 

@@ -227,6 +227,7 @@ void SeparationPanel::setInputs(std::shared_ptr<const Audio> mixture, const QStr
                 throw InputError("reference '" + name.toStdString() + "' has " + std::to_string(references[j]->frames()) +
                                  " samples, the mixture " + std::to_string(mixture->frames()));
         }
+    if (mixture != mixture_ && run_->isRunning()) run_->cancel();
     mixture_ = std::move(mixture);
     mixtureName_ = mixtureName;
     references_ = mixture_ ? std::move(references) : std::vector<std::shared_ptr<const Audio>>{};
@@ -297,6 +298,7 @@ void SeparationPanel::rebuildRunner() {
 
         auto run = std::make_shared<SeparationRun>();
         run->methodId = QString::fromStdString(d.id);
+        run->mixture = mixture;
         run->parameters = values;
         run->magnitudes = method->usesMagnitudes ? mags : QString("mixture");
         run->config = config;
@@ -377,9 +379,29 @@ QImage SeparationPanel::inconsistencyImage(int index, int source, QSize size) co
 }
 
 void SeparationPanel::addRun(SeparationRun run) {
+    if (run.mixture != mixture_) return;  // finished after another mixture was opened
     const int row = int(runs_.size());
     const AlgorithmDescription* d = run_->currentAlgorithm();
     run.label = QString("%1 · %2").arg(row + 1).arg(d ? QString::fromStdString(d->name) : run.methodId);
+    runs_.push_back(std::move(run));
+    appendRow(runs_.back());
+    updateFigureViews();  // also fills the per-source column
+    emit runAdded(row);
+}
+
+void SeparationPanel::setRuns(std::vector<SeparationRun> runs) {
+    table_->setRowCount(0);
+    runs_.clear();
+    for (SeparationRun& r : runs) {
+        runs_.push_back(std::move(r));
+        appendRow(runs_.back());
+    }
+    updateFigureViews();
+    updateState();
+}
+
+void SeparationPanel::appendRow(const SeparationRun& run) {
+    const int row = int(runs_.size()) - 1;
     auto mean = [](const std::vector<double>& v) {
         if (v.empty()) return double(NAN);
         double m = 0;
@@ -396,10 +418,7 @@ void SeparationPanel::addRun(SeparationRun run) {
     QList<QTableWidgetItem*> cells{numberCell(row + 1, 0), method, textCell(run.magnitudes), numberCell(run.seconds, 2),
                                    numberCell(mean(run.sdr), 2), numberCell(mean(run.sir), 2), numberCell(mean(run.sar), 2),
                                    numberCell(mean(run.siSdr), 2), textCell(QString())};
-    runs_.push_back(std::move(run));
     appendRunRow(table_, row, cells);
-    updateFigureViews();  // also fills the per-source column
-    emit runAdded(row);
 }
 
 namespace {

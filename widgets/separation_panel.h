@@ -41,6 +41,7 @@ struct SeparationRun {
     std::vector<ProgressReport> trace;
     double seconds = 0;
     std::vector<double> sdr, sir, sar, siSdr;  // per source (reference order); empty without references
+    std::shared_ptr<const Audio> mixture;      // the mixture it was computed from
 };
 
 class SeparationPanel : public QWidget {
@@ -62,7 +63,10 @@ public:
 
     RunPanel* runPanel() const { return run_; }
     MetricsPanel* metricsPanel() const { return metrics_; }
+    // The runs listed (see RecoveryPanel::runs(): the application's document owns them and
+    // replaces this list with setRuns(); a run of another mixture is dropped).
     const std::vector<SeparationRun>& runs() const { return runs_; }
+    void setRuns(std::vector<SeparationRun> runs);
     int selectedRun() const;
     int barRunCount() const;  // runs shown in the bar chart
     // The figure the bar chart shows: "sdr", "sir", "sar" or "si-sdr".
@@ -89,6 +93,7 @@ private:
     void rebuildRunner();
     void updateState();
     void addRun(SeparationRun run);
+    void appendRow(const SeparationRun& run);
     void showRun(int index);
     void updateFigureViews();  // the bar chart and the per-source column, for the chosen figure
 

@@ -34,6 +34,8 @@ public:
 
     QComboBox* scaleBox() const { return scale_; }
     QComboBox* colormapBox() const { return colormap_; }
+    QDoubleSpinBox* topDbBox() const { return topDb_; }
+    QDoubleSpinBox* rangeDbBox() const { return rangeDb_; }
 
 private:
     void syncFromView();

@@ -24,13 +24,6 @@
 namespace phaselab {
 namespace {
 
-// Paths are stored relative to the experiment file, whatever the working directory was when the
-// file was opened, so the experiment reopens from anywhere.
-experiment::InputFile input(const QString& name, const QString& path, const QDir& base) {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    return {name.toStdString(), base.relativeFilePath(absolute).toStdString(), experiment::checksum(absolute.toStdString())};
-}
-
 // Runs the queued specs one after another in the panels.
 struct RunQueue {
     std::vector<experiment::RunSpec> runs;
@@ -54,37 +47,14 @@ struct RunQueue {
 
 }  // namespace
 
-void saveExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel* separation, const QString& path) {
-    const Document* doc = window->document();
-    if (doc->isEmpty()) throw InputError("nothing to save: open a mixture first");
-    if (recovery->runs().empty() && separation->runs().empty()) throw InputError("nothing to save: make a run first");
-    const QDir base = QFileInfo(path).absoluteDir();
-    experiment::Experiment e;
-    e.mixture = input(QFileInfo(doc->path()).completeBaseName(), doc->path(), base);
-    for (const NamedAudio& r : doc->references()) e.references.push_back(input(r.name, r.path, base));
-    for (const SeparationRun& r : separation->runs()) {
-        experiment::RunSpec s;
-        s.algorithm = r.methodId.toStdString();
-        s.magnitudes = r.magnitudes == "mixture" ? "oracle" : r.magnitudes.toStdString();
-        s.parameters = r.parameters;
-        s.stft = r.config;
-        if (!r.sdr.empty()) s.metrics = {{"sdr", r.sdr}, {"sir", r.sir}, {"sar", r.sar}};
-        e.runs.push_back(std::move(s));
-    }
-    for (const RecoveryRun& r : recovery->runs()) {
-        experiment::RunSpec s;
-        s.kind = "recovery";
-        s.algorithm = r.algorithmId.toStdString();
-        s.parameters = r.parameters;
-        s.stft = r.config;
-        s.metrics = {{"spectral_convergence_db", {r.result.spectralConvergenceDb}}, {"snr_db", {r.snrDb}}};
-        e.runs.push_back(std::move(s));
-    }
+void saveExperiment(MainWindow* window, const QString& path) {
+    Document* doc = window->document();
+    const experiment::Experiment e = doc->experiment(QFileInfo(path).absolutePath(), window->viewSettingsJson());
+
     // The file dialog asked before replacing the experiment; its outputs folder belongs to it. The
     // inputs are never written, wherever they live.
     OutputPolicy policy(true);
-    policy.addInput(doc->path().toStdString());
-    for (const NamedAudio& r : doc->references()) policy.addInput(r.path.toStdString());
+    for (const QString& input : doc->inputPaths()) policy.addInput(input.toStdString());
     policy.check(path.toStdString(), "the experiment");
     experiment::write(e, path.toStdString(), true);
 
@@ -97,8 +67,8 @@ void saveExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel
     QString csvText;
     QTextStream table(&csvText);
     std::vector<std::string> folders;
-    for (const SeparationRun& r : separation->runs()) folders.push_back("run-" + std::to_string(folders.size() + 1) + "-" + r.methodId.toStdString());
-    for (const RecoveryRun& r : recovery->runs()) folders.push_back("run-" + std::to_string(folders.size() + 1) + "-" + r.algorithmId.toStdString());
+    for (const SeparationRun& r : doc->separationRuns()) folders.push_back("run-" + std::to_string(folders.size() + 1) + "-" + r.methodId.toStdString());
+    for (const RecoveryRun& r : doc->recoveryRuns()) folders.push_back("run-" + std::to_string(folders.size() + 1) + "-" + r.algorithmId.toStdString());
     folders = uniqueFileNames(folders);
     auto writeRunAudio = [&](const std::string& folder, const std::string& file, const Audio& audio) {
         const std::string dir = policy.inside(outputs, folder);
@@ -109,7 +79,7 @@ void saveExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel
     };
     table << "run,kind,algorithm,output,figure,value\n";
     int index = 0;
-    for (const SeparationRun& r : separation->runs()) {
+    for (const SeparationRun& r : doc->separationRuns()) {
         ++index;
         std::vector<std::string> names;
         for (std::size_t j = 0; j < r.sources.size(); ++j)
@@ -123,7 +93,7 @@ void saveExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel
                 if (j < values->size()) table << index << ",separation," << r.methodId << "," << name << "," << figure << "," << (*values)[j] << "\n";
         }
     }
-    for (const RecoveryRun& r : recovery->runs()) {
+    for (const RecoveryRun& r : doc->recoveryRuns()) {
         ++index;
         writeRunAudio(folders[std::size_t(index - 1)], "recovered.wav", *r.audio);
         table << index << ",recovery," << r.algorithmId << ",recovered,spectral_convergence_db," << r.result.spectralConvergenceDb << "\n";
@@ -131,33 +101,52 @@ void saveExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel
     }
     table.flush();
     writeFileAtomically(csvPath, csvText.toStdString());
+    doc->setModified(false);
 }
 
 void openExperiment(MainWindow* window, RecoveryPanel* recovery, SeparationPanel* separation, const QString& path) {
-    const experiment::Experiment e = experiment::read(path.toStdString());
+    const auto e = std::make_shared<const experiment::Experiment>(experiment::read(path.toStdString()));
     const QDir base = QFileInfo(path).absoluteDir();
     auto resolve = [&](const std::string& p) { return QDir::cleanPath(base.absoluteFilePath(QString::fromStdString(p))); };
-    std::vector<experiment::InputFile> inputs{e.mixture};
-    inputs.insert(inputs.end(), e.references.begin(), e.references.end());
+    std::vector<experiment::InputFile> inputs{e->mixture};
+    inputs.insert(inputs.end(), e->references.begin(), e->references.end());
     for (const auto& in : inputs)
         if (!in.checksum.empty() && experiment::checksum(resolve(in.path).toStdString()) != in.checksum)
             throw InputError("'" + resolve(in.path).toStdString() + "' has changed since the experiment was saved");
     QStringList refs;
-    for (const auto& r : e.references) refs << resolve(r.path);
-    auto queue = std::make_shared<RunQueue>(RunQueue{e.runs, 0, recovery, separation});
+    for (const auto& r : e->references) refs << resolve(r.path);
+    // The experiment replaces the document: its inputs are opened, then its runs re-computed one
+    // after another; its listening results and view settings come back with it.
+    auto queue = std::make_shared<RunQueue>(RunQueue{e->runs, 0, recovery, separation});
     auto* connection = new QMetaObject::Connection;
-    *connection = QObject::connect(window, &MainWindow::loadFinished, window, [queue, connection, recovery, separation](bool ok) {
+    *connection = QObject::connect(window, &MainWindow::loadFinished, window, [=](bool ok) {
         QObject::disconnect(*connection);
         delete connection;
         if (!ok) return;
-        QObject::connect(recovery, &RecoveryPanel::runAdded, recovery, [queue] { queue->start(); });
-        QObject::connect(separation, &SeparationPanel::runAdded, separation, [queue] { queue->start(); });
+        window->document()->restoreRecords(*e);
+        window->applyViewSettingsJson(window->document()->viewSettings());
+        auto* next = new QObject(window);  // lives while this document does
+        QObject::connect(window->document(), &Document::changed, next, [next] { next->deleteLater(); });
+        QObject::connect(recovery, &RecoveryPanel::runAdded, next, [queue] { queue->start(); });
+        QObject::connect(separation, &SeparationPanel::runAdded, next, [queue] { queue->start(); });
         queue->start();
     });
-    window->openFile(resolve(e.mixture.path), refs);
+    window->openFile(resolve(e->mixture.path), refs);
 }
 
 void installExperimentActions(MainWindow* window, RecoveryPanel* recovery, SeparationPanel* separation) {
+    window->setSaveSession([window]() -> bool {
+        const QString path = askExportPath(window, QObject::tr("Save experiment"), "experiment.json", QObject::tr("Experiment (*.json)"));
+        if (path.isEmpty()) return false;
+        try {
+            saveExperiment(window, path);
+            window->statusBar()->showMessage(QObject::tr("Saved %1; re-run it with: phaselab-cli run %1 -o OUTDIR").arg(path), 8000);
+            return true;
+        } catch (const std::exception& e) {
+            QMessageBox::warning(window, QObject::tr("Cannot save the experiment"), QString::fromStdString(e.what()));
+            return false;
+        }
+    });
     QMenu* file = nullptr;
     for (QAction* a : window->menuBar()->actions())
         if (a->menu() && a->text().remove('&') == QObject::tr("File")) file = a->menu();
@@ -168,17 +157,9 @@ void installExperimentActions(MainWindow* window, RecoveryPanel* recovery, Separ
     save->setToolTip(QObject::tr("Save the inputs and every run (algorithm, parameters, metrics) to re-run with phaselab-cli run"));
     file->insertAction(before, open);
     file->insertAction(before, save);
-    QObject::connect(save, &QAction::triggered, window, [=] {
-        const QString path = askExportPath(window, QObject::tr("Save experiment"), "experiment.json", QObject::tr("Experiment (*.json)"));
-        if (path.isEmpty()) return;
-        try {
-            saveExperiment(window, recovery, separation, path);
-            window->statusBar()->showMessage(QObject::tr("Saved %1; re-run it with: phaselab-cli run %1 -o OUTDIR").arg(path), 8000);
-        } catch (const std::exception& e) {
-            QMessageBox::warning(window, QObject::tr("Cannot save the experiment"), QString::fromStdString(e.what()));
-        }
-    });
+    QObject::connect(save, &QAction::triggered, window, [window] { window->saveSession(); });
     QObject::connect(open, &QAction::triggered, window, [=] {
+        if (!window->confirmDiscard()) return;
         const QString path = QFileDialog::getOpenFileName(window, QObject::tr("Open experiment"), QString(), QObject::tr("Experiment (*.json)"));
         if (path.isEmpty()) return;
         try {

@@ -12,6 +12,8 @@
 #include <QLabel>
 #include <QMediaDevices>
 #include <QMenuBar>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScrollArea>
@@ -123,6 +125,11 @@ MainWindow::MainWindow(QWidget* parent)
     installPanels(this);
     QSettings settings;
     restoreState(settings.value("windowState").toByteArray());
+    // Scale, colour map and dB range persist between launches (not the last file's time range).
+    QJsonObject persisted = QJsonDocument::fromJson(settings.value("view").toByteArray()).object();
+    for (const char* key : {"min_hz", "max_hz", "view_start", "view_end"}) persisted.remove(key);
+    applyViewSettingsJson(QString::fromUtf8(QJsonDocument(persisted).toJson(QJsonDocument::Compact)));
+    connect(document_, &Document::modifiedChanged, this, &MainWindow::updateTitle);
 }
 
 int MainWindow::addTrack(const QString& label, std::shared_ptr<const Audio> audio) {
@@ -255,19 +262,30 @@ void MainWindow::buildActions() {
         QSettings settings;
         const QString path = QFileDialog::getOpenFileName(this, tr("Open audio"), settings.value("lastDir").toString(),
                                                           tr("Audio files (*.wav *.flac *.ogg *.oga *.aif *.aiff *.au *.w64 *.mp3);;All files (*)"));
-        if (path.isEmpty()) return;
+        if (path.isEmpty() || !confirmDiscard()) return;
         settings.setValue("lastDir", QFileInfo(path).absolutePath());
         openFile(path);
     });
     demoAct_ = new QAction(makeIcon(IconId::Demo), tr("Open &demo"), this);
     demoAct_->setToolTip(tr("Piano, bass and drums: the mixture with its true sources"));
     connect(demoAct_, &QAction::triggered, this, [this] {
+        if (!confirmDiscard()) return;
         if (!openDemo()) view_->showMessage(tr("The demo files were not found (looked for resources/demo/mix.flac beside the program)."),
                                             AudioView::MessageKind::Error);
     });
     exportAct_ = new QAction(makeIcon(IconId::Export), tr("&Export spectrogram image…"), this);
     exportAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(exportAct_, &QAction::triggered, this, &MainWindow::exportSpectrogram);
+    newWindowAct_ = new QAction(tr("&New window"), this);
+    newWindowAct_->setShortcut(QKeySequence::New);
+    newWindowAct_->setToolTip(tr("A second, independent window: compare two files side by side"));
+    connect(newWindowAct_, &QAction::triggered, this, [this] {
+        auto* w = new MainWindow;
+        w->setAttribute(Qt::WA_DeleteOnClose);
+        w->resize(size());
+        w->move(pos() + QPoint(40, 40));
+        w->show();
+    });
     quitAct_ = new QAction(tr("&Quit"), this);
     quitAct_->setShortcut(QKeySequence::Quit);
     connect(quitAct_, &QAction::triggered, this, &QWidget::close);
@@ -318,6 +336,7 @@ void MainWindow::buildActions() {
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(newWindowAct_);
     file->addAction(openAct_);
     recentMenu_ = file->addMenu(tr("Open &recent"));
     updateRecentMenu();
@@ -332,8 +351,12 @@ void MainWindow::buildMenus() {
     viewMenu->addAction(zoomFitAct_);
     viewMenu->addAction(zoomSelAct_);
     viewMenu->addSeparator();
-    QAction* cancel = viewMenu->addAction(tr("Cancel spectrogram computation"), view_->spectrogram(), &SpectrogramPane::cancel);
+    QAction* cancel = viewMenu->addAction(tr("Cancel running work"), this, [this] {
+        view_->spectrogram()->cancel();
+        emit cancelRequested();
+    });
     cancel->setShortcut(Qt::Key_Escape);
+    cancel->setToolTip(tr("Stop the spectrogram computation and every running phase recovery or separation (Esc)"));
     QAction* recompute = viewMenu->addAction(tr("Recompute spectrogram"), view_->spectrogram(), &SpectrogramPane::recompute);
     recompute->setShortcut(QKeySequence::Refresh);
     viewMenu->addSeparator();
@@ -516,7 +539,7 @@ void MainWindow::onLoaded() {
     const QStringList warnings = r.content.warnings;
     const auto mixture = r.content.mixture;
     document_->setContent(std::move(r.content));
-    setWindowTitle(tr("%1 — PhaseLab").arg(document_->displayName()));
+    updateTitle();
     addRecentFile(document_->path());
 
     PlaybackSource* source = player_->source();
@@ -610,7 +633,9 @@ void MainWindow::addRecentFile(const QString& path) {
 void MainWindow::updateRecentMenu() {
     recentMenu_->clear();
     const QStringList list = recentFiles();
-    for (const QString& path : list) recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })->setToolTip(path);
+    for (const QString& path : list) recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
+        if (confirmDiscard()) openFile(path);
+    })->setToolTip(path);
     if (list.isEmpty()) recentMenu_->addAction(tr("(none)"))->setEnabled(false);
     else {
         recentMenu_->addSeparator();
@@ -628,14 +653,68 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
 void MainWindow::dropEvent(QDropEvent* e) {
     for (const QUrl& url : e->mimeData()->urls())
         if (url.isLocalFile()) {
-            openFile(url.toLocalFile());
             e->acceptProposedAction();
+            if (confirmDiscard()) openFile(url.toLocalFile());
             return;
         }
 }
 
+bool MainWindow::confirmDiscard() {
+    if (!document_->isModified()) return true;
+    const auto answer = unsavedPrompt_ ? unsavedPrompt_()
+                                       : QMessageBox::question(this, tr("Unsaved work"),
+                                                               tr("%1 has runs or listening results that are not saved.\n"
+                                                                  "Save them as an experiment first?")
+                                                                   .arg(document_->displayName()),
+                                                               QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                                               QMessageBox::Save);
+    if (answer == QMessageBox::Discard) return true;
+    if (answer == QMessageBox::Save) return saveSession();
+    return false;
+}
+
+void MainWindow::updateTitle() {
+    setWindowTitle(document_->isEmpty() ? QString("PhaseLab")
+                                        : tr("%1%2 — PhaseLab").arg(document_->displayName(), document_->isModified() ? " *" : ""));
+}
+
+QString MainWindow::viewSettingsJson() const {
+    const SpectrogramPane* s = view_->spectrogram();
+    const ViewManager* vm = view_->view();
+    QJsonObject o{{"scale", QString::fromStdString(scaleName(vm->frequencyAxis().scale))},
+                  {"min_hz", vm->frequencyAxis().lowHz()},
+                  {"max_hz", vm->frequencyAxis().maxHz},
+                  {"colormap", controls_->colormapBox()->currentText()},
+                  {"top_db", double(s->style().topDb)},
+                  {"range_db", double(s->style().rangeDb)},
+                  {"view_start", vm->viewStart()},
+                  {"view_end", vm->viewEnd()}};
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+void MainWindow::applyViewSettingsJson(const QString& json) {
+    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
+    if (o.isEmpty()) return;
+    ViewManager* vm = view_->view();
+    try {
+        if (o.contains("scale")) vm->setFrequencyScale(scaleFromName(o["scale"].toString().toStdString()));
+    } catch (const std::exception&) {
+    }
+    if (o.contains("min_hz") && o.contains("max_hz")) vm->setFrequencyRange(o["min_hz"].toDouble(), o["max_hz"].toDouble());
+    const int c = controls_->colormapBox()->findText(o["colormap"].toString());
+    if (c >= 0) controls_->colormapBox()->setCurrentIndex(c);
+    if (o.contains("top_db")) controls_->topDbBox()->setValue(o["top_db"].toDouble());
+    if (o.contains("range_db")) controls_->rangeDbBox()->setValue(o["range_db"].toDouble());
+    if (o.contains("view_start") && o.contains("view_end")) vm->setVisibleRange(o["view_start"].toDouble(), o["view_end"].toDouble());
+}
+
 void MainWindow::closeEvent(QCloseEvent* e) {
+    if (!confirmDiscard()) {
+        e->ignore();
+        return;
+    }
     QSettings().setValue("windowState", saveState());
+    QSettings().setValue("view", viewSettingsJson().toUtf8());
     player_->stop();
     QMainWindow::closeEvent(e);
 }

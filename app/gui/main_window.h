@@ -8,6 +8,7 @@
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QMessageBox>
 #include <functional>
 #include <vector>
 
@@ -53,6 +54,19 @@ public:
     QDockWidget* addPanel(QWidget* panel, const QString& title, Qt::DockWidgetArea area = Qt::BottomDockWidgetArea);
 
     QStringList recentFiles() const;
+
+    // Unsaved work. confirmDiscard() is asked before the document is replaced or the window
+    // closed: true when there is nothing unsaved, or the user saved (Save) or chose Discard; false
+    // for Cancel. The question is a Save / Discard / Cancel box unless a test sets its own answer.
+    bool confirmDiscard();
+    void setUnsavedChangesPrompt(std::function<QMessageBox::StandardButton()> prompt) { unsavedPrompt_ = std::move(prompt); }
+    // How the session is saved (the experiment actions set it); false if nothing was saved.
+    void setSaveSession(std::function<bool()> save) { saveSession_ = std::move(save); }
+    bool saveSession() { return saveSession_ ? saveSession_() : false; }
+    // View settings as a JSON object (frequency scale, colour map, dB range, visible time range),
+    // saved with experiments and restored with them.
+    QString viewSettingsJson() const;
+    void applyViewSettingsJson(const QString& json);
     // Playback tracks beyond the document's (runs' signals): adds `audio` as a track named
     // `label` (or returns the track already holding the same audio) and lists it under Listen.
     int addTrack(const QString& label, std::shared_ptr<const Audio> audio);
@@ -80,6 +94,8 @@ public:
 
 signals:
     void loadFinished(bool ok, const QString& message);
+    // Escape: every running background job of the window should stop (panels connect to it).
+    void cancelRequested();
 
 protected:
     void dragEnterEvent(QDragEnterEvent*) override;
@@ -112,6 +128,7 @@ private:
     QAction *openAct_, *demoAct_, *exportAct_, *quitAct_, *playAct_, *stopAct_, *loopAct_, *zoomInAct_, *zoomOutAct_,
         *zoomFitAct_, *zoomSelAct_, *followAct_;
     QAction* matchLoudnessAct_ = nullptr;
+    QAction* newWindowAct_ = nullptr;
     QAction* bandAct_ = nullptr;
     void applyTrackGain(int index);
     struct Loaded {
@@ -127,6 +144,9 @@ private:
     int blindTrack_ = -1;
     MixerPanel* mixer_ = nullptr;
     std::vector<std::function<bool()>> readyChecks_;
+    std::function<QMessageBox::StandardButton()> unsavedPrompt_;
+    std::function<bool()> saveSession_;
+    void updateTitle();
     QAction* showOriginalAct_ = nullptr;
 };
 

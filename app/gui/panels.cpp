@@ -24,6 +24,7 @@
 #include "widgets/separation_panel.h"
 #include "widgets/view_manager.h"
 #include "widgets/export_file.h"
+#include "widgets/run_panel.h"
 
 namespace phaselab {
 namespace {
@@ -174,11 +175,15 @@ void installPanels(MainWindow* window) {
     window->resizeDocks({histogramDock}, {330}, Qt::Vertical);
     window->resizeDocks({window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"))}, {540}, Qt::Horizontal);
 
+    // The document owns the runs: a finished run goes to it; a new document replaces the lists.
+    QObject::connect(recovery, &RecoveryPanel::runAdded, doc, [=](int i) { doc->addRecoveryRun(recovery->runs()[std::size_t(i)]); });
+    QObject::connect(separation, &SeparationPanel::runAdded, doc, [=](int i) { doc->addSeparationRun(separation->runs()[std::size_t(i)]); });
+    QObject::connect(window, &MainWindow::cancelRequested, recovery, [=] {
+        recovery->runPanel()->cancel();
+        separation->runPanel()->cancel();
+    });
     QObject::connect(doc, &Document::changed, window, [=] {
-        QStringList inputs;
-        if (!doc->path().isEmpty()) inputs << doc->path();
-        for (const NamedAudio& r : doc->references()) inputs << r.path;
-        setProtectedInputs(window, inputs);
+        setProtectedInputs(window, doc->inputPaths());
         const auto mixture = doc->mixture();
         recovery->setSource(mixture, doc->displayName());
         std::vector<std::shared_ptr<const Audio>> refs;
@@ -193,6 +198,8 @@ void installPanels(MainWindow* window) {
             separation->setInputs(mixture, doc->displayName(), {}, {});
             refs.clear();
         }
+        recovery->setRuns(doc->recoveryRuns());
+        separation->setRuns(doc->separationRuns());
         // Until a separation runs, the metrics show the baseline: the mixture as the estimate of
         // every source (the input SDR each method has to improve on).
         if (mixture && !refs.empty()) {
@@ -248,15 +255,15 @@ void installPanels(MainWindow* window) {
         std::vector<ListeningCondition> c;
         if (doc->mixture()) c.push_back({QObject::tr("mixture"), doc->mixture(), NAN});
         for (const NamedAudio& r : doc->references()) c.push_back({QObject::tr("reference: %1").arg(r.name), r.audio, NAN});
-        for (const SeparationRun& run : separation->runs())
+        for (const SeparationRun& run : doc->separationRuns())
             for (std::size_t j = 0; j < run.sources.size(); ++j)
                 c.push_back({run.label + " · " + run.sourceNames.value(int(j)), run.sources[j], j < run.sdr.size() ? run.sdr[j] : NAN});
-        for (const RecoveryRun& run : recovery->runs()) c.push_back({run.label, run.audio, NAN});
+        for (const RecoveryRun& run : doc->recoveryRuns()) c.push_back({run.label, run.audio, NAN});
         listening->setConditions(c);
     };
     QObject::connect(doc, &Document::changed, listening, refreshConditions);
-    QObject::connect(separation, &SeparationPanel::runAdded, listening, refreshConditions);
-    QObject::connect(recovery, &RecoveryPanel::runAdded, listening, refreshConditions);
+    QObject::connect(doc, &Document::runsChanged, listening, refreshConditions);
+    QObject::connect(listening, &ListeningTestPanel::testFinished, doc, [=] { doc->addListeningResult(listening->resultsJson()); });
     QObject::connect(listening, &ListeningTestPanel::playRequested, window, &MainWindow::playBlind);
     QObject::connect(recovery, &RecoveryPanel::viewRequested, window, &MainWindow::showInPanes);
     QObject::connect(separation, &SeparationPanel::viewRequested, window, &MainWindow::showInPanes);
@@ -276,8 +283,9 @@ void installPanels(MainWindow* window) {
                          *abPair = {window->addTrack(QObject::tr("reference"), reference), window->addTrack(label, estimate)};
                          window->listenTo(abPair->second);
                      });
-    auto* toggle = new QShortcut(QKeySequence(Qt::Key_Tab), window);
-    toggle->setContext(Qt::ApplicationShortcut);
+    // A (not Tab: Tab and Shift+Tab always move the focus in forms) switches A/B.
+    auto* toggle = new QShortcut(QKeySequence(Qt::Key_A), window);
+    toggle->setContext(Qt::WindowShortcut);
     QObject::connect(toggle, &QShortcut::activated, window, [window, abPair] {
         if (abPair->first < 0) return;
         std::swap(abPair->first, abPair->second);
