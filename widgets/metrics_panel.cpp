@@ -1,4 +1,5 @@
 #include "widgets/metrics_panel.h"
+#include "widgets/run_table.h"
 
 #include <QChart>
 #include <QChartView>
@@ -82,7 +83,7 @@ MetricsPanel::MetricsPanel(QWidget* parent)
     chartView_->setChart(chart_);
     delete placeholder;
     chartView_->setRenderHint(QPainter::Antialiasing);
-    chartView_->setMinimumHeight(220);
+    chartView_->setMinimumHeight(170);
     chartView_->viewport()->installEventFilter(this);
     chartView_->setToolTip(tr("Click to move the cursor"));
 
@@ -132,6 +133,11 @@ void MetricsPanel::clear() {
     cursorLine_->clear();
     progress_->setVisible(false);
     setStatus(tr("Load references and estimates to see SDR, SIR, SAR and SI-SDR."));
+}
+
+void MetricsPanel::clear(const QString& reason) {
+    clear();
+    setStatus(reason);
 }
 
 void MetricsPanel::setCurveWindow(double seconds, double hopSeconds) {
@@ -256,8 +262,7 @@ void MetricsPanel::showResult(const Result& r) {
     const Eigen::ArrayXd v4median = r.v4.medianSdr();
     table_->setColumnHidden(ColIsr, !images);
     table_->setRowCount(J);
-    table_->setMaximumHeight(table_->horizontalHeader()->sizeHint().height() + J * table_->verticalHeader()->defaultSectionSize() +
-                             2 * table_->frameWidth() + 2);
+    table_->setFixedHeight(tableHeightForRows(table_, J));  // every source, without scrolling
     for (int j = 0; j < J; ++j) {
         SourceRow& row = rows_[std::size_t(j)];
         const int e = r.v3.permutation[std::size_t(j)];
@@ -319,6 +324,7 @@ void MetricsPanel::showResult(const Result& r) {
     text = text.arg(perm.join(' ')).arg(r.seconds, 0, 'f', 2);
     if (nanWindows) text += tr(" · %1 window(s) without a value (silent signal)").arg(nanWindows);
     if (!r.note.isEmpty()) text += " · " + r.note;
+    if (!extraNote_.isEmpty()) text += " · " + extraNote_;
     setStatus(text);
 }
 

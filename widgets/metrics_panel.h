@@ -53,6 +53,10 @@ public:
                     const QStringList& estimateNames, const std::vector<Eigen::ArrayXXf>& estimates,
                     double sampleRate);
     void clear();  // no signals: empty table and chart, a hint in the status line
+    // Clears the signals and says why there is nothing to measure (instead of the generic hint).
+    void clear(const QString& reason);
+    // A remark appended to the status line of the next results (e.g. how estimates were paired).
+    void setNote(const QString& note) { extraNote_ = note; }
 
     // Options take effect at the next setSignals() (or recompute()).
     void setPermutationSearch(bool on) { permutation_ = on; }
@@ -102,6 +106,7 @@ private:
     void onFinished();
     void showResult(const Result& r);
     void setStatus(const QString& text, bool error = false);
+    QString extraNote_;
     void placeCursor();
 
     QStringList refNames_, estNames_;

@@ -71,7 +71,7 @@ bool PhaseMapPane::Request::operator==(const Request& o) const {
 
 PhaseMapPane::PhaseMapPane(ViewManager* view, QWidget* parent)
     : TimePane(view, parent), watcher_(new QFutureWatcher<std::shared_ptr<Result>>(this)) {
-    setMinimumHeight(80);
+    setMinimumHeight(110);
     setToolTip(explanation(kind_));
     connect(view, &ViewManager::viewChanged, this, &PhaseMapPane::schedule);
     connect(view, &ViewManager::frequencyAxisChanged, this, &PhaseMapPane::schedule);

@@ -66,6 +66,7 @@ protected:
     void paintPlot(QPainter& p, const QRect& plot) override;
     void paintAxis(QPainter& p, const QRect& axis) override;
     void verticalWheel(double factor, double heightFraction) override;
+    bool hasFrequencyAxis() const override { return true; }
     void resizeEvent(QResizeEvent*) override;
 
 private:

@@ -42,6 +42,7 @@ RecoveryPanel::RecoveryPanel(QWidget* parent)
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     table_->verticalHeader()->hide();
+    table_->setMinimumHeight(tableHeightForRows(table_, 4));
     table_->setSortingEnabled(true);  // click a header to sort the runs
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);

@@ -55,6 +55,13 @@ RunPanel::RunPanel(std::vector<const AlgorithmDescription*> algorithms, QWidget*
     layout->addLayout(buttons);
     layout->addWidget(status_);
     layout->addWidget(chart_, 1);
+    chartNote_ = new QLabel(this);
+    chartNote_->setWordWrap(true);
+    chartNote_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    chartNote_->setStyleSheet("QLabel { background: #1f2228; border-radius: 4px; padding: 10px; }");
+    chartNote_->setText(tr("The convergence curves of a run appear here while it runs."));
+    chart_->hide();  // until a run reports its first figures
+    layout->addWidget(chartNote_, 1);
 
     connect(chooser_, &QComboBox::currentIndexChanged, this, [this] {
         const AlgorithmDescription* d = currentAlgorithm();
@@ -120,6 +127,9 @@ void RunPanel::run() {
     running_ = true;
     runningLabel_ = QString::fromStdString(d->name);
     chart_->startRun(runningLabel_);
+    chart_->show();
+    chartNote_->hide();
+    pointsThisRun_ = 0;
     progress_->setValue(0);
     setStatus(tr("Running %1…").arg(runningLabel_));
     updateButtons();
@@ -159,7 +169,10 @@ void RunPanel::onProgress(quint64 generation, const ProgressReport& r) {
     if (generation != generation_ || !running_) return;
     progress_->setValue(int(std::lround(std::clamp(r.fraction, 0.0, 1.0) * 100)));
     if (!r.message.empty()) setStatus(runningLabel_ + ": " + QString::fromStdString(r.message));
-    if (r.iteration >= 0 && !r.figures.empty()) chart_->addPoint(r.iteration, r.figures);
+    if (r.iteration >= 0 && !r.figures.empty()) {
+        chart_->addPoint(r.iteration, r.figures);
+        ++pointsThisRun_;
+    }
 }
 
 void RunPanel::onFinished() {
@@ -170,6 +183,12 @@ void RunPanel::onFinished() {
         case Completion::Done:
             progress_->setValue(100);
             setStatus(c.outcome.summary.isEmpty() ? tr("Finished.") : c.outcome.summary);
+            if (pointsThisRun_ == 0) {  // not iterative: its figures instead of an empty chart
+                chart_->hide();
+                chartNote_->setText(tr("<b>%1</b> is not iterative: there is no convergence curve.<br><br>%2")
+                                        .arg(runningLabel_, c.outcome.summary.toHtmlEscaped()));
+                chartNote_->show();
+            }
             emit runFinished(c.outcome);
             break;
         case Completion::Cancelled:

@@ -58,6 +58,8 @@ public:
     const AlgorithmDescription* currentAlgorithm() const;
     ParamForm* form() const { return form_; }
     ConvergenceChart* chart() const { return chart_; }
+    // Shown instead of the chart after a run that reported no iterations (its figures).
+    QLabel* chartNote() const { return chartNote_; }
     bool isRunning() const { return running_; }
     QString statusText() const;
     int progressPercent() const;
@@ -88,6 +90,8 @@ private:
     QProgressBar* progress_;
     QLabel* status_;
     ConvergenceChart* chart_;
+    QLabel* chartNote_ = nullptr;
+    int pointsThisRun_ = 0;
     QVBoxLayout* extra_;
     QString blocked_;
 

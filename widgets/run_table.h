@@ -3,6 +3,7 @@
 // numbers), and the run index each row carries (column 0, Qt::UserRole) so sorting never changes
 // which run a row means.
 
+#include <QHeaderView>
 #include <QTableWidget>
 #include <cmath>
 
@@ -38,6 +39,12 @@ inline void appendRunRow(QTableWidget* table, int index, const QList<QTableWidge
     table->setSortingEnabled(true);
     for (int r = 0; r < table->rowCount(); ++r)
         if (table->item(r, 0)->data(Qt::UserRole).toInt() == index) table->selectRow(r);
+}
+
+// The height (px) at which `table` shows its header and `rows` rows without scrolling.
+inline int tableHeightForRows(const QTableWidget* table, int rows) {
+    return table->horizontalHeader()->sizeHint().height() + rows * table->verticalHeader()->defaultSectionSize() +
+           2 * table->frameWidth() + 2;
 }
 
 // The run index of the selected row, or -1.

@@ -19,6 +19,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <chrono>
+#include <functional>
+#include <set>
 
 #include "core/common/error.h"
 #include "core/metrics/bss_eval.h"
@@ -68,7 +70,8 @@ SeparationPanel::SeparationPanel(QWidget* parent)
       metrics_(new MetricsPanel(this)),
       bars_(new QChartView(this)),
       barMetric_(new QComboBox(this)),
-      barsBox_(new QWidget(this)) {
+      barsBox_(new QWidget(this)),
+      pairingBox_(new QWidget(this)) {
     magnitudes_->addItem(tr("Oracle (true sources)"), "oracle");
     magnitudes_->addItem(tr("Supervised NMF (trained on the references)"), "nmf");
     magnitudes_->addItem(tr("HPSS (harmonic / percussive, blind)"), "hpss");
@@ -98,7 +101,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Interactive);  // elided; full text in its tooltip
     table_->horizontalHeader()->resizeSection(1, 240);
     table_->setWordWrap(false);
-    table_->setMinimumHeight(table_->horizontalHeader()->sizeHint().height() + 4 * table_->fontMetrics().height() * 3 / 2 + 20);  // ~4 rows
+    table_->setMinimumHeight(tableHeightForRows(table_, 4));
     table_->setTextElideMode(Qt::ElideRight);
     table_->verticalHeader()->hide();
     table_->setSortingEnabled(true);  // click a header to sort the runs
@@ -127,6 +130,12 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     runsLayout->addWidget(new QLabel(tr("<b>Runs</b>"), runsBox));
     runsLayout->addWidget(table_, 1);
     runsLayout->addLayout(buttons);
+    auto* pairingLayout = new QHBoxLayout(pairingBox_);
+    pairingLayout->setContentsMargins(0, 0, 0, 0);
+    pairingBox_->setToolTip(tr("This run has another number of estimates than there are references: each estimate is measured "
+                               "against the reference chosen here"));
+    pairingBox_->hide();
+    runsLayout->addWidget(pairingBox_);
     auto* barsLayout = new QVBoxLayout(barsBox_);
     barsLayout->setContentsMargins(0, 0, 0, 0);
     auto* barRow = new QHBoxLayout;
@@ -511,6 +520,45 @@ int SeparationPanel::barRunCount() const {
     return values.empty() ? 0 : int(values.front().size());
 }
 
+namespace {
+
+// For each estimate a distinct reference, maximising the summed |correlation| (every injective
+// map is tried: at most 8 sources).
+std::vector<int> bestPairing(const std::vector<std::shared_ptr<const Audio>>& estimates,
+                             const std::vector<std::shared_ptr<const Audio>>& references) {
+    const std::size_t E = estimates.size(), R = references.size();
+    Eigen::ArrayXXd c(E, R);
+    for (std::size_t e = 0; e < E; ++e) {
+        const Eigen::ArrayXd x = estimates[e]->mono().cast<double>();
+        for (std::size_t k = 0; k < R; ++k) {
+            const Eigen::ArrayXd y = references[k]->mono().cast<double>();
+            const Eigen::Index n = std::min(x.size(), y.size());
+            const double d = std::sqrt(x.head(n).square().sum() * y.head(n).square().sum());
+            c(Eigen::Index(e), Eigen::Index(k)) = d > 0 ? std::abs((x.head(n) * y.head(n)).sum()) / d : 0.0;
+        }
+    }
+    std::vector<int> best(E), current(E);
+    double bestScore = -1;
+    std::vector<bool> used(R, false);
+    std::function<void(std::size_t, double)> search = [&](std::size_t e, double score) {
+        if (e == E) {
+            if (score > bestScore) bestScore = score, best = current;
+            return;
+        }
+        for (std::size_t k = 0; k < R; ++k)
+            if (!used[k]) {
+                used[k] = true;
+                current[e] = int(k);
+                search(e + 1, score + c(Eigen::Index(e), Eigen::Index(k)));
+                used[k] = false;
+            }
+    };
+    search(0, 0);
+    return best;
+}
+
+}  // namespace
+
 void SeparationPanel::showRun(int index) {
     source_->clear();
     const bool any = index >= 0;
@@ -520,20 +568,84 @@ void SeparationPanel::showRun(int index) {
     inconsistency_->setEnabled(any && !runs_[std::size_t(index)].stfts.empty());
     compare_->setEnabled(any && !references_.empty());
     if (!any) {
+        pairingBox_->hide();
         metrics_->clear();
         return;
     }
     const SeparationRun& r = runs_[std::size_t(index)];
     source_->addItems(r.sourceNames);
-    if (references_.size() == r.sources.size() && !references_.empty()) {
-        std::vector<Eigen::ArrayXXf> refs, ests;
-        for (const auto& a : references_) refs.push_back(Eigen::ArrayXXf(a->mono()));
-        for (const auto& a : r.sources) ests.push_back(a->data);
-        metrics_->setPermutationSearch(false);
-        metrics_->setSignals(referenceNames_, refs, r.sourceNames, ests, mixture_->sampleRate);
-    } else {
-        metrics_->clear();
+    // Pairing boxes when the counts differ: best-correlated distinct references first.
+    auto* layout = qobject_cast<QHBoxLayout*>(pairingBox_->layout());
+    while (QLayoutItem* item = layout->takeAt(0)) {
+        delete item->widget();
+        delete item;
     }
+    pairingBoxes_.clear();
+    const bool paired = !references_.empty() && references_.size() != r.sources.size() && r.sources.size() <= references_.size();
+    pairingBox_->setVisible(paired);
+    if (paired) {
+        layout->addWidget(new QLabel(tr("Pair:"), pairingBox_));
+        const std::vector<int> best = bestPairing(r.sources, references_);
+        for (std::size_t e = 0; e < r.sources.size(); ++e) {
+            auto* box = new QComboBox(pairingBox_);
+            for (const QString& name : referenceNames_) box->addItem(r.sourceNames.value(int(e)) + " → " + name);
+            box->setCurrentIndex(best[e]);
+            connect(box, &QComboBox::currentIndexChanged, this, [this] { showMetrics(selectedRun()); });
+            layout->addWidget(box);
+            pairingBoxes_ << box;
+        }
+        layout->addStretch(1);
+    }
+    showMetrics(index);
+}
+
+std::vector<int> SeparationPanel::pairing() const {
+    std::vector<int> p;
+    for (QComboBox* b : pairingBoxes_) p.push_back(b->currentIndex());
+    return p;
+}
+
+void SeparationPanel::setPairing(const std::vector<int>& referenceOfEstimate) {
+    for (int e = 0; e < int(pairingBoxes_.size()) && e < int(referenceOfEstimate.size()); ++e)
+        pairingBoxes_[e]->setCurrentIndex(referenceOfEstimate[std::size_t(e)]);
+}
+
+void SeparationPanel::showMetrics(int index) {
+    if (index < 0 || index >= int(runs_.size())) return;
+    const SeparationRun& r = runs_[std::size_t(index)];
+    metrics_->setNote({});
+    if (references_.empty()) {
+        metrics_->clear(tr("Load the true sources as references (open the demo, or a mixture with its stems) to measure this run."));
+        return;
+    }
+    std::vector<Eigen::ArrayXXf> refs, ests;
+    QStringList refNames;
+    if (references_.size() == r.sources.size()) {
+        for (const auto& a : references_) refs.push_back(Eigen::ArrayXXf(a->mono()));
+        refNames = referenceNames_;
+    } else if (r.sources.size() > references_.size()) {
+        metrics_->clear(tr("%1 estimates but only %2 references: the metrics need a reference for every estimate.")
+                            .arg(r.sources.size()).arg(references_.size()));
+        return;
+    } else {
+        const std::vector<int> p = pairing();
+        if (p.size() != r.sources.size() || std::set<int>(p.begin(), p.end()).size() != p.size()) {
+            metrics_->clear(tr("%1 estimates, %2 references: pair each estimate with a different reference (above) to measure "
+                               "this run.").arg(r.sources.size()).arg(references_.size()));
+            return;
+        }
+        QStringList pairs;
+        for (std::size_t e = 0; e < r.sources.size(); ++e) {
+            refs.push_back(Eigen::ArrayXXf(references_[std::size_t(p[e])]->mono()));
+            refNames << referenceNames_.value(p[e]);
+            pairs << r.sourceNames.value(int(e)) + " → " + referenceNames_.value(p[e]);
+        }
+        metrics_->setNote(tr("%1 estimates for %2 references: measured against the paired ones (%3)")
+                              .arg(r.sources.size()).arg(references_.size()).arg(pairs.join(", ")));
+    }
+    for (const auto& a : r.sources) ests.push_back(a->data);
+    metrics_->setPermutationSearch(false);
+    metrics_->setSignals(refNames, refs, r.sourceNames, ests, mixture_->sampleRate);
 }
 
 }  // namespace phaselab

@@ -80,6 +80,12 @@ public:
     // Labelled image of |S_j - G(S_j)| (dBFS) for source `source` of run `index`: where the estimate's
     // spectrogram is not the STFT of any signal. Null image if the run kept no spectrograms.
     QImage inconsistencyImage(int index, int source, QSize size = {1100, 500}) const;
+    // A run with another number of estimates than references (a blind HPSS run: 2 estimates, 3
+    // references): each estimate is paired with a distinct reference, best correlation first, and
+    // the metrics are those of the paired subset. pairing()[e] is the reference of estimate e;
+    // setPairing() lets the user choose (the combo boxes under the runs do the same).
+    std::vector<int> pairing() const;
+    void setPairing(const std::vector<int>& referenceOfEstimate);
 
 signals:
     void runAdded(int index);
@@ -96,6 +102,7 @@ private:
     void appendRow(const SeparationRun& run);
     void showRun(int index);
     void updateFigureViews();  // the bar chart and the per-source column, for the chosen figure
+    void showMetrics(int index);  // of run `index` against the references (paired when counts differ)
 
     std::shared_ptr<const Audio> mixture_;
     QString mixtureName_;
@@ -117,6 +124,8 @@ private:
     QChartView* bars_;
     QComboBox* barMetric_;
     QWidget* barsBox_;
+    QWidget* pairingBox_;
+    QList<QComboBox*> pairingBoxes_;
     std::vector<SeparationRun> runs_;
 };
 

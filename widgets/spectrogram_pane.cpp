@@ -30,7 +30,7 @@ bool SpectrogramPane::RenderRequest::operator==(const RenderRequest& o) const {
 
 SpectrogramPane::SpectrogramPane(ViewManager* view, QWidget* parent) : TimePane(view, parent) {
     qRegisterMetaType<phaselab::SpectrogramReadout>();
-    setMinimumHeight(120);
+    setMinimumHeight(150);
     renderWatcher_ = new QFutureWatcher<QImage>(this);
     connect(view, &ViewManager::viewChanged, this, &SpectrogramPane::scheduleRender);
     connect(view, &ViewManager::frequencyAxisChanged, this, &SpectrogramPane::scheduleRender);

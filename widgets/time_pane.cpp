@@ -2,6 +2,7 @@
 
 #include <QMouseEvent>
 #include <QPainter>
+#include <algorithm>
 #include <cmath>
 
 namespace phaselab {
@@ -55,10 +56,20 @@ void TimePane::paintEvent(QPaintEvent*) {
     paintPlot(p, plot);
     if (view_->hasSelection()) {
         const int a = xAtTime(view_->selectionStart()), b = xAtTime(view_->selectionEnd());
-        p.fillRect(QRect(QPoint(a, plot.top()), QPoint(b, plot.bottom())), QColor(120, 170, 255, 60));
+        int top = plot.top(), bottom = plot.bottom();
+        if (hasFrequencyAxis() && view_->hasSelectionBand()) {
+            const FrequencyAxis& axis = view_->frequencyAxis();
+            top = plot.bottom() - int(std::lround(axis.toPosition(view_->selectionHighHz()) * plot.height()));
+            bottom = plot.bottom() - int(std::lround(axis.toPosition(view_->selectionLowHz()) * plot.height()));
+        }
+        const QRect box(QPoint(a, top), QPoint(b, bottom));
+        p.fillRect(box, QColor(120, 170, 255, 60));
         p.setPen(QColor(140, 185, 255, 200));
-        p.drawLine(a, plot.top(), a, plot.bottom());
-        p.drawLine(b, plot.top(), b, plot.bottom());
+        if (hasFrequencyAxis() && view_->hasSelectionBand()) p.drawRect(box);
+        else {
+            p.drawLine(a, plot.top(), a, plot.bottom());
+            p.drawLine(b, plot.top(), b, plot.bottom());
+        }
     }
     const int cx = xAtTime(view_->cursor());
     p.setPen(QPen(QColor(255, 210, 80), 1.5));
@@ -78,7 +89,14 @@ void TimePane::mousePressEvent(QMouseEvent* e) {
         return;
     }
     pressTime_ = t;
+    pressHeight_ = heightAt(e->position().y());
     dragging_ = false;
+    boxing_ = hasFrequencyAxis() && (e->modifiers() & Qt::ControlModifier);
+}
+
+double TimePane::heightAt(double y) const {
+    const QRect plot = plotRect();
+    return std::clamp(1.0 - (y - plot.top()) / std::max(1, plot.height()), 0.0, 1.0);
 }
 
 void TimePane::mouseMoveEvent(QMouseEvent* e) {
@@ -86,7 +104,12 @@ void TimePane::mouseMoveEvent(QMouseEvent* e) {
     const double t = timeAtX(int(e->position().x()));
     if (pressTime_ >= 0 && (e->buttons() & Qt::LeftButton)) {
         if (std::abs(xAtTime(pressTime_) - e->position().x()) > 3) dragging_ = true;
-        if (dragging_) view_->setSelection(pressTime_, t);
+        if (dragging_ && boxing_) {
+            const FrequencyAxis& axis = view_->frequencyAxis();
+            view_->setBoxSelection(pressTime_, t, axis.toHz(pressHeight_), axis.toHz(heightAt(e->position().y())));
+        } else if (dragging_) {
+            view_->setSelection(pressTime_, t);
+        }
     }
     if (plot.contains(e->position().toPoint()))
         emit hovered(t, 1.0 - (e->position().y() - plot.top()) / std::max(1, plot.height()));

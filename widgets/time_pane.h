@@ -3,6 +3,7 @@
 // a left axis column of fixed width and a plot area whose x axis is the ViewManager's visible
 // range. It handles the shared interaction and overlays:
 //   click: set the cursor · drag: select · shift+click: extend the selection from the cursor
+//   ctrl+drag (panes with a frequency axis): select a time-frequency box
 //   wheel: scroll in time · ctrl+wheel: zoom in time around the mouse
 //   overlays: selection (translucent), cursor (line).
 // Subclasses paint the plot area in paintPlot() and the axis column in paintAxis().
@@ -35,6 +36,9 @@ protected:
     virtual void paintAxis(QPainter& p, const QRect& axis);
     // Vertical wheel over the axis column or with alt: subclasses may zoom vertically.
     virtual void verticalWheel(double /*factor*/, double /*heightFraction*/) {}
+    // Panes whose vertical axis is the view's frequency axis (spectrogram, phase): Ctrl+drag selects
+    // a time-frequency box and the selection's band is drawn.
+    virtual bool hasFrequencyAxis() const { return false; }
 
     void paintEvent(QPaintEvent*) override;
     void mousePressEvent(QMouseEvent*) override;
@@ -51,7 +55,10 @@ protected:
 private:
     QPointer<ViewManager> view_;
     double pressTime_ = -1;
+    double pressHeight_ = 0;  // plot-relative, 0 bottom .. 1 top
     bool dragging_ = false;
+    bool boxing_ = false;
+    double heightAt(double y) const;
 };
 
 // Tick step (in the axis unit) giving at most `maxTicks` ticks over `span`: 1, 2, 5 x 10^k.

@@ -14,6 +14,7 @@ void ViewManager::reset(double duration, double nyquistHz) {
     end_ = duration_;
     cursor_ = 0;
     selStart_ = selEnd_ = 0;
+    bandLow_ = bandHigh_ = 0;
     axis_.minHz = 0;
     axis_.maxHz = nyquist_;
     emit viewChanged();
@@ -59,13 +60,20 @@ void ViewManager::setCursor(double t) {
     emit cursorChanged(t);
 }
 
-void ViewManager::setSelection(double a, double b) {
+void ViewManager::setSelection(double a, double b) { setBoxSelection(a, b, 0, 0); }
+
+void ViewManager::setBoxSelection(double a, double b, double lowHz, double highHz) {
     if (b < a) std::swap(a, b);
+    if (highHz < lowHz) std::swap(lowHz, highHz);
     a = std::clamp(a, 0.0, duration_);
     b = std::clamp(b, 0.0, duration_);
-    if (a == selStart_ && b == selEnd_) return;
+    lowHz = std::clamp(lowHz, 0.0, nyquist_);
+    highHz = std::clamp(highHz, 0.0, nyquist_);
+    if (a == selStart_ && b == selEnd_ && lowHz == bandLow_ && highHz == bandHigh_) return;
     selStart_ = a;
     selEnd_ = b;
+    bandLow_ = lowHz;
+    bandHigh_ = highHz;
     emit selectionChanged();
 }
 

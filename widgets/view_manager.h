@@ -48,8 +48,14 @@ public:
     bool hasSelection() const { return selEnd_ > selStart_; }
     double selectionStart() const { return selStart_; }
     double selectionEnd() const { return selEnd_; }
-    void setSelection(double a, double b);  // any order; clamped to the file
+    void setSelection(double a, double b);  // any order; clamped to the file; clears the band
     void clearSelection();
+    // A time-frequency box selection (Ctrl+drag in the spectrogram or phase pane): the time
+    // selection plus a frequency band (Hz). Without a band, the selection spans every frequency.
+    void setBoxSelection(double a, double b, double lowHz, double highHz);
+    bool hasSelectionBand() const { return hasSelection() && bandHigh_ > bandLow_; }
+    double selectionLowHz() const { return hasSelectionBand() ? bandLow_ : 0.0; }
+    double selectionHighHz() const { return hasSelectionBand() ? bandHigh_ : nyquist_; }
 
     // Frequency axis used by spectral panes.
     const FrequencyAxis& frequencyAxis() const { return axis_; }
@@ -63,7 +69,7 @@ public:
 signals:
     void viewChanged();        // visible time range
     void cursorChanged(double t);
-    void selectionChanged();
+    void selectionChanged();  // time range or band
     void frequencyAxisChanged();
 
 private:
@@ -71,6 +77,7 @@ private:
     double start_ = 0, end_ = 1;
     double cursor_ = 0;
     double selStart_ = 0, selEnd_ = 0;
+    double bandLow_ = 0, bandHigh_ = 0;
     FrequencyAxis axis_;
 };
 

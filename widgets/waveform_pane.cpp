@@ -82,7 +82,7 @@ static void drawWaveform(QPainter& p, const QRect& plot, const WaveformData& d, 
     }
 }
 
-WaveformPane::WaveformPane(ViewManager* view, QWidget* parent) : TimePane(view, parent) { setMinimumHeight(60); }
+WaveformPane::WaveformPane(ViewManager* view, QWidget* parent) : TimePane(view, parent) { setMinimumHeight(50); }
 
 void WaveformPane::setData(std::shared_ptr<const WaveformData> data) {
     data_ = std::move(data);

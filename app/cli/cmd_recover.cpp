@@ -54,7 +54,7 @@ int runRecover(const QStringList& args) {
     p.addOption({"init", "Initial phase: zero, random, pu or file:PATH (the phase of that file's STFT).", "INIT", "zero"});
     p.addOption({"seed", "Seed of the random initial phase.", "N", "0"});
     p.addOption({"momentum", "Momentum of fast Griffin-Lim in [0, 1] (default 0 for gl, 0.99 for fgla).", "A"});
-    p.addOption({"beta", "bregman: beta of the divergence, in [0, 2].", "B", "1"});
+    p.addOption({"beta", "bregman: beta of the divergence, in [0, 2].", "B", "2"});
     p.addOption({"power", "bregman: compare |STFT|^D with V^D, D = 1 or 2.", "D", "1"});
     p.addOption({"side", "bregman: right D(V|est) or left D(est|V).", "SIDE", "right"});
     p.addOption({"solver", "bregman: gd (accelerated gradient) or admm.", "SOLVER", "gd"});

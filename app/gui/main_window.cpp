@@ -37,6 +37,8 @@
 #include "widgets/mixer_panel.h"
 #include "widgets/spectrogram_controls.h"
 #include "widgets/export_file.h"
+#include "widgets/selection_editor.h"
+#include "widgets/wheel_guard.h"
 
 namespace phaselab {
 
@@ -65,7 +67,9 @@ MainWindow::MainWindow(QWidget* parent)
     readout_ = new QLabel;
     readout_->setMinimumWidth(420);
     fileInfo_ = new QLabel;
+    statusBar()->addPermanentWidget(new SelectionEditor(view_->view()));
     statusBar()->addPermanentWidget(readout_);
+    WheelGuard::install();
     statusBar()->addPermanentWidget(fileInfo_);
     connect(view_->spectrogram(), &SpectrogramPane::readout, this, [this](const SpectrogramReadout& r) { readout_->setText(r.text()); });
     connect(view_->waveform(), &TimePane::hovered, this, [this](double t, double) {
@@ -124,7 +128,7 @@ MainWindow::MainWindow(QWidget* parent)
     }
     installPanels(this);
     QSettings settings;
-    restoreState(settings.value("windowState").toByteArray());
+    layoutRestored_ = restoreState(settings.value("windowState").toByteArray());
     // Scale, colour map and dB range persist between launches (not the last file's time range).
     QJsonObject persisted = QJsonDocument::fromJson(settings.value("view").toByteArray()).object();
     for (const char* key : {"min_hz", "max_hz", "view_start", "view_end"}) persisted.remove(key);
@@ -201,7 +205,9 @@ void MainWindow::playSelectionBand() {
     }
     const int heard = std::max(0, listenBox_->currentIndex());
     const auto audio = player_->source()->track(heard).audio;
-    const double lo = vm->frequencyAxis().lowHz(), hi = vm->frequencyAxis().maxHz;
+    // The box selection's band (Ctrl+drag), else the visible frequency range.
+    const double lo = vm->hasSelectionBand() ? vm->selectionLowHz() : vm->frequencyAxis().lowHz();
+    const double hi = vm->hasSelectionBand() ? vm->selectionHighHz() : vm->frequencyAxis().maxHz;
     const double t0 = vm->selectionStart(), t1 = vm->selectionEnd();
     const QString label = tr("band %1–%2, %3–%4 s").arg(formatHz(lo), formatHz(hi)).arg(t0, 0, 'f', 2).arg(t1, 0, 'f', 2);
     statusBar()->showMessage(tr("Preparing %1…").arg(label));
@@ -403,6 +409,10 @@ void MainWindow::buildToolbar() {
     tb->addAction(playAct_);
     tb->addAction(stopAct_);
     tb->addAction(loopAct_);
+    // Text only where it helps most, so that everything fits 1280 px (the rest has tooltips; a
+    // narrower window shows the toolbar's overflow button).
+    for (QAction* a : {demoAct_, stopAct_, loopAct_})
+        if (auto* w = tb->widgetForAction(a)) qobject_cast<QToolButton*>(w)->setToolButtonStyle(Qt::ToolButtonIconOnly);
     auto* clock = new QLabel;
     clock->setMinimumWidth(170);
     clock->setAlignment(Qt::AlignCenter);
@@ -706,6 +716,15 @@ void MainWindow::applyViewSettingsJson(const QString& json) {
     if (o.contains("top_db")) controls_->topDbBox()->setValue(o["top_db"].toDouble());
     if (o.contains("range_db")) controls_->rangeDbBox()->setValue(o["range_db"].toDouble());
     if (o.contains("view_start") && o.contains("view_end")) vm->setVisibleRange(o["view_start"].toDouble(), o["view_end"].toDouble());
+}
+
+void MainWindow::showEvent(QShowEvent* e) {
+    QMainWindow::showEvent(e);
+    if (dockProportions_ && !layoutRestored_) {
+        auto apply = std::move(dockProportions_);
+        dockProportions_ = nullptr;
+        QTimer::singleShot(0, this, apply);  // after the first layout at the final size
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

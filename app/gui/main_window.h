@@ -91,6 +91,8 @@ public:
     void screenshotWhenReady(const QString& path, int timeoutMs = 60000);
     // Extra conditions screenshotWhenReady() waits for (e.g. a panel's background work is done).
     void addReadyCheck(std::function<bool()> ready) { readyChecks_.push_back(std::move(ready)); }
+    // Sizes the docks in proportion to the window when it is first shown (no saved layout).
+    void setDefaultDockProportions(std::function<void()> apply) { dockProportions_ = std::move(apply); }
 
 signals:
     void loadFinished(bool ok, const QString& message);
@@ -101,6 +103,7 @@ protected:
     void dragEnterEvent(QDragEnterEvent*) override;
     void dropEvent(QDropEvent*) override;
     void closeEvent(QCloseEvent*) override;
+    void showEvent(QShowEvent*) override;
 
 private:
     void buildActions();
@@ -146,6 +149,8 @@ private:
     std::vector<std::function<bool()>> readyChecks_;
     std::function<QMessageBox::StandardButton()> unsavedPrompt_;
     std::function<bool()> saveSession_;
+    std::function<void()> dockProportions_;
+    bool layoutRestored_ = false;
     void updateTitle();
     QAction* showOriginalAct_ = nullptr;
 };

@@ -161,19 +161,24 @@ void installPanels(MainWindow* window) {
     auto* separation = new SeparationPanel;
 
     QDockWidget* phaseDock = window->addPanel(phaseViews, QObject::tr("Phase view"), Qt::RightDockWidgetArea);
-    QDockWidget* histogramDock = window->addPanel(histograms, QObject::tr("Phase histogram"));
+    QDockWidget* histogramDock = window->addPanel(scrollable(histograms), QObject::tr("Phase histogram"));
     window->addPanel(scrollable(recovery), QObject::tr("Phase recovery"), Qt::RightDockWidgetArea);
     window->addPanel(scrollable(separation), QObject::tr("Separation"), Qt::RightDockWidgetArea);
     // The separation panel's metrics get their own dock under the panes, on the shared time axis.
     MetricsPanel* metrics = separation->metricsPanel();
-    window->addPanel(metrics, QObject::tr("Metrics"));
+    window->addPanel(scrollable(metrics), QObject::tr("Metrics"));
     metrics->followView(window->audioView()->view());
     (void)phaseDock;
     histogramDock->raise();
     window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"))->raise();
-    // Default proportions: the panes keep most of the height, the right panels ~460 px.
-    window->resizeDocks({histogramDock}, {330}, Qt::Vertical);
-    window->resizeDocks({window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"))}, {540}, Qt::Horizontal);
+    // Default proportions (applied when the window is first shown at its final size, unless a
+    // saved layout is restored): the bottom docks ~30 % of the height, the right panels ~38 % of
+    // the width, so the panes keep most of the space at 1280x720 as at 1920x1080.
+    QDockWidget* rightDock = window->findChild<QDockWidget*>("dock_" + QObject::tr("Phase recovery"));
+    window->setDefaultDockProportions([=] {
+        window->resizeDocks({histogramDock}, {int(window->height() * 0.30)}, Qt::Vertical);
+        window->resizeDocks({rightDock}, {int(window->width() * 0.38)}, Qt::Horizontal);
+    });
 
     // The document owns the runs: a finished run goes to it; a new document replaces the lists.
     QObject::connect(recovery, &RecoveryPanel::runAdded, doc, [=](int i) { doc->addRecoveryRun(recovery->runs()[std::size_t(i)]); });
@@ -235,12 +240,15 @@ void installPanels(MainWindow* window) {
     followStft();
     window->addReadyCheck([phasePane] { return phasePane->isUpToDate() || phasePane->needsZoom(); });
     window->addReadyCheck([histograms] { return !histograms->isComputing(); });
-    // The histogram follows the selection (time range; the whole file without one).
+    // The histogram follows the selection: a time-frequency box (Ctrl+drag) or a time range over
+    // the visible frequencies; the whole file without one.
     ViewManager* view = window->audioView()->view();
     QObject::connect(view, &ViewManager::selectionChanged, histograms, [view, histograms] {
-        if (view->hasSelection()) histograms->setRegion(view->selectionStart(), view->selectionEnd(), view->frequencyAxis().lowHz(),
-                                                        view->frequencyAxis().maxHz);
-        else histograms->setRegion(0, 0, 0, 0);
+        if (!view->hasSelection()) histograms->setRegion(0, 0, 0, 0);
+        else if (view->hasSelectionBand())
+            histograms->setRegion(view->selectionStart(), view->selectionEnd(), view->selectionLowHz(), view->selectionHighHz());
+        else
+            histograms->setRegion(view->selectionStart(), view->selectionEnd(), view->frequencyAxis().lowHz(), view->frequencyAxis().maxHz);
     });
 
     // Listening: a run's signal becomes a player track; A/B switches between two tracks at the

@@ -224,7 +224,7 @@ const AlgorithmDescription& bregmanDescription() {
         "Minimise a beta-divergence between |STFT(y)|^d and the target (Vial et al. 2021).",
         {
             integerSpec("iterations", "Iterations", 100, 1, 100000, "", "Number of gradient or ADMM iterations."),
-            realSpec("beta", "Beta", 1, 0, 2, "",
+            realSpec("beta", "Beta", 2, 0, 2, "",
                      "Divergence: 2 quadratic, 1 Kullback-Leibler, 0 Itakura-Saito; lower values favour quiet bins."),
             integerSpec("power", "Power d", 1, 1, 2, "", "Compare magnitudes (1) or power spectrograms (2)."),
             choiceSpec("side", "Side", {"right", "left"}, "right",
@@ -313,9 +313,12 @@ RecoveryResult bregmanRetrieval(const Magnitudes& V, Eigen::Index length, const 
 
     RecoveryResult r;
     r.trace.reserve(std::size_t(params.iterations));
+    // Gradient descent iterates on the signal, so its spectrogram is consistent by construction:
+    // it has no inconsistency to report (NaN), where ADMM's split variable does.
+    const bool gradient = params.solver == BregmanSolver::GradientDescent;
     auto record = [&](int k, const Sums& s) {
         IterationFigures f{k, 10 * std::log10(std::max(s.error, 1e-300) / reference),
-                           s.reference > 0 ? s.residual / s.reference : 0.0, s.objective};
+                           gradient ? NAN : (s.reference > 0 ? s.residual / s.reference : 0.0), s.objective};
         r.iterations = k;
         reportIteration(control, f, params.iterations, r.trace);
     };
@@ -334,7 +337,7 @@ RecoveryResult bregmanRetrieval(const Magnitudes& V, Eigen::Index length, const 
         }
         x = yPrevious;  // the last gradient step, without extrapolation
         evaluate(S, Vn, D, d, eps, nullptr, columns, work, omega);
-        r.inconsistency = 0;
+        r.inconsistency = NAN;
     } else {
         Spectrogram& Z = W;
         Spectrogram L = Spectrogram::Zero(F, T);

@@ -40,7 +40,7 @@ enum class BregmanSide { Right, Left };
 enum class BregmanSolver { GradientDescent, Admm };
 
 struct BregmanParams {
-    double beta = 1.0;           // [0, 2]
+    double beta = 2.0;           // [0, 2]; 2 (quadratic) is the default: the best of the figures table
     int power = 1;               // d: 1 (magnitude) or 2 (power)
     BregmanSide side = BregmanSide::Right;
     BregmanSolver solver = BregmanSolver::GradientDescent;

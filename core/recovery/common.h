@@ -6,7 +6,9 @@
 // - spectral_convergence_db: 20 log10(|| |STFT(y)| - V ||_F / ||V||_F) of the current signal y
 //   (phaselab::spectralConvergenceDb; lower is better).
 // - inconsistency: ||X - G(X)||^2 / ||X||^2 of the current spectrogram estimate X (unweighted
-//   Frobenius over the one-sided bins, as phaselab::inconsistency()); 0 for a consistent X.
+//   Frobenius over the one-sided bins, as phaselab::inconsistency()); 0 for a consistent X; NaN
+//   where the method has no spectrogram estimate apart from the STFT of its signal (Bregman
+//   gradient descent), so it is neither reported nor plotted.
 // - objective: the quantity the algorithm minimises (GL: || |STFT(y)| - V ||_F^2; Bregman: the
 //   divergence of bregman.h).
 // Thread-safety: the functions here are pure.

@@ -16,7 +16,7 @@ const AlgorithmDescription& complexIsNmfDescription() {
         "cisnmf", "Complex ISNMF", "separation",
         "Anisotropic Gaussian sources with IS-NMF variances (dictionaries learned on the isolated sources) and a "
         "sinusoidal Markov prior on the phase; EM.",
-        {realSpec("kappa", "Kappa", 0.5, 0.0, 1000.0, "", "Von Mises concentration of the phases (0 = IS-NMF + Wiener).", true),
+        {realSpec("kappa", "Kappa", 0.1, 0.0, 1000.0, "", "Von Mises concentration of the phases (0 = IS-NMF + Wiener).", true),
          realSpec("tau", "Tau", 1.0, 0.0, 1000.0, "", "Weight of the sinusoidal Markov prior on the phase locations."),
          integerSpec("iterations", "EM iterations", 100, 0, 100000, "", "Number of EM iterations."),
          integerSpec("components", "Components per source", 10, 1, 1000, "", "Dictionary atoms per source."),
