@@ -40,4 +40,11 @@ ColormapId Colormap::fromName(const QString& n) {
     return ColormapId(i);
 }
 
+QColor sourceColour(int j) {
+    // Okabe-Ito, a palette told apart with every common colour-vision deficiency.
+    static const QColor palette[] = {QColor(0, 114, 178), QColor(230, 159, 0),  QColor(0, 158, 115), QColor(213, 94, 0),
+                                     QColor(204, 121, 167), QColor(86, 180, 233), QColor(240, 228, 66), QColor(150, 150, 150)};
+    return palette[((j % 8) + 8) % 8];
+}
+
 }  // namespace phaselab

@@ -30,4 +30,8 @@ private:
     std::array<QRgb, 256> lut_{};
 };
 
+// The colour of source j (reference order) in every chart that shows sources (the bar chart, the
+// SDR over time, ...), so that one source keeps one colour everywhere. Cycles after 8.
+QColor sourceColour(int j);
+
 }  // namespace phaselab

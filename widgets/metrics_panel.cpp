@@ -1,4 +1,5 @@
 #include "widgets/metrics_panel.h"
+#include "widgets/colormap.h"
 #include "widgets/run_table.h"
 
 #include <QChart>
@@ -295,6 +296,7 @@ void MetricsPanel::showResult(const Result& r) {
     for (int j = 0; j < J; ++j) {
         auto* s = new QLineSeries;
         s->setName(rows_[std::size_t(j)].reference);
+        s->setPen(QPen(sourceColour(j), 2));
         for (std::size_t k = 0; k < r.v4.starts.size(); ++k) {
             const double v = r.v4.sdr(j, Eigen::Index(k));
             if (!std::isfinite(v)) {

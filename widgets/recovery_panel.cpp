@@ -64,6 +64,7 @@ RecoveryPanel::RecoveryPanel(QWidget* parent)
     runsLayout->addLayout(buttons);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setChildrenCollapsible(false);  // the panel scrolls instead of squashing the chart or the runs
     splitter->addWidget(run_);
     splitter->addWidget(runsBox);
     splitter->setStretchFactor(0, 3);

@@ -183,7 +183,7 @@ void RunPanel::onFinished() {
         case Completion::Done:
             progress_->setValue(100);
             setStatus(c.outcome.summary.isEmpty() ? tr("Finished.") : c.outcome.summary);
-            if (pointsThisRun_ == 0) {  // not iterative: its figures instead of an empty chart
+            if (pointsThisRun_ <= 1) {  // not iterative (one point at most): its figures instead of a chart
                 chart_->hide();
                 chartNote_->setText(tr("<b>%1</b> is not iterative: there is no convergence curve.<br><br>%2")
                                         .arg(runningLabel_, c.outcome.summary.toHtmlEscaped()));

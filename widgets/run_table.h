@@ -4,6 +4,7 @@
 // which run a row means.
 
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QTableWidget>
 #include <cmath>
 
@@ -41,10 +42,11 @@ inline void appendRunRow(QTableWidget* table, int index, const QList<QTableWidge
         if (table->item(r, 0)->data(Qt::UserRole).toInt() == index) table->selectRow(r);
 }
 
-// The height (px) at which `table` shows its header and `rows` rows without scrolling.
+// The height (px) at which `table` shows its header and `rows` rows without scrolling vertically
+// (room for a horizontal scroll bar included).
 inline int tableHeightForRows(const QTableWidget* table, int rows) {
     return table->horizontalHeader()->sizeHint().height() + rows * table->verticalHeader()->defaultSectionSize() +
-           2 * table->frameWidth() + 2;
+           table->horizontalScrollBar()->sizeHint().height() + 2 * table->frameWidth() + 2;
 }
 
 // The run index of the selected row, or -1.

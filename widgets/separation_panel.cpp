@@ -30,6 +30,7 @@
 #include "core/separation/registry.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/run_panel.h"
+#include "widgets/colormap.h"
 #include "widgets/run_table.h"
 #include "widgets/spectrogram_image.h"
 #include "widgets/stft_chooser.h"
@@ -155,6 +156,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     barsBox_->hide();
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setChildrenCollapsible(false);  // the panel scrolls instead of squashing the chart or the runs
     splitter->addWidget(run_);
     splitter->addWidget(runsBox);
     auto* layout = new QVBoxLayout(this);
@@ -470,6 +472,8 @@ void SeparationPanel::updateFigureViews() {
     std::vector<QBarSet*> sets;
     for (const QString& name : sources) {
         sets.push_back(new QBarSet(name));
+        sets.back()->setColor(sourceColour(int(sets.size()) - 1));
+        sets.back()->setBorderColor(sourceColour(int(sets.size()) - 1).darker(130));
         series->append(sets.back());
     }
     double lo = 0, hi = 1;
