@@ -20,8 +20,7 @@ Audio stereoTestSignal() {
     return a;
 }
 
-// A 2 s mono FLAC of noise (hard to compress), its bytes, and a way to rewrite its STREAMINFO
-// total-samples field (36 bits at byte 18; 0 means "unknown", as a streamed encoder writes it).
+// A 2 s mono FLAC of noise (hard to compress) and its bytes.
 QByteArray noiseFlac(const std::string& path) {
     Eigen::ArrayXf x = test::whiteNoise(32000, 7, 0.3f);
     writeAudio(path, Audio::fromMono(x, 16000), SampleFormat::Pcm16);
@@ -30,13 +29,6 @@ QByteArray noiseFlac(const std::string& path) {
     return f.readAll();
 }
 
-QByteArray withTotalSamples(QByteArray flac, std::uint64_t total) {
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | std::uint8_t(flac[18 + i]);
-    v = (v & ~((std::uint64_t(1) << 36) - 1)) | (total & ((std::uint64_t(1) << 36) - 1));
-    for (int i = 7; i >= 0; --i, v >>= 8) flac[18 + i] = char(v & 0xff);
-    return flac;
-}
 
 void writeBytes(const std::string& path, const QByteArray& bytes) {
     QFile f(QString::fromStdString(path));
@@ -160,7 +152,7 @@ private slots:
         const QByteArray flac = noiseFlac(path("n.flac"));
         QVERIFY(flac.startsWith("fLaC"));
         const Audio whole = readAudio(path("n.flac"));
-        writeBytes(path("streamed.flac"), withTotalSamples(flac, 0));
+        writeBytes(path("streamed.flac"), test::withTotalSamples(flac, 0));
         QCOMPARE(probeAudio(path("streamed.flac")).frames, std::int64_t(-1));
         const Audio streamed = readAudio(path("streamed.flac"));
         QCOMPARE(streamed.frames(), Eigen::Index(32000));
@@ -172,7 +164,7 @@ private slots:
         // A 60 KB file claiming 10^9 samples: nothing near 4 GB is allocated (maxBytes would refuse
         // it), the claim is not reported as the length, and the short data is an error.
         const QByteArray flac = noiseFlac(path("n2.flac"));
-        writeBytes(path("liar.flac"), withTotalSamples(flac, 1000000000));
+        writeBytes(path("liar.flac"), test::withTotalSamples(flac, 1000000000));
         QCOMPARE(probeAudio(path("liar.flac")).frames, std::int64_t(-1));
         ReadOptions small;
         small.maxBytes = 1 << 20;

@@ -49,13 +49,6 @@ QStringList filesBelow(const QString& root) {
     return all;
 }
 
-QByteArray withTotalSamples(QByteArray flac, std::uint64_t total) {
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | std::uint8_t(flac[18 + i]);
-    v = (v & ~((std::uint64_t(1) << 36) - 1)) | (total & ((std::uint64_t(1) << 36) - 1));
-    for (int i = 7; i >= 0; --i, v >>= 8) flac[18 + i] = char(v & 0xff);
-    return flac;
-}
 
 }  // namespace
 
@@ -284,13 +277,13 @@ private slots:
         writeAudio(at("m.flac").toStdString(), m, SampleFormat::Pcm16);
         const QByteArray flac = readAll(at("m.flac"));
         // Streamed (no length in the header): every command reads it.
-        writeText(at("streamed.flac"), withTotalSamples(flac, 0));
+        writeText(at("streamed.flac"), test::withTotalSamples(flac, 0));
         auto r = runCli({"info", at("streamed.flac"), "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
         QCOMPARE(QJsonDocument::fromJson(r.out).object()["frames"].toInt(), int(m.frames()));
         QCOMPARE(runCli({"spectrogram", at("streamed.flac"), "-o", at("streamed.png")}).code, 0);
         // A header that lies about the length: refused quickly with the decoded length.
-        writeText(at("liar.flac"), withTotalSamples(flac, 1000000000));
+        writeText(at("liar.flac"), test::withTotalSamples(flac, 1000000000));
         r = runCli({"info", at("liar.flac")});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("of 62500.00 s"), r.err.constData());

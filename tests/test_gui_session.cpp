@@ -15,7 +15,10 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QStandardItemModel>
+#include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -28,6 +31,7 @@
 #include "app/gui/main_window.h"
 #include "cli_support.h"
 #include "core/experiment/experiment.h"
+#include "core/io/audio.h"
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
 #include "widgets/convergence_chart.h"
@@ -381,6 +385,41 @@ private slots:
         const QImage shot = w.grab().toImage();
         QCOMPARE(shot.size(), size);
         QVERIFY(shot.save(file));
+    }
+
+    // A truncated file: the window asks; "Open" takes the decoded part with a warning in the banner.
+    void truncatedFileAsksBeforeOpeningTheDecodedPart() {
+        QTemporaryDir dir;
+        const Audio a = readAudio(shared("twotone_16k_mix.wav").toStdString());
+        writeAudio(dir.filePath("m.flac").toStdString(), a, SampleFormat::Pcm16);
+        QFile f(dir.filePath("m.flac"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        f.close();
+        QFile cut(dir.filePath("cut.flac"));
+        QVERIFY(cut.open(QIODevice::WriteOnly));
+        cut.write(bytes.left(bytes.size() / 2));
+        cut.close();
+        MainWindow w;
+        w.show();
+        QString question;
+        QTimer answer;
+        QObject::connect(&answer, &QTimer::timeout, [&] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                question = box->text();
+                box->button(QMessageBox::Open)->click();
+            }
+        });
+        answer.start(20);
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        w.openFile(dir.filePath("cut.flac"));
+        QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty() && done.last().at(0).toBool(), 30000);
+        QVERIFY2(question.contains("decoded") && question.contains("of 2.00 s"), qPrintable(question));
+        QVERIFY(w.document()->mixture()->frames() < a.frames());
+        QVERIFY(w.audioView()->findChild<QLabel*>() != nullptr);
+        bool warned = false;
+        for (QLabel* l : w.audioView()->findChildren<QLabel*>()) warned = warned || (l->isVisible() && l->text().contains("using the decoded part"));
+        QVERIFY(warned);
     }
 
     // 9. HPSS (2 estimates) on the demo (3 references): measured against paired references.
