@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/io/audio.h"
+#include "flac_bytes.h"
 #include "test_support.h"
 
 using namespace phaselab;

@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include "cli_support.h"
+#include "flac_bytes.h"
 #include "core/experiment/experiment.h"
 #include "core/io/audio.h"
 #include "core/io/output_policy.h"

@@ -37,8 +37,9 @@ void reportIteration(const RunControl& control, const IterationFigures& f, int t
     r.fraction = total > 0 ? double(f.iteration) / total : 1.0;
     r.message = "iteration " + std::to_string(f.iteration) + " / " + std::to_string(total);
     r.iteration = f.iteration;
-    r.figures = {{"spectral_convergence_db", f.spectralConvergenceDb}, {"objective", f.objective}};
+    r.figures = {{"spectral_convergence_db", f.spectralConvergenceDb}};
     if (std::isfinite(f.inconsistency)) r.figures.emplace_back("inconsistency", f.inconsistency);  // NaN: not applicable
+    r.figures.emplace_back("objective", f.objective);
     control.report(r);
 }
 
