@@ -23,7 +23,7 @@ ConvergenceChart::ConvergenceChart(QWidget* parent)
     chart()->addAxis(leftAxis_, Qt::AlignLeft);
     chart()->addAxis(rightAxis_, Qt::AlignRight);
     rightAxis_->setVisible(false);
-    setMinimumHeight(160);
+    setMinimumHeight(220);
 }
 
 void ConvergenceChart::setFigures(const QList<std::pair<QString, QString>>& idAndLabel) {
