@@ -30,7 +30,7 @@ QChartView* makeChart(const QString& title, QWidget* parent) {
     chart->setMargins(QMargins(2, 2, 2, 2));
     auto* view = new QChartView(chart, parent);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(260, 170);
+    view->setMinimumSize(260, 230);  // below this the tick labels are elided (the dock scrolls instead)
     return view;
 }
 
