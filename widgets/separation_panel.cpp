@@ -200,7 +200,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     connect(inconsistency_, &QPushButton::clicked, this, [this] {
         const int r = selectedRun(), s = source_->currentIndex();
         if (r < 0 || s < 0) return;
-        auto* window = new QLabel;
+        auto* window = new QLabel(this, Qt::Window);  // its own window, closed with the panel at the latest
         window->setAttribute(Qt::WA_DeleteOnClose);
         window->setWindowTitle(tr("Inconsistency map — %1").arg(runs_[std::size_t(r)].label + " · " + source_->currentText()));
         window->setPixmap(QPixmap::fromImage(inconsistencyImage(r, s)));
