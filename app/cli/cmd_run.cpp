@@ -1,6 +1,5 @@
 #include <QDir>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QTextStream>
 #include <cmath>
 #include <cstdio>

@@ -506,7 +506,7 @@ void MainWindow::openFile(const QString& path, const QStringList& referencePaths
     const QString demoDir = findDemoDir();
     if (referencePaths.isEmpty() && !demoDir.isEmpty() &&
         QFileInfo(path).canonicalFilePath() == QFileInfo(demoDir + "/mix.flac").canonicalFilePath()) {
-        openFile(path, demoStems(demoDir));  // the demo mixture always comes with its true sources
+        openFile(path, demoStems(demoDir), allowTruncated);  // the demo mixture always comes with its true sources
         return;
     }
     player_->stop();

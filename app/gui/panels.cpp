@@ -252,7 +252,7 @@ void installPanels(MainWindow* window) {
     });
 
     // Listening: a run's signal becomes a player track; A/B switches between two tracks at the
-    // same position (Tab toggles).
+    // same position (the A key toggles).
     installExperimentActions(window, recovery, separation);
 
     // Blind listening tests over the mixture, the references and every run's signals.
