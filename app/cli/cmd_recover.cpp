@@ -8,16 +8,26 @@
 #include "core/metrics/si_sdr.h"
 #include "core/recovery/bregman.h"
 #include "core/recovery/griffin_lim.h"
+#include "core/recovery/pghi.h"
 #include "core/recovery/pu.h"
 
 namespace phaselab::cli {
 namespace {
+
+recovery::PghiParams pghiFromOptions(const QCommandLineParser& p) {
+    recovery::PghiParams pghi;
+    pghi.tolerance = doubleValue(p, "tolerance", 0, 1);
+    pghi.secondTolerance = p.isSet("second-tolerance") ? doubleValue(p, "second-tolerance", 0, 1) : pghi.secondTolerance;
+    pghi.seed = unsigned(intValue(p, "seed", 0, 2147483647));
+    return pghi;
+}
 
 recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index length, double sampleRate) {
     recovery::InitialPhase init;
     const QString v = p.value("init");
     init.seed = unsigned(intValue(p, "seed", 0, 2147483647));
     init.pu.sampleRate = sampleRate;
+    init.pghi = pghiFromOptions(p);
     if (v.startsWith("file:")) {
         const std::string path = toStd(v.mid(5));
         if (path.empty()) throw UsageError("--init file:PATH needs a file name");
@@ -32,7 +42,7 @@ recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index 
         init.signal = a.data.col(0);
         return init;
     }
-    init.kind = recovery::initialPhaseFromName(toStd(choiceValue(p, "init", {"zero", "random", "pu"})));
+    init.kind = recovery::initialPhaseFromName(toStd(choiceValue(p, "init", {"zero", "random", "pu", "pghi"})));
     return init;
 }
 
@@ -43,16 +53,17 @@ int runRecover(const QStringList& args) {
     p.setApplicationDescription(
         "Phase recovery: take the magnitude of INPUT's STFT (mono downmix), discard its phase and rebuild a\n"
         "signal from the magnitude alone, with Griffin-Lim (gl), fast Griffin-Lim (fgla), phase unwrapping\n"
-        "with the sinusoidal model (pu) or beta-divergence phase retrieval (bregman). Writes OUT.wav (float).\n"
+        "with the sinusoidal model (pu), phase gradient heap integration (pghi, no iteration) or\n"
+        "beta-divergence phase retrieval (bregman). Writes OUT.wav (float).\n"
         "--json prints the figures: spectral convergence 20 log10(|| |STFT(y)| - V || / ||V||) in dB, relative\n"
         "inconsistency, SNR of the output against INPUT (dB; phase retrieval recovers a signal only up to a\n"
         "global sign and other ambiguities, so a low SNR is expected) and the per-iteration trace.");
     p.addPositionalArgument("INPUT", "Audio file whose STFT magnitude is the target.");
     p.addOption({{"o", "output"}, "Output WAV file.", "OUT.wav"});
-    p.addOption({"method", "gl, fgla, pu or bregman.", "METHOD", "gl"});
+    p.addOption({"method", "gl, fgla, pghi, pu or bregman.", "METHOD", "gl"});
     p.addOption({"iterations", "Iterations (gl, fgla, bregman).", "N", "100"});
-    p.addOption({"init", "Initial phase: zero, random, pu or file:PATH (the phase of that file's STFT).", "INIT", "zero"});
-    p.addOption({"seed", "Seed of the random initial phase.", "N", "0"});
+    p.addOption({"init", "Initial phase: zero, random, pu, pghi or file:PATH (the phase of that file's STFT).", "INIT", "zero"});
+    p.addOption({"seed", "Seed of the random initial phase (pghi: of the coefficients below the second tolerance).", "N", "0"});
     p.addOption({"momentum", "Momentum of fast Griffin-Lim in [0, 1] (default 0 for gl, 0.99 for fgla).", "A"});
     p.addOption({"beta", "bregman: beta of the divergence, in [0, 2].", "B", "2"});
     p.addOption({"power", "bregman: compare |STFT|^D with V^D, D = 1 or 2.", "D", "1"});
@@ -60,6 +71,9 @@ int runRecover(const QStringList& args) {
     p.addOption({"solver", "bregman: gd (accelerated gradient) or admm.", "SOLVER", "gd"});
     p.addOption({"step", "bregman gd: step relative to a Griffin-Lim step (0 = default).", "MU", "0"});
     p.addOption({"rho", "bregman admm: penalty.", "RHO", "0.1"});
+    p.addOption({"tolerance", "pghi (method or --init): pass 1 threshold, a fraction of the largest magnitude in (0, 1).",
+                 "TOL", "0.1"});
+    p.addOption({"second-tolerance", "pghi: pass 2 threshold in (0, TOL]; equal to TOL for one pass.", "TOL2", "1e-10"});
     p.addOption({"no-onsets", "pu: do not restart the phase at detected onsets."});
     p.addOption({"phase-reference", "Phase reference of each STFT frame: centre (default) or start (librosa's convention; "
                                     "a zero initial phase then equals librosa's init=None).", "REF", "centre"});
@@ -70,12 +84,16 @@ int runRecover(const QStringList& args) {
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUT.wav");
 
-    const QString method = choiceValue(p, "method", {"gl", "fgla", "pu", "bregman"});
-    if (method == "pu") {
-        for (const char* option : {"init", "seed", "iterations"})
+    const QString method = choiceValue(p, "method", {"gl", "fgla", "pghi", "pu", "bregman"});
+    if (method == "pu" || method == "pghi") {
+        for (const char* option : {"init", "iterations"})
             if (p.isSet(option))
-                throw UsageError(std::string("--") + option + " does not apply to --method pu (it builds its phase in one pass)");
+                throw UsageError(std::string("--") + option + " does not apply to --method " + toStd(method) +
+                                 " (it builds its phase in one pass)");
     }
+    if (method == "pu" && p.isSet("seed")) throw UsageError("--seed does not apply to --method pu (it has no random part)");
+    if ((p.isSet("tolerance") || p.isSet("second-tolerance")) && method != "pghi" && p.value("init") != "pghi")
+        throw UsageError("--tolerance and --second-tolerance apply to --method pghi or --init pghi only");
     StftConfig config = stftFromOptions(p);
     config.zeroPhase = choiceValue(p, "phase-reference", {"centre", "start"}) == "centre";
     const int iterations = intValue(p, "iterations", 1, 100000);
@@ -98,7 +116,9 @@ int runRecover(const QStringList& args) {
     if (!(V > 0).any()) throw InputError(inputPath + " is silent: there is no magnitude to recover a phase from");
 
     recovery::RecoveryResult r;
-    if (method == "pu") {
+    if (method == "pghi") {
+        r = recovery::pghiRecovery(V, length, config, pghiFromOptions(p));
+    } else if (method == "pu") {
         recovery::PuParams pu;
         pu.sampleRate = input.sampleRate;
         pu.onsets = !p.isSet("no-onsets");

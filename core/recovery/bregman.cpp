@@ -236,8 +236,8 @@ const AlgorithmDescription& bregmanDescription() {
                      true),
             realSpec("acceleration", "Acceleration", 0.99, 0, 0.999, "", "Momentum of the gradient descent (0.99 usual)."),
             realSpec("rho", "ADMM penalty", 0.1, 1e-4, 1e4, "", "ADMM augmented-Lagrangian penalty (0.1 in the paper).", true),
-            choiceSpec("init", "Initial phase", {"zero", "random", "pu", "signal"}, "zero",
-                       "Phase to start from: zero, random (seeded), the sinusoidal model (pu) or a given signal's phase."),
+            choiceSpec("init", "Initial phase", {"zero", "random", "pu", "pghi", "signal"}, "zero",
+                       "Phase to start from: zero, random (seeded), the sinusoidal model (pu), phase gradient heap integration (pghi) or a given signal's phase."),
             integerSpec("seed", "Seed", 0, 0, 4294967295.0, "", "Seed of the random initial phase."),
             integerSpec("threads", "Threads", 1, 1, 64, "", "Worker threads for the STFTs and the elementwise steps."),
         }};
@@ -258,6 +258,7 @@ BregmanParams bregmanParamsFrom(const ParamValues& values, double sampleRate) {
     p.rho = numberParam(d, values, "rho");
     p.init.kind = initialPhaseFromName(choiceParam(d, values, "init"));
     p.init.seed = unsigned(numberParam(d, values, "seed"));
+    p.init.pghi.seed = p.init.seed;
     p.init.pu.sampleRate = sampleRate;
     p.threads = int(numberParam(d, values, "threads"));
     return p;

@@ -14,8 +14,8 @@ std::vector<ParamSpec> griffinLimSpecs(double momentum) {
                     "Number of projections; quality improves slowly after a few hundred."),
         realSpec("momentum", "Momentum", momentum, 0, 1, "",
                  "Fast Griffin-Lim acceleration (0 = plain GL, 0.99 usual); values above 1 are unstable."),
-        choiceSpec("init", "Initial phase", {"zero", "random", "pu", "signal"}, "zero",
-                   "Phase to start from: zero, random (seeded), the sinusoidal model (pu) or a given signal's phase."),
+        choiceSpec("init", "Initial phase", {"zero", "random", "pu", "pghi", "signal"}, "zero",
+                   "Phase to start from: zero, random (seeded), the sinusoidal model (pu), phase gradient heap integration (pghi) or a given signal's phase."),
         integerSpec("seed", "Seed", 0, 0, 4294967295.0, "",
                     "Seed of the random initial phase; the same seed gives the same result."),
         integerSpec("threads", "Threads", 1, 1, 64, "", "Worker threads for the STFTs; use the number of cores for long files."),
@@ -45,6 +45,7 @@ GriffinLimParams griffinLimParamsFrom(const AlgorithmDescription& d, const Param
     p.momentum = numberParam(d, values, "momentum");
     p.init.kind = initialPhaseFromName(choiceParam(d, values, "init"));
     p.init.seed = unsigned(numberParam(d, values, "seed"));
+    p.init.pghi.seed = p.init.seed;
     p.init.pu.sampleRate = sampleRate;
     p.threads = int(numberParam(d, values, "threads"));
     return p;

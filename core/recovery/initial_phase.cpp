@@ -12,15 +12,17 @@ const char* initialPhaseName(InitialPhaseKind k) {
         case InitialPhaseKind::Zero: return "zero";
         case InitialPhaseKind::Random: return "random";
         case InitialPhaseKind::Pu: return "pu";
+        case InitialPhaseKind::Pghi: return "pghi";
         case InitialPhaseKind::Signal: return "signal";
     }
     return "zero";
 }
 
 InitialPhaseKind initialPhaseFromName(const std::string& name) {
-    for (auto k : {InitialPhaseKind::Zero, InitialPhaseKind::Random, InitialPhaseKind::Pu, InitialPhaseKind::Signal})
+    for (auto k : {InitialPhaseKind::Zero, InitialPhaseKind::Random, InitialPhaseKind::Pu, InitialPhaseKind::Pghi,
+                   InitialPhaseKind::Signal})
         if (name == initialPhaseName(k)) return k;
-    throw InputError("unknown initial phase '" + name + "' (use zero, random, pu or signal)");
+    throw InputError("unknown initial phase '" + name + "' (use zero, random, pu, pghi or signal)");
 }
 
 Magnitudes initialPhase(const Magnitudes& V, Eigen::Index length, const StftConfig& config, const InitialPhase& init) {
@@ -34,6 +36,7 @@ Magnitudes initialPhase(const Magnitudes& V, Eigen::Index length, const StftConf
             return phase;
         }
         case InitialPhaseKind::Pu: return puPhase(V, config, init.pu);
+        case InitialPhaseKind::Pghi: return pghiPhase(V, config, init.pghi);
         case InitialPhaseKind::Signal: {
             if (init.signal.size() != length)
                 throw InputError("the initial-phase signal has " + std::to_string(init.signal.size()) +

@@ -7,6 +7,7 @@
 // - Random: independent uniform phases in [-pi, pi), std::mt19937 seeded with `seed`
 //   (reproducible bit for bit for a given seed, platform and standard library).
 // - Pu: the sinusoidal phase model / phase unwrapping of pu.h from the magnitudes alone.
+// - Pghi: phase gradient heap integration (pghi.h) from the magnitudes alone.
 // - Signal: the phase of STFT(signal) of a given signal (e.g. a previous estimate or the
 //   original); the signal must have the target's length.
 // Phases are radians in (-pi, pi], bins x frames. Thread-safety: pure functions.
@@ -14,20 +15,22 @@
 #include <Eigen/Core>
 #include <string>
 
+#include "core/recovery/pghi.h"
 #include "core/recovery/pu.h"
 #include "core/tf/stft.h"
 
 namespace phaselab::recovery {
 
-enum class InitialPhaseKind { Zero, Random, Pu, Signal };
+enum class InitialPhaseKind { Zero, Random, Pu, Pghi, Signal };
 
-const char* initialPhaseName(InitialPhaseKind k);               // "zero", "random", "pu", "signal"
+const char* initialPhaseName(InitialPhaseKind k);               // "zero", "random", "pu", "pghi", "signal"
 InitialPhaseKind initialPhaseFromName(const std::string& name);  // InputError if unknown
 
 struct InitialPhase {
     InitialPhaseKind kind = InitialPhaseKind::Zero;
     unsigned seed = 0;        // Random
     PuParams pu;              // Pu
+    PghiParams pghi;          // Pghi
     Eigen::ArrayXf signal;    // Signal: same length as the target signal
 };
 

@@ -2,12 +2,13 @@
 
 #include "core/recovery/bregman.h"
 #include "core/recovery/griffin_lim.h"
+#include "core/recovery/pghi.h"
 #include "core/recovery/pu.h"
 
 namespace phaselab::recovery {
 
 std::vector<const AlgorithmDescription*> recoveryAlgorithms() {
-    return {&griffinLimDescription(), &fastGriffinLimDescription(), &puDescription(), &bregmanDescription()};
+    return {&griffinLimDescription(), &fastGriffinLimDescription(), &pghiDescription(), &puDescription(), &bregmanDescription()};
 }
 
 const AlgorithmDescription* findRecoveryAlgorithm(const std::string& id) {

@@ -1,6 +1,6 @@
 #pragma once
 // The phase-recovery algorithms PhaseLab offers, for the GUI's method list and the CLI's help.
-// Each entry is a static description (griffin_lim.h, pu.h, bregman.h); the order is the display order.
+// Each entry is a static description (griffin_lim.h, pghi.h, pu.h, bregman.h); the order is the display order.
 
 #include <string>
 #include <vector>
@@ -9,7 +9,7 @@
 
 namespace phaselab::recovery {
 
-// gl, fgla, pu, bregman.
+// gl, fgla, pghi, pu, bregman.
 std::vector<const AlgorithmDescription*> recoveryAlgorithms();
 // nullptr if no recovery algorithm has this id.
 const AlgorithmDescription* findRecoveryAlgorithm(const std::string& id);

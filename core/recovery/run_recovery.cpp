@@ -3,6 +3,7 @@
 #include "core/common/error.h"
 #include "core/recovery/bregman.h"
 #include "core/recovery/griffin_lim.h"
+#include "core/recovery/pghi.h"
 #include "core/recovery/pu.h"
 
 namespace phaselab::recovery {
@@ -28,6 +29,7 @@ RecoveryResult runRecovery(const AlgorithmDescription& d, const ParamValues& val
         fillSignalPhase(p.init, phaseSource, length, d.name);
         return griffinLim(V, length, config, p, control);
     }
+    if (d.id == "pghi") return pghiRecovery(V, length, config, pghiParamsFrom(values), control);
     if (d.id == "pu") return phaseUnwrapping(V, length, config, puParamsFrom(values, sampleRate), control);
     if (d.id == "bregman") {
         BregmanParams p = bregmanParamsFrom(values, sampleRate);
