@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/io/audio.h"
 #include "core/recovery/griffin_lim.h"
+#include "core/recovery/pghi.h"
 #include "core/recovery/registry.h"
 #include "test_support.h"
 
@@ -229,7 +230,8 @@ private slots:
                     QVERIFY2(s.defaultValue >= s.minimum && s.defaultValue <= s.maximum, s.id.c_str());
             }
         }
-        QCOMPARE(ids, (QStringList{"gl", "fgla", "pu", "bregman"}));
+        QCOMPARE(ids, (QStringList{"gl", "fgla", "pghi", "pu", "bregman"}));
+        QCOMPARE(findRecoveryAlgorithm("pghi"), &pghiDescription());
         QCOMPARE(findRecoveryAlgorithm("fgla"), &fastGriffinLimDescription());
         QVERIFY(findRecoveryAlgorithm("nope") == nullptr);
         const GriffinLimParams f = griffinLimParamsFrom(fastGriffinLimDescription(), {}, 16000);

@@ -55,17 +55,26 @@ std::vector<const AlgorithmDescription*> optionDescriptions() {
     return d;
 }
 
+// A choice option shared by several methods lists each method's own choices.
+QString choiceHelp(const std::string& id) {
+    QString help;
+    for (const auto* d : optionDescriptions())
+        for (const auto& s : d->params) {
+            if (s.id != id || s.type != ParamSpec::Type::Choice) continue;
+            std::string all;
+            for (const auto& c : s.choices) all += (all.empty() ? "" : ", ") + c;
+            help += QString(" %1: %2 (default %3).").arg(QString::fromStdString(d->id), QString::fromStdString(all),
+                                                       QString::fromStdString(s.defaultChoice));
+        }
+    return help;
+}
+
 void addAlgorithmOptions(QCommandLineParser& p, std::set<std::string>& ids) {
     for (const auto* d : optionDescriptions())
         for (const auto& s : d->params) {
             if (!ids.insert(s.id).second) continue;
             QString help = QString::fromStdString(s.tooltip);
-            if (s.type == ParamSpec::Type::Choice)
-                help += QString(" One of: %1.").arg(QString::fromStdString([&] {
-                    std::string all;
-                    for (const auto& c : s.choices) all += (all.empty() ? "" : ", ") + c;
-                    return all;
-                }()));
+            if (s.type == ParamSpec::Type::Choice) help += choiceHelp(s.id);
             if (s.type == ParamSpec::Type::Flag)
                 p.addOption({QString::fromStdString(s.id), help});
             else

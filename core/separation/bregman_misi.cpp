@@ -16,7 +16,10 @@ const AlgorithmDescription& bregmanMisiDescription() {
          integerSpec("exponent", "Exponent d", 1, 1, 2, "", "Compare magnitudes (1) or powers (2)."),
          choiceSpec("side", "Problem", {"right", "left"},
                       "right: D(target | estimate); left: D(estimate | target)."),
-         realSpec("step", "Step size", 1.0, 1e-12, 1e3, "", "Gradient step mu (depends on beta, d and the level).", true)}};
+         realSpec("step", "Step size", 1.0, 1e-12, 1e3, "", "Gradient step mu (depends on beta, d and the level).", true),
+         choiceSpec("init", "Initialisation", {"amplitude-mask", "pghi", "pghi-masked"},
+                    "amplitude-mask: magnitudes with the mixture phase; pghi: each source's phase by PGHI from its "
+                    "own magnitude; pghi-masked: the same, keeping the mixture phase where the source dominates.")}};
     return d;
 }
 
@@ -29,6 +32,7 @@ BregmanMisiParams bregmanMisiParams(const ParamValues& values) {
     p.exponent = int(numberParam(d, values, "exponent"));
     p.left = choiceParam(d, values, "side") == "left";
     p.step = numberParam(d, values, "step");
+    p.start = sourceStartFromName(choiceParam(d, values, "init"));
     return p;
 }
 
@@ -70,8 +74,10 @@ SeparationResult runBregmanMisi(const SeparationInput& in, const BregmanMisiPara
     r.stfts.resize(J);
     const Magnitudes a = in.mixtureStft.abs2().sqrt();
     const Spectrogram unit = (a > 0).select(in.mixtureStft / a, std::complex<float>(1, 0));
+    const std::vector<Magnitudes> phases =
+        p.start == SourceStart::Mixture ? std::vector<Magnitudes>{} : sourceStartPhases(in, p.start);
     for (int j = 0; j < J; ++j) {
-        Spectrogram Y = in.magnitudes[j] * unit;
+        Spectrogram Y = phases.empty() ? Spectrogram(in.magnitudes[j] * unit) : polar(in.magnitudes[j], phases[j]);
         stft.synthesise(Y, L, r.waveforms[j]);
         stft.analyse(r.waveforms[j], r.stfts[j]);
     }

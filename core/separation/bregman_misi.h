@@ -14,6 +14,7 @@
 
 #include "core/common/description.h"
 #include "core/separation/separation.h"
+#include "core/separation/source_start.h"
 
 namespace phaselab::separation {
 
@@ -24,6 +25,7 @@ struct BregmanMisiParams {
     bool left = false;        // left problem D(|A s|^d | V^d) instead of right D(V^d | |A s|^d)
     double step = 1.0;        // mu
     double eps = 1e-8;
+    SourceStart start = SourceStart::Mixture;  // "init": amplitude-mask (mixture phase), pghi, pghi-masked
 };
 
 const AlgorithmDescription& bregmanMisiDescription();  // "bregman-misi"

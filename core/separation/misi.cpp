@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/common/error.h"
+#include "core/separation/source_start.h"
 
 namespace phaselab::separation {
 
@@ -19,8 +20,10 @@ const AlgorithmDescription& misiDescription() {
          choiceSpec("order", "Update order", {"magnitude-first", "mix-first"},
                       "magnitude-first: majorisation-minimisation order, exact sum and non-increasing objective; "
                       "mix-first: the original order."),
-         choiceSpec("init", "Initialisation", {"amplitude-mask", "equal-split"},
-                      "amplitude-mask: magnitudes with the mixture phase; equal-split: each source starts as x / J.")}};
+         choiceSpec("init", "Initialisation", {"amplitude-mask", "equal-split", "pghi", "pghi-masked"},
+                      "amplitude-mask: magnitudes with the mixture phase; equal-split: each source starts as x / J; "
+                      "pghi: each source's phase by PGHI from its own magnitude; pghi-masked: the same, keeping the "
+                      "mixture phase where the source dominates.")}};
     return d;
 }
 
@@ -31,8 +34,11 @@ MisiParams misiParams(const ParamValues& values) {
     p.iterations = int(numberParam(d, values, "iterations"));
     p.order = choiceParam(d, values, "order") == "mix-first" ? MisiParams::Order::MixFirst
                                                              : MisiParams::Order::MagnitudeFirst;
-    p.init = choiceParam(d, values, "init") == "equal-split" ? MisiParams::Init::EqualSplit
-                                                             : MisiParams::Init::AmplitudeMask;
+    const std::string init = choiceParam(d, values, "init");
+    p.init = init == "equal-split"   ? MisiParams::Init::EqualSplit
+             : init == "pghi"        ? MisiParams::Init::Pghi
+             : init == "pghi-masked" ? MisiParams::Init::PghiMasked
+                                     : MisiParams::Init::AmplitudeMask;
     return p;
 }
 
@@ -128,6 +134,9 @@ SeparationResult runMisi(const SeparationInput& in, const MisiParams& params, co
     r.stfts.resize(J);
     if (params.init == MisiParams::Init::EqualSplit) {
         for (int j = 0; j < J; ++j) r.waveforms[j] = in.mixture * invJ;
+    } else if (params.init == MisiParams::Init::Pghi || params.init == MisiParams::Init::PghiMasked) {
+        const auto phases = sourceStartPhases(in, params.init == MisiParams::Init::Pghi ? SourceStart::Pghi : SourceStart::PghiMasked);
+        for (int j = 0; j < J; ++j) stft.synthesise(polar(in.magnitudes[j], phases[j]), L, r.waveforms[j]);
     } else {
         Eigen::ArrayXf scratch;
         for (int j = 0; j < J; ++j) {  // r.stfts[j] serves as the scratch for V_j e^{i∠X}

@@ -10,8 +10,9 @@
 // Order "mix-first" (§3.1, variant A, the original):
 //   S_j = A(s_j); E = X - sum_k S_k; Y_j = S_j + E / J; s_j = A^+(V_j ⊙ Y_j / |Y_j|).
 //   Keeps the magnitudes last; not conservative, no monotonicity guarantee.
-// Initialisation: "amplitude-mask" s_j = A^+(V_j e^{i∠X}) (default; 0 where X is exactly 0) or
-// "equal-split" s_j = x / J.
+// Initialisation: "amplitude-mask" s_j = A^+(V_j e^{i∠X}) (default; 0 where X is exactly 0),
+// "equal-split" s_j = x / J, or "pghi" / "pghi-masked" s_j = A^+(V_j e^{i phi_j}) with the PGHI
+// phases of source_start.h.
 // The estimates are time waveforms, so their STFTs are consistent.
 // Per iteration it reports "objective" = sum_j || V_j - |A s_j| ||^2 of the new iterate (Frobenius,
 // unnormalised STFT units) and "spectral_convergence_db" = 10 log10(objective / sum_j ||V_j||^2).
@@ -27,7 +28,7 @@ namespace phaselab::separation {
 
 struct MisiParams {
     enum class Order { MagnitudeFirst, MixFirst };
-    enum class Init { AmplitudeMask, EqualSplit };
+    enum class Init { AmplitudeMask, EqualSplit, Pghi, PghiMasked };
     int iterations = 5;
     Order order = Order::MagnitudeFirst;
     Init init = Init::AmplitudeMask;

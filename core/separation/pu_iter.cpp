@@ -14,14 +14,21 @@ const AlgorithmDescription& puIterDescription() {
         "Sinusoidal phase unwrapping per source, then per-frame iterations distributing the mixing error "
         "(magnitudes kept).",
         {integerSpec("iterations", "Iterations per frame", 50, 0, 10000, "",
-                       "Error-redistribution iterations in each frame.")}};
+                       "Error-redistribution iterations in each frame."),
+         choiceSpec("init", "Phase prediction", {"unwrapping", "pghi", "pghi-masked"},
+                    "How each frame's starting phase advances from the previous estimate: sinusoidal unwrapping, "
+                    "or the advance of each source's PGHI phase (pghi-masked: keeping the mixture phase where the "
+                    "source dominates).")}};
     return d;
 }
 
 PuIterParams puIterParams(const ParamValues& values) {
     const auto& d = puIterDescription();
     validateParams(d, values);
-    return PuIterParams{int(numberParam(d, values, "iterations"))};
+    PuIterParams p;
+    p.iterations = int(numberParam(d, values, "iterations"));
+    p.start = sourceStartFromName(choiceParam(d, values, "init"));
+    return p;
 }
 
 void puIterFrame(const Eigen::ArrayXcf& x, const std::vector<Eigen::ArrayXf>& V, const std::vector<Eigen::ArrayXf>& weights,
@@ -58,6 +65,8 @@ SeparationResult runPuIter(const SeparationInput& in, const PuIterParams& params
     std::vector<Eigen::ArrayXf> V(J), w(J);
     std::vector<Eigen::ArrayXcf> S(J);
     Eigen::ArrayXf k(F);
+    const std::vector<Magnitudes> pghi =
+        params.start == SourceStart::Mixture ? std::vector<Magnitudes>{} : sourceStartPhases(in, params.start);
     const Eigen::ArrayXf mixPhase0 = in.mixtureStft.col(0).arg();
     double errorSum = 0, mixSum = 0;
     const Eigen::Index every = std::max<Eigen::Index>(1, T / 100);
@@ -68,6 +77,8 @@ SeparationResult runPuIter(const SeparationInput& in, const PuIterParams& params
             Eigen::ArrayXf phase;
             if (t == 0) {
                 phase = mixPhase0;
+            } else if (!pghi.empty()) {
+                phase = r.stfts[j].col(t - 1).arg() + pghi[j].col(t) - pghi[j].col(t - 1);
             } else {
                 sinusoidal::binFrequencies(V[j], k);
                 phase = r.stfts[j].col(t - 1).arg() + advance * k;

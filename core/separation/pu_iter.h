@@ -15,11 +15,15 @@
 
 #include "core/common/description.h"
 #include "core/separation/separation.h"
+#include "core/separation/source_start.h"
 
 namespace phaselab::separation {
 
 struct PuIterParams {
     int iterations = 50;  // per frame
+    // "init": unwrapping (the sinusoidal model, above), or the frame-to-frame phase advance of each
+    // source's PGHI phase (source_start.h): phi_j(:,t) = ∠Ŝ_j(:,t-1) + phi_pghi(:,t) - phi_pghi(:,t-1).
+    SourceStart start = SourceStart::Mixture;  // Mixture means unwrapping here
 };
 
 const AlgorithmDescription& puIterDescription();  // "pu-iter": iterations
