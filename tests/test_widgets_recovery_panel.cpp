@@ -60,6 +60,42 @@ private slots:
         QDir().mkpath("screenshots");
         QVERIFY(panel.grab().save("screenshots/recovery_panel.png"));
     }
+
+    // PGHI comes from its description: a one-pass run with its tolerances in the form, and "pghi" as
+    // the initial phase of the iterative methods, whose run then starts far lower.
+    void offersPghiAloneAndAsAStart() {
+        RecoveryPanel panel;
+        panel.resize(900, 1000);
+        auto audio = std::make_shared<Audio>(readAudio(test::sharedAudio("speech_noise_16k_speech.wav")));
+        panel.setSource(audio, "speech");
+        StftConfig c;
+        c.windowLength = 512;
+        c.hop = 64;
+        panel.setStftConfig(c);
+        panel.runPanel()->selectAlgorithm("pghi");
+        const ParamValues pghiForm = panel.runPanel()->form()->values();
+        QVERIFY(pghiForm.count("tolerance") && pghiForm.count("second-tolerance") && pghiForm.count("seed"));
+        QSignalSpy added(&panel, &RecoveryPanel::runAdded);
+        panel.runPanel()->run();
+        QVERIFY(added.wait(60000));
+        QCOMPARE(panel.runs().back().result.iterations, 1);
+        const double pghi = panel.runs().back().result.spectralConvergenceDb;
+        QVERIFY2(pghi < -18, qPrintable(QString::number(pghi)));
+        QDir().mkpath("screenshots");
+        QVERIFY(panel.grab().save("screenshots/recovery_panel_pghi_form.png"));
+
+        panel.runPanel()->selectAlgorithm("fgla");
+        panel.runPanel()->form()->setValues({{"iterations", 20.0}, {"init", std::string("pghi")}});
+        panel.runPanel()->run();
+        QVERIFY(added.wait(60000));
+        const RecoveryRun& fromPghi = panel.runs().back();
+        QCOMPARE(std::get<std::string>(fromPghi.parameters.at("init")), std::string("pghi"));
+        QVERIFY2(fromPghi.result.trace.front().spectralConvergenceDb < pghi + 1,
+                 qPrintable(QString("first iteration %1 dB").arg(fromPghi.result.trace.front().spectralConvergenceDb)));
+        auto* table = panel.findChild<QTableWidget*>();
+        QCOMPARE(table->rowCount(), 2);
+        QVERIFY(panel.grab().save("screenshots/recovery_panel_pghi.png"));
+    }
 };
 
 QTEST_MAIN(TestRecoveryPanel)

@@ -1,5 +1,6 @@
 #include "widgets/recovery_panel.h"
 
+#include <algorithm>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -22,6 +23,13 @@
 
 namespace phaselab {
 namespace {
+
+// "one pass" for a method without an iterations parameter (PGHI, PU), else "1 iteration", "30 iterations".
+QString iterationsText(const AlgorithmDescription& d, int iterations) {
+    const bool iterative = std::any_of(d.params.begin(), d.params.end(), [](const ParamSpec& s) { return s.id == "iterations"; });
+    if (!iterative) return QObject::tr("one pass");
+    return iterations == 1 ? QObject::tr("1 iteration") : QObject::tr("%1 iterations").arg(iterations);
+}
 
 }  // namespace
 
@@ -128,9 +136,9 @@ void RecoveryPanel::rebuildRunner() {
         run.result.signal.resize(0);
         RunOutcome out;
         out.title = QString::fromStdString(d.name);
-        out.summary = QObject::tr("%1: %2 iterations in %3 s, spectral convergence %4 dB, SNR %5 dB")
+        out.summary = QObject::tr("%1: %2 in %3 s, spectral convergence %4 dB, SNR %5 dB")
                           .arg(QString::fromStdString(d.name))
-                          .arg(run.result.iterations)
+                          .arg(iterationsText(d, run.result.iterations))
                           .arg(run.result.seconds, 0, 'f', 2)
                           .arg(run.result.spectralConvergenceDb, 0, 'f', 2)
                           .arg(run.snrDb, 0, 'f', 2);

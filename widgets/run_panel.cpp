@@ -58,7 +58,8 @@ RunPanel::RunPanel(std::vector<const AlgorithmDescription*> algorithms, QWidget*
     chartNote_ = new QLabel(this);
     chartNote_->setWordWrap(true);
     chartNote_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    chartNote_->setStyleSheet("QLabel { background: #1f2228; border-radius: 4px; padding: 10px; }");
+    chartNote_->setStyleSheet(
+        "QLabel { background: palette(alternate-base); color: palette(text); border-radius: 4px; padding: 10px; }");
     chartNote_->setText(tr("The convergence curves of a run appear here while it runs."));
     chart_->hide();  // until a run reports its first figures
     layout->addWidget(chartNote_, 1);

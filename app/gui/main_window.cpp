@@ -571,7 +571,7 @@ void MainWindow::onLoaded() {
     if (showOriginalAct_) showOriginalAct_->setEnabled(false);
     view_->setAudio(mixture);
     showFileInfo();
-    QString msg = tr("Opened %1").arg(document_->path());
+    QString msg = tr("Opened %1").arg(QFileInfo(document_->path()).fileName());
     if (!document_->references().isEmpty()) {
         QStringList names;
         for (const NamedAudio& ref : document_->references()) names << ref.name;
