@@ -61,6 +61,9 @@ private slots:
         const QList<Case> cases{
             {{"--method", "fgla", "--iterations", "10"}, "fgla"},
             {{"--method", "pu"}, "pu"},
+            {{"--method", "pghi"}, "pghi"},
+            {{"--method", "pghi", "--tolerance", "0.01", "--second-tolerance", "0.01", "--seed", "3"}, "pghi"},
+            {{"--method", "fgla", "--init", "pghi", "--iterations", "5"}, "fgla"},
             {{"--method", "gl", "--init", "pu", "--iterations", "5"}, "gl"},
             {{"--method", "gl", "--init", "random", "--seed", "4", "--iterations", "5", "--threads", "2"}, "gl"},
             {{"--method", "bregman", "--beta", "0.5", "--solver", "admm", "--iterations", "3"}, "bregman"},
@@ -120,6 +123,18 @@ private slots:
         QVERIFY2(r.err.contains("samples but the input has"), r.err.constData());
         r = runCli({"recover", speech(), "-o", out, "--method", "pu", "--momentum", "0.5"});
         QCOMPARE(r.code, 2);
+        r = runCli({"recover", speech(), "-o", out, "--method", "pghi", "--iterations", "5"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("does not apply to --method pghi"));
+        r = runCli({"recover", speech(), "-o", out, "--method", "pghi", "--tolerance", "1"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("tolerance must be between 0 and 1"), r.err.constData());
+        r = runCli({"recover", speech(), "-o", out, "--method", "pghi", "--tolerance", "0.01", "--second-tolerance", "0.1"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("must not exceed"), r.err.constData());
+        r = runCli({"recover", speech(), "-o", out, "--method", "gl", "--tolerance", "0.01"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("--method pghi or --init pghi"));
         r = runCli({"recover", "--help"});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains("--solver"));
