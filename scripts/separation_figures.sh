@@ -28,10 +28,10 @@ row() {  # row SET LABEL REFERENCE -- cli options...
     $py - "$tmp/$n.json" "$set_name" "$label" "$ref" <<'PY'
 import json, sys
 o = json.load(open(sys.argv[1]))
-m = o["metrics"]
-sdr = " / ".join("%.2f" % v for v in m["sdr"])
-mean = lambda a: sum(a) / len(a)
-print("| %s | %s | %s | %.2f | %.2f | %s | %.1f |" % (sys.argv[2], sys.argv[3], sdr, mean(m["sdr"]), mean(m["sir"]), sys.argv[4], o["seconds"]))
+sources = o["metrics"]["sources"]
+sdr = " / ".join("%.2f" % s["sdr"] for s in sources)
+mean = lambda key: sum(s[key] for s in sources) / len(sources)
+print("| %s | %s | %s | %.2f | %.2f | %s | %.1f |" % (sys.argv[2], sys.argv[3], sdr, mean("sdr"), mean("sir"), sys.argv[4], o["seconds"]))
 PY
 }
 

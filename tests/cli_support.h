@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QStringList>
 
 #include "test_support.h"
@@ -14,8 +15,10 @@ struct CliResult {
     QByteArray out, err;
 };
 
-inline CliResult runCli(const QStringList& args, int timeoutMs = 120000) {
+inline CliResult runCli(const QStringList& args, int timeoutMs = 120000,
+                        const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) {
     QProcess p;
+    p.setProcessEnvironment(environment);
     p.start(QString::fromStdString(binary("phaselab-cli")), args);
     if (!p.waitForFinished(timeoutMs)) return {-1, {}, "timeout"};
     return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};

@@ -37,9 +37,15 @@ private slots:
         QCOMPARE(outputs.size(), 2);
         QCOMPARE(QFileInfo(outputs[0].toString()).fileName(), QString("twotone_16k_a440.wav"));
         QCOMPARE(QFileInfo(outputs[1].toString()).fileName(), QString("twotone_16k_b1320.wav"));
-        const QJsonObject m = o["metrics"].toObject();
-        QCOMPARE(m["sdr"].toArray().size(), 2);
-        for (const auto& v : m["sdr"].toArray()) QVERIFY(v.toDouble() > 20);
+        const QJsonObject m = o["metrics"].toObject();  // the shape of eval --json
+        QCOMPARE(m["mode"].toString(), QString("sources"));
+        const QJsonArray sources = m["sources"].toArray();
+        QCOMPARE(sources.size(), 2);
+        for (const auto& s : sources) {
+            QVERIFY(s.toObject()["sdr"].toDouble() > 20);
+            QVERIFY(s.toObject().contains("sir") && s.toObject().contains("sar") && s.toObject().contains("reference"));
+        }
+        QCOMPARE(sources[1].toObject()["estimate"].toString(), outputs[1].toString());
         QVERIFY(o["trace"].toArray().isEmpty());
         // The Wiener estimates add up to the mixture.
         const auto a = phaselab::readAudio(outputs[0].toString().toStdString()).mono();

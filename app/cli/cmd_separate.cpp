@@ -8,6 +8,7 @@
 #include <set>
 
 #include "cli_common.h"
+#include "separation_options.h"
 #include "core/common/error.h"
 #include "core/io/audio.h"
 #include "core/metrics/bss_eval.h"
@@ -20,93 +21,6 @@ namespace phaselab::cli {
 namespace {
 
 using namespace phaselab::separation;
-
-QStringList allMethods() {
-    QStringList ids;
-    for (const auto& m : separationMethods()) ids << QString::fromStdString(m.description->id);
-    return ids;
-}
-
-// "--reference a b c" -> "--reference a --reference b --reference c" (values run up to the next option).
-QStringList expandMultiValue(const QStringList& args, const QStringList& names) {
-    QStringList out;
-    QString current;
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        if (i > 0 && a.startsWith('-')) current.clear();
-        if (i > 0 && names.contains(a)) {
-            current = a;
-            continue;
-        }
-        if (!current.isEmpty() && !a.startsWith('-')) {
-            out << current << a;
-            continue;
-        }
-        out << a;
-    }
-    return out;
-}
-
-// Every parameter of every description, once, as a command-line option.
-std::vector<const AlgorithmDescription*> optionDescriptions() {
-    std::vector<const AlgorithmDescription*> d;
-    for (const auto& m : separationMethods()) d.push_back(m.description);
-    d.push_back(&nmf::betaNmfDescription());
-    return d;
-}
-
-// A choice option shared by several methods lists each method's own choices.
-QString choiceHelp(const std::string& id) {
-    QString help;
-    for (const auto* d : optionDescriptions())
-        for (const auto& s : d->params) {
-            if (s.id != id || s.type != ParamSpec::Type::Choice) continue;
-            std::string all;
-            for (const auto& c : s.choices) all += (all.empty() ? "" : ", ") + c;
-            help += QString(" %1: %2 (default %3).").arg(QString::fromStdString(d->id), QString::fromStdString(all),
-                                                       QString::fromStdString(s.defaultChoice));
-        }
-    return help;
-}
-
-void addAlgorithmOptions(QCommandLineParser& p, std::set<std::string>& ids) {
-    for (const auto* d : optionDescriptions())
-        for (const auto& s : d->params) {
-            if (!ids.insert(s.id).second) continue;
-            QString help = QString::fromStdString(s.tooltip);
-            if (s.type == ParamSpec::Type::Choice) help += choiceHelp(s.id);
-            if (s.type == ParamSpec::Type::Flag)
-                p.addOption({QString::fromStdString(s.id), help});
-            else
-                p.addOption({QString::fromStdString(s.id), help, "VALUE"});
-        }
-}
-
-// Values given on the command line for the parameters of `d` (others are left to their defaults).
-ParamValues valuesFor(const QCommandLineParser& p, const AlgorithmDescription& d, std::set<std::string>& used) {
-    ParamValues v;
-    for (const auto& s : d.params) {
-        const QString id = QString::fromStdString(s.id);
-        if (!p.isSet(id)) continue;
-        used.insert(s.id);
-        if (s.type == ParamSpec::Type::Choice) {
-            v[s.id] = toStd(p.value(id));
-        } else if (s.type == ParamSpec::Type::Flag) {
-            v[s.id] = 1.0;
-        } else {
-            bool ok = false;
-            const double x = p.value(id).toDouble(&ok);
-            if (!ok) throw UsageError("--" + s.id + " must be a number, got '" + toStd(p.value(id)) + "'");
-            v[s.id] = x;
-        }
-    }
-    try {
-        validateParams(d, v);
-    } catch (const InputError& e) {
-        throw UsageError(e.what());
-    }
-    return v;
-}
 
 struct Loaded {
     std::vector<Eigen::ArrayXf> waveforms;
@@ -281,17 +195,16 @@ int runSeparate(const QStringList& rawArgs) {
             bp.estimateNames.push_back(toStd(outputs[j]));
         }
         bss = metrics::bssEvalSources(r, e, bp);
-        QJsonArray sdr, sir, sar, perm, names;
+        // The shape of `phaselab-cli eval --json` (mode "sources"): one object per reference.
+        QJsonArray perm, sources;
         for (int j = 0; j < J; ++j) {
-            sdr << dbValue(bss.sdr[j]);
-            sir << dbValue(bss.sir[j]);
-            sar << dbValue(bss.sar[j]);
             perm << bss.permutation[j];
-            names << referencePaths[j];
+            const int e = bss.permutation[j];
+            sources << QJsonObject{{"reference", referencePaths[j]}, {"estimate", outputs[e]}, {"sdr", dbValue(bss.sdr[j])},
+                                   {"sir", dbValue(bss.sir[j])}, {"sar", dbValue(bss.sar[j])}};
         }
-        metricsJson = QJsonObject{{"function", "bss_eval_sources"}, {"version", "v3"}, {"references", names},
-                                  {"sdr", sdr}, {"sir", sir}, {"sar", sar}, {"permutation", perm},
-                                  {"filter_length", 512}};
+        metricsJson = QJsonObject{{"mode", "sources"}, {"function", "bss_eval_sources"}, {"version", "v3"},
+                                  {"permutation", perm}, {"filter_length", 512}, {"sources", sources}};
     }
 
     if (p.isSet("json")) {

@@ -150,6 +150,8 @@ Eigen::ArrayXf loadChecked(const InputFile& f, const std::string& baseDir, doubl
 
 }  // namespace
 
+std::string runJson(const RunSpec& run) { return toJson(run).dump(); }
+
 std::string resolvePath(const std::string& baseDir, const std::string& path) { return resolve(baseDir, path); }
 
 std::string checksum(const std::string& path) {
@@ -327,55 +329,6 @@ std::vector<std::string> tracks(const Manifest& m) {
         if (entry.is_directory() && fs::exists(entry.path() / m.mixture)) names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
-}
-
-std::string runTrack(const Manifest& m, const std::string& track, const RunControl& control) {
-    const fs::path dir = fs::path(m.root) / track;
-    Experiment e;
-    e.mixture = {track, (dir / m.mixture).string(), ""};
-    for (const auto& s : m.sources) {
-        if (!fs::exists(dir / s)) throw InputError("track '" + track + "' has no " + s);
-        e.references.push_back({fs::path(s).stem().string(), (dir / s).string(), ""});
-    }
-    json out{{"track", track}, {"runs", json::array()}};
-    for (std::size_t i = 0; i < m.runs.size(); ++i) {
-        const RunOutput r = execute(e, m.runs[i], dir.string(), control);
-        out["runs"].push_back({{"run", i + 1}, {"kind", m.runs[i].kind}, {"algorithm", m.runs[i].algorithm}, {"outputs", r.names},
-                               {"metrics", r.metrics}, {"seconds", r.seconds}});
-    }
-    return out.dump(2);
-}
-
-std::vector<SummaryRow> summarise(const std::vector<std::string>& trackResults) {
-    std::map<std::tuple<int, std::string, std::string, std::string>, std::vector<double>> values;
-    for (const auto& text : trackResults) {
-        json j;
-        try {
-            j = json::parse(text);
-            for (const auto& run : j.at("runs")) {
-                const auto outputs = run.at("outputs").get<std::vector<std::string>>();
-                for (const auto& [figure, list] : run.at("metrics").items())
-                    for (std::size_t k = 0; k < list.size(); ++k) {
-                        const std::string output = k < outputs.size() ? outputs[k] : std::to_string(k + 1);
-                        const double v = list[k].is_number() ? list[k].get<double>() : NAN;
-                        if (std::isfinite(v)) values[{run.at("run").get<int>(), run.at("algorithm").get<std::string>(), output, figure}].push_back(v);
-                    }
-            }
-        } catch (const json::exception& ex) {
-            throw InputError(std::string("a track result is malformed (") + ex.what() + ")");
-        }
-    }
-    std::vector<SummaryRow> rows;
-    for (auto& [key, v] : values) {
-        std::sort(v.begin(), v.end());
-        const std::size_t n = v.size();
-        SummaryRow r;
-        std::tie(r.run, r.algorithm, r.output, r.figure) = key;
-        r.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-        r.tracks = int(n);
-        rows.push_back(r);
-    }
-    return rows;
 }
 
 double maxDifference(const RunSpec& run, const RunOutput& output) {

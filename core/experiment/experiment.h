@@ -82,6 +82,9 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
 // `path` as written in an experiment, resolved against the experiment file's folder.
 std::string resolvePath(const std::string& baseDir, const std::string& path);
 
+// The run as an experiment file stores it (one JSON object: kind, algorithm, parameters, magnitudes, stft).
+std::string runJson(const RunSpec& run);
+
 // Largest |stored - reproduced| over the figures both hold (dB); -1 if none compared.
 double maxDifference(const RunSpec& run, const RunOutput& output);
 
@@ -89,8 +92,8 @@ double maxDifference(const RunSpec& run, const RunOutput& output);
 // file per source. A manifest (JSON) names the layout and the runs:
 //   {"format": "phaselab-batch", "root": "tracks", "mixture": "mixture.wav",
 //    "sources": ["bass.wav", "drums.wav", ...], "runs": [<runs as in an experiment>]}
-// Each track is an independent job (so a cluster's job array or GNU parallel can split them);
-// runTrack() gives the track's metrics as JSON, summarise() merges many into medians.
+// Each track is an independent job (so a cluster's job array or GNU parallel can split them):
+// dataset.h evaluates a run on a track in museval's format and aggregates the results.
 struct Manifest {
     std::string root;     // resolved against the manifest's folder
     std::string mixture = "mixture.wav";
@@ -102,17 +105,4 @@ struct Manifest {
 Manifest readManifest(const std::string& path);
 Manifest parseManifest(const std::string& text, const std::string& source);
 std::vector<std::string> tracks(const Manifest& m);  // sorted names of the folders holding the mixture
-// InputError if the track lacks a file. Metrics JSON: {"track", "runs": [{"run", "kind", "algorithm",
-// "outputs": [...], "metrics": {...}, "seconds"}]}.
-std::string runTrack(const Manifest& m, const std::string& track, const RunControl& control = {});
-
-struct SummaryRow {
-    int run = 0;  // 1-based index in the manifest
-    std::string algorithm, output, figure;
-    double median = 0;
-    int tracks = 0;
-};
-// Median over tracks of every (run, output, figure); InputError for a malformed result.
-std::vector<SummaryRow> summarise(const std::vector<std::string>& trackResults);
-
 }  // namespace phaselab::experiment

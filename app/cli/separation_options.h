@@ -1,0 +1,28 @@
+#pragma once
+// Command-line options of the separation methods, shared by `separate` and `batch`: every parameter
+// of every method description (and of the NMF magnitudes) once, as an option.
+
+#include <QCommandLineParser>
+#include <QStringList>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/common/description.h"
+
+namespace phaselab::cli {
+
+// The ids of the implemented separation methods.
+QStringList allMethods();
+// "--reference a b c" -> "--reference a --reference b --reference c" (values run up to the next option).
+QStringList expandMultiValue(const QStringList& args, const QStringList& names);
+// The descriptions whose parameters become options: every separation method and the beta-NMF.
+std::vector<const AlgorithmDescription*> optionDescriptions();
+// Adds one option per parameter id (a choice shared by several methods lists each one's choices);
+// `ids` receives the ids added.
+void addAlgorithmOptions(QCommandLineParser& p, std::set<std::string>& ids);
+// Values given on the command line for the parameters of `d` (others are left to their defaults);
+// `used` receives their ids. UsageError for a malformed or out-of-range value.
+ParamValues valuesFor(const QCommandLineParser& p, const AlgorithmDescription& d, std::set<std::string>& used);
+
+}  // namespace phaselab::cli
