@@ -113,6 +113,8 @@ int runBatch(const QStringList& rawArgs) {
     p.addOption({"shard", "This job's share, I/N (1-based).", "I/N"});
     p.addOption({"jobs", "Tracks run at once, each in its own process with one thread.", "K", "1"});
     p.addOption({"threads", "Worker threads per track (separation STFTs and BSS Eval).", "N", "1"});
+    p.addOption({"save-estimates", "Also write the estimates: <method folder>/estimates/<subset>/<track>/<target>.wav "
+                                   "(float, the mixture's channels), as museval's eval_mus_dir reads them."});
     p.addOption({"eval-window", "BSS Eval v4 window in seconds (museval: 1).", "S", "1"});
     p.addOption({"eval-hop", "BSS Eval v4 hop in seconds (museval: 1).", "S", "1"});
     p.addOption({"method", "Separation method: " + allMethods().join(", ") + ".", "METHOD", "wiener"});
@@ -249,8 +251,20 @@ int runBatch(const QStringList& rawArgs) {
                     if (!QDir().mkpath(QString::fromStdString(policy.inside(job.folder, subset))))
                         throw InputError("cannot create " + policy.inside(job.folder, subset));
                     policy.check(result, "the track result");
-                    const std::string text = experiment::evaluateTrack(t, job.run, eval);
-                    writeFileAtomically(result, text);
+                    const experiment::TrackEvaluation evaluation = experiment::evaluateTrack(t, job.run, eval);
+                    if (p.isSet("save-estimates")) {
+                        const std::string folder = policy.inside(policy.inside(policy.inside(job.folder, "estimates"), subset), fileNameOf(t));
+                        QDir().mkpath(QString::fromStdString(folder));
+                        const auto names = uniqueFileNames(t.targets);
+                        for (std::size_t j = 0; j < names.size(); ++j) {
+                            const std::string path = policy.inside(folder, names[j] + ".wav");
+                            OutputPolicy estimatePolicy = policy;
+                            estimatePolicy.setOverwrite(true);  // estimates of an earlier attempt are replaced with the result
+                            estimatePolicy.check(path, "an estimate");
+                            writeAudio(path, evaluation.estimates[j], SampleFormat::Float32);
+                        }
+                    }
+                    writeFileAtomically(result, evaluation.json);
                     QFile::remove(QString::fromStdString(errorFile));
                 } catch (const std::exception& e) {
                     ok = false;

@@ -176,7 +176,7 @@ std::vector<Track> shardOf(const std::vector<Track>& all, int index, int count) 
     return out;
 }
 
-std::string evaluateTrack(const Track& track, const RunSpec& run, const MusevalOptions& options, const RunControl& control) {
+TrackEvaluation evaluateTrack(const Track& track, const RunSpec& run, const MusevalOptions& options, const RunControl& control) {
     const auto start = std::chrono::steady_clock::now();
     if (run.kind != "separation") throw InputError("a dataset evaluation needs a separation run, not '" + run.kind + "'");
     const separation::SeparationMethod* method = separation::findSeparationMethod(run.algorithm);
@@ -245,7 +245,9 @@ std::string evaluateTrack(const Track& track, const RunSpec& run, const MusevalO
                            {"seconds", seconds},
                            {"version", PHASELAB_VERSION}};
     out += "\n  ],\n  \"phaselab\": " + description.dump() + "\n}\n";
-    return out;
+    TrackEvaluation result{std::move(out), {}};
+    for (auto& e : estimates) result.estimates.push_back(Audio{mixture.sampleRate, std::move(e)});
+    return result;
 }
 
 TrackScores parseTrackJson(const std::string& text, const std::string& name) {

@@ -27,6 +27,7 @@
 
 #include "core/common/progress.h"
 #include "core/experiment/experiment.h"
+#include "core/io/audio.h"
 
 namespace phaselab::experiment {
 
@@ -53,12 +54,16 @@ struct MusevalOptions {
     int threads = 1;
 };
 
+struct TrackEvaluation {
+    std::string json;             // the per-track JSON text described above
+    std::vector<Audio> estimates;  // one image per target (the mixture's channels, rate and length)
+};
+
 // Separates the track with `run` (kind "separation") and evaluates its images as museval's
-// eval_mus_track (mode v4). Returns the per-track JSON text described above. InputError for a
-// missing or mismatched file (rates, lengths, channel counts), a recovery run, or fewer than 2
-// targets (museval scores nothing then).
-std::string evaluateTrack(const Track& track, const RunSpec& run, const MusevalOptions& options = {},
-                          const RunControl& control = {});
+// eval_mus_track (mode v4). InputError for a missing or mismatched file (rates, lengths, channel
+// counts), a recovery run, or fewer than 2 targets (museval scores nothing then).
+TrackEvaluation evaluateTrack(const Track& track, const RunSpec& run, const MusevalOptions& options = {},
+                              const RunControl& control = {});
 
 // Frame values of one per-track JSON: target -> metric ("SDR", "SIR", "SAR", "ISR") -> frames.
 struct TrackScores {
