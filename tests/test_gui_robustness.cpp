@@ -130,95 +130,101 @@ private slots:
         for (int step = 0; step < actions; ++step) {
             const int kind = pick(100);
             QString what;
-            if (kind < 22) {  // a combo box anywhere in the window: any item, offered or not
-                auto boxes = w.findChildren<QComboBox*>();
-                if (!boxes.isEmpty()) {
-                    QComboBox* b = boxes[pick(int(boxes.size()))];
-                    if (b->count() > 0) b->setCurrentIndex(pick(b->count()));
-                    what = "combo " + b->objectName() + " " + b->toolTip().left(40);
-                    ++fields;
-                }
-            } else if (kind < 42) {  // a spin box: minimum, maximum or a value between
-                auto spins = w.findChildren<QAbstractSpinBox*>();
-                if (!spins.isEmpty()) {
-                    QAbstractSpinBox* s = spins[pick(int(spins.size()))];
-                    const int how = pick(3);
-                    if (auto* i = qobject_cast<QSpinBox*>(s)) {
-                        // Long runs stay short: a large value is given to iteration counts rarely.
-                        const int high = i->maximum() > 500 && pick(8) ? std::min(i->maximum(), 50) : i->maximum();
-                        i->setValue(how == 0 ? i->minimum() : how == 1 ? high : i->minimum() + pick(std::max(1, high - i->minimum())));
-                    } else if (auto* d = qobject_cast<QDoubleSpinBox*>(s)) {
-                        d->setValue(how == 0 ? d->minimum() : how == 1 ? d->maximum()
-                                                            : d->minimum() + (d->maximum() - d->minimum()) * (random() % 1000) / 1000.0);
+            // The application reports an exception from an event handler (Application::notify); one
+            // from a direct call here (click(), trigger()) is recorded the same way, with the action.
+            try {
+                if (kind < 22) {  // a combo box anywhere in the window: any item, offered or not
+                    auto boxes = w.findChildren<QComboBox*>();
+                    if (!boxes.isEmpty()) {
+                        QComboBox* b = boxes[pick(int(boxes.size()))];
+                        if (b->count() > 0) b->setCurrentIndex(pick(b->count()));
+                        what = "combo " + b->objectName() + " " + b->toolTip().left(40);
+                        ++fields;
                     }
-                    what = "spin " + s->toolTip().left(40);
-                    ++fields;
+                } else if (kind < 42) {  // a spin box: minimum, maximum or a value between
+                    auto spins = w.findChildren<QAbstractSpinBox*>();
+                    if (!spins.isEmpty()) {
+                        QAbstractSpinBox* s = spins[pick(int(spins.size()))];
+                        const int how = pick(3);
+                        if (auto* i = qobject_cast<QSpinBox*>(s)) {
+                            // Long runs stay short: a large value is given to iteration counts rarely.
+                            const int high = i->maximum() > 500 && pick(8) ? std::min(i->maximum(), 50) : i->maximum();
+                            i->setValue(how == 0 ? i->minimum() : how == 1 ? high : i->minimum() + pick(std::max(1, high - i->minimum())));
+                        } else if (auto* d = qobject_cast<QDoubleSpinBox*>(s)) {
+                            d->setValue(how == 0 ? d->minimum() : how == 1 ? d->maximum()
+                                                                : d->minimum() + (d->maximum() - d->minimum()) * (random() % 1000) / 1000.0);
+                        }
+                        what = "spin " + s->toolTip().left(40);
+                        ++fields;
+                    }
+                } else if (kind < 48) {  // a check box
+                    auto checks = w.findChildren<QCheckBox*>();
+                    if (!checks.isEmpty()) {
+                        QCheckBox* c = checks[pick(int(checks.size()))];
+                        c->toggle();
+                        what = "check " + c->text();
+                    }
+                } else if (kind < 62) {  // a button of any panel (Run, Cancel, Play, Export, Start, ...)
+                    auto buttons = w.findChildren<QAbstractButton*>();
+                    QList<QAbstractButton*> enabled;
+                    for (QAbstractButton* b : buttons)
+                        if (b->isEnabled() && !qobject_cast<QCheckBox*>(b)) enabled << b;
+                    if (!enabled.isEmpty()) {
+                        QAbstractButton* b = enabled[pick(int(enabled.size()))];
+                        what = "button " + b->text() + " " + b->toolTip().left(30);
+                        b->click();
+                        ++clicks;
+                    }
+                } else if (kind < 70) {  // a menu action (not Quit, not New window)
+                    QList<QAction*> all;
+                    for (QMenu* m : w.menuBar()->findChildren<QMenu*>())
+                        for (QAction* a : m->actions())
+                            if (a->isEnabled() && !a->menu() && !a->isSeparator() && a->text() != "&Quit" && a->text() != "&New window")
+                                all << a;
+                    if (!all.isEmpty()) {
+                        QAction* a = all[pick(int(all.size()))];
+                        what = "menu " + a->text();
+                        a->trigger();
+                        ++menus;
+                    }
+                } else if (kind < 78) {  // keys
+                    static const int keys[] = {Qt::Key_Space, Qt::Key_A, Qt::Key_1, Qt::Key_2, Qt::Key_3, Qt::Key_Escape, Qt::Key_Tab,
+                                               Qt::Key_L, Qt::Key_Left, Qt::Key_Right, Qt::Key_Home};
+                    const int key = keys[pick(int(std::size(keys)))];
+                    QWidget* target = QApplication::focusWidget() ? QApplication::focusWidget() : &w;
+                    QTest::keyClick(target, Qt::Key(key));
+                    what = "key " + QString::number(key, 16);
+                } else if (kind < 84) {  // selections and box selections
+                    ViewManager* vm = w.audioView()->view();
+                    const double d = vm->duration(), a = d * (random() % 1000) / 1000.0, b = d * (random() % 1000) / 1000.0;
+                    if (pick(2)) vm->setSelection(a, b);
+                    else vm->setBoxSelection(a, b, vm->nyquist() * (random() % 100) / 100.0, vm->nyquist() * (random() % 100) / 100.0);
+                    what = "selection";
+                } else if (kind < 90) {  // run an algorithm (cancelled later, or by the next file)
+                    RunPanel* panel = pick(2) ? recovery->runPanel() : separation->runPanel();
+                    panel->run();
+                    ++runsStarted;
+                    what = "run";
+                } else if (kind < 94) {  // cancel
+                    recovery->runPanel()->cancel();
+                    separation->runPanel()->cancel();
+                    ++cancels;
+                    what = "cancel";
+                } else {  // another document: a second file, a bad file, the demo, the experiment
+                    const int which = pick(4);
+                    if (w.confirmDiscard()) {
+                        if (which == 0) w.openFile(second);
+                        else if (which == 1) w.openFile(bad);
+                        else if (which == 2) w.openDemo();
+                        else openExperiment(&w, recovery, separation, experimentPath);
+                        loaded.clear();
+                        if (!loaded.wait(60000)) QFAIL("a document did not load");
+                        ++opened;
+                    }
+                    what = QString("open %1").arg(which);
                 }
-            } else if (kind < 48) {  // a check box
-                auto checks = w.findChildren<QCheckBox*>();
-                if (!checks.isEmpty()) {
-                    QCheckBox* c = checks[pick(int(checks.size()))];
-                    c->toggle();
-                    what = "check " + c->text();
-                }
-            } else if (kind < 62) {  // a button of any panel (Run, Cancel, Play, Export, Start, ...)
-                auto buttons = w.findChildren<QAbstractButton*>();
-                QList<QAbstractButton*> enabled;
-                for (QAbstractButton* b : buttons)
-                    if (b->isEnabled() && !qobject_cast<QCheckBox*>(b)) enabled << b;
-                if (!enabled.isEmpty()) {
-                    QAbstractButton* b = enabled[pick(int(enabled.size()))];
-                    what = "button " + b->text() + " " + b->toolTip().left(30);
-                    b->click();
-                    ++clicks;
-                }
-            } else if (kind < 70) {  // a menu action (not Quit, not New window)
-                QList<QAction*> all;
-                for (QMenu* m : w.menuBar()->findChildren<QMenu*>())
-                    for (QAction* a : m->actions())
-                        if (a->isEnabled() && !a->menu() && !a->isSeparator() && a->text() != "&Quit" && a->text() != "&New window")
-                            all << a;
-                if (!all.isEmpty()) {
-                    QAction* a = all[pick(int(all.size()))];
-                    what = "menu " + a->text();
-                    a->trigger();
-                    ++menus;
-                }
-            } else if (kind < 78) {  // keys
-                static const int keys[] = {Qt::Key_Space, Qt::Key_A, Qt::Key_1, Qt::Key_2, Qt::Key_3, Qt::Key_Escape, Qt::Key_Tab,
-                                           Qt::Key_L, Qt::Key_Left, Qt::Key_Right, Qt::Key_Home};
-                const int key = keys[pick(int(std::size(keys)))];
-                QWidget* target = QApplication::focusWidget() ? QApplication::focusWidget() : &w;
-                QTest::keyClick(target, Qt::Key(key));
-                what = "key " + QString::number(key, 16);
-            } else if (kind < 84) {  // selections and box selections
-                ViewManager* vm = w.audioView()->view();
-                const double d = vm->duration(), a = d * (random() % 1000) / 1000.0, b = d * (random() % 1000) / 1000.0;
-                if (pick(2)) vm->setSelection(a, b);
-                else vm->setBoxSelection(a, b, vm->nyquist() * (random() % 100) / 100.0, vm->nyquist() * (random() % 100) / 100.0);
-                what = "selection";
-            } else if (kind < 90) {  // run an algorithm (cancelled later, or by the next file)
-                RunPanel* panel = pick(2) ? recovery->runPanel() : separation->runPanel();
-                panel->run();
-                ++runsStarted;
-                what = "run";
-            } else if (kind < 94) {  // cancel
-                recovery->runPanel()->cancel();
-                separation->runPanel()->cancel();
-                ++cancels;
-                what = "cancel";
-            } else {  // another document: a second file, a bad file, the demo, the experiment
-                const int which = pick(4);
-                if (w.confirmDiscard()) {
-                    if (which == 0) w.openFile(second);
-                    else if (which == 1) w.openFile(bad);
-                    else if (which == 2) w.openDemo();
-                    else openExperiment(&w, recovery, separation, experimentPath);
-                    loaded.clear();
-                    if (!loaded.wait(60000)) QFAIL("a document did not load");
-                    ++opened;
-                }
-                what = QString("open %1").arg(which);
+            } catch (const std::exception& e) {
+                escaped << QString("exception from this action (kind %1): %2").arg(kind).arg(e.what());
             }
             if (qEnvironmentVariableIsSet("PHASELAB_ROBUSTNESS_LOG")) std::fprintf(stderr, "step %d: %s\n", step, qPrintable(what));
             QCoreApplication::processEvents();

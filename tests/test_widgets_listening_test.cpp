@@ -3,6 +3,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "core/common/error.h"
 #include "core/listening/blind_test.h"
 #include "widgets/listening_test_panel.h"
 #include "test_support.h"
@@ -80,6 +81,28 @@ private slots:
         QVERIFY(panel.visibleText().contains("MISI: 90.0"));
         QVERIFY(panel.visibleText().contains("SDR 15.00 dB"));
         QVERIFY(panel.grab().save("screenshots/listening_results.png"));
+    }
+
+    // Another file opened (or runs removed) while a test runs: the test keeps playing and naming its
+    // own conditions; the new ones are offered once it is over. (The robustness test once indexed
+    // the new, shorter list with the running test's indices.)
+    void conditionsChangingDuringATest() {
+        ListeningTestPanel panel;
+        const auto c = conditions();
+        panel.setConditions(c);
+        panel.startRating({0, 1, 2}, 1, 5);
+        panel.setConditions({c[0]});
+        QSignalSpy played(&panel, &ListeningTestPanel::playRequested);
+        for (int slot = 0; slot < 3; ++slot) {
+            panel.play(QString::number(slot + 1));
+            const auto audio = played.takeLast().at(0).value<std::shared_ptr<const Audio>>();
+            QVERIFY(audio == c[std::size_t(panel.rating()->conditionAt(slot))].audio);
+        }
+        panel.submitRatings({50, 50, 50});
+        QCOMPARE(panel.stage(), ListeningTestPanel::Stage::Results);
+        QVERIFY(panel.visibleText().contains("Wiener") && panel.visibleText().contains("SDR 20.00 dB"));
+        panel.setConditions({});
+        QVERIFY_THROWS_EXCEPTION(InputError, panel.startAbx(0, 1, 4, 1));  // the offered list: empty now
     }
 };
 

@@ -1,4 +1,5 @@
 // RunPanel: background run with live progress and convergence points, cancel, failure, blocking.
+#include <QLineSeries>
 #include <QPushButton>
 #include <QtTest>
 #include <thread>
@@ -96,6 +97,23 @@ private slots:
         QVERIFY(!panel.isRunning());
         panel.setBlockedReason({});
         QVERIFY(run->isEnabled());
+    }
+
+    // A run of many iterations keeps a bounded curve: Qt Charts re-strokes the whole line on each
+    // appended point, so 10^5 plotted points froze the window (found by the robustness test).
+    void longRunsKeepABoundedCurve() {
+        ConvergenceChart chart;
+        chart.startRun("long");
+        const int n = 20000;
+        for (int k = 1; k <= n; ++k) chart.addPoint(k, {{"spectral_convergence_db", -std::log10(double(k))}});
+        QCOMPARE(chart.pointCount("spectral_convergence_db"), n);
+        QCOMPARE(chart.lastValue("spectral_convergence_db"), -std::log10(double(n)));
+        auto* series = qobject_cast<QLineSeries*>(chart.chart()->series().front());
+        QVERIFY(series);
+        QVERIFY2(series->count() <= 1001 && series->count() > 400, qPrintable(QString::number(series->count())));
+        QCOMPARE(series->at(0).x(), 1.0);
+        QCOMPARE(series->at(series->count() - 1).x(), double(n));  // the latest value is always drawn
+        for (int i = 1; i + 1 < series->count(); ++i) QVERIFY(series->at(i).x() > series->at(i - 1).x());
     }
 };
 

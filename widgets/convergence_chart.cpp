@@ -101,7 +101,7 @@ void ConvergenceChart::addPoint(int iteration, const std::vector<std::pair<std::
             c.series = addSeries(id, index);
             c.axis = index == 0 ? leftAxis_ : rightAxis_;
         }
-        c.series->append(iteration, value);
+        append(c, QPointF(iteration, value));
         if (c.empty) {
             c.lo = c.hi = value;
             c.empty = false;
@@ -114,15 +114,30 @@ void ConvergenceChart::addPoint(int iteration, const std::vector<std::pair<std::
     fitX(iteration);
 }
 
+void ConvergenceChart::append(Curve& c, QPointF p) {
+    c.all << p;
+    const qsizetype index = c.all.size() - 1;
+    if (c.lastIsExtra) c.series->remove(int(c.series->count() - 1));  // the previous latest, off the stride
+    c.series->append(p);
+    c.lastIsExtra = index % c.stride != 0;
+    if (c.series->count() <= kMaxPlottedPoints) return;
+    c.stride *= 2;  // thin out: the points on the new stride, and the latest
+    QList<QPointF> kept;
+    for (qsizetype i = 0; i < c.all.size(); i += c.stride) kept << c.all[i];
+    c.lastIsExtra = index % c.stride != 0;
+    if (c.lastIsExtra) kept << p;
+    c.series->replace(kept);
+}
+
 int ConvergenceChart::pointCount(const QString& figureId) const {
     auto it = current_.find(figureId);
-    return it == current_.end() ? 0 : int(it->series->count());
+    return it == current_.end() ? 0 : int(it->all.size());
 }
 
 double ConvergenceChart::lastValue(const QString& figureId) const {
     auto it = current_.find(figureId);
-    if (it == current_.end() || it->series->count() == 0) return std::nan("");
-    return it->series->at(it->series->count() - 1).y();
+    if (it == current_.end() || it->all.isEmpty()) return std::nan("");
+    return it->all.back().y();
 }
 
 }  // namespace phaselab

@@ -4,10 +4,15 @@
 // plotted, the first on the left axis and the second on the right; labels come from
 // setFigures() (the figure id otherwise). Points are appended while a run goes on; startRun()
 // keeps earlier runs' curves dimmed for comparison.
+// Cost: Qt Charts re-strokes a whole line for every appended point, so a curve draws at most
+// kMaxPlottedPoints points: past that it keeps every 2nd, 4th, ... iteration (the first and the
+// latest always), and a run of 10^5 iterations costs no more per iteration than one of 10^3.
 // GUI-thread widget.
 
 #include <QChartView>
 #include <QMap>
+#include <QList>
+#include <QPointF>
 #include <QString>
 #include <utility>
 #include <vector>
@@ -35,12 +40,17 @@ public:
     double lastValue(const QString& figureId) const;
 
 private:
+    static constexpr int kMaxPlottedPoints = 1000;
     struct Curve {
         QLineSeries* series = nullptr;
         QValueAxis* axis = nullptr;
         double lo = 0, hi = 0;
         bool empty = true;
+        QList<QPointF> all;        // every point given to addPoint
+        int stride = 1;            // every stride-th of them is plotted
+        bool lastIsExtra = false;  // the series ends with the latest point, off the stride
     };
+    void append(Curve& c, QPointF p);
     QLineSeries* addSeries(const QString& id, int axisIndex);
     void fitX(int iteration);
     QString labelOf(const QString& id) const;

@@ -137,6 +137,7 @@ ListeningTestPanel::ListeningTestPanel(QWidget* parent)
     });
     connect(again, &QPushButton::clicked, this, [this] {
         stage_ = Stage::Setup;
+        refreshSetup();  // the conditions offered now
         stack_->setCurrentIndex(0);
     });
     auto* buttons = new QHBoxLayout;
@@ -157,7 +158,10 @@ ListeningTestPanel::ListeningTestPanel(QWidget* parent)
 
 void ListeningTestPanel::setConditions(const std::vector<ListeningCondition>& conditions) {
     conditions_ = conditions;
-    if (stage_ != Stage::Setup) return;  // a running test keeps its own copies (tested_ indices stay valid)
+    if (stage_ == Stage::Setup) refreshSetup();
+}
+
+void ListeningTestPanel::refreshSetup() {
     a_->clear();
     b_->clear();
     ratingChoice_->clear();
@@ -175,7 +179,7 @@ void ListeningTestPanel::setConditions(const std::vector<ListeningCondition>& co
 void ListeningTestPanel::startAbx(int a, int b, int trials, unsigned seed) {
     const int n = int(conditions_.size());
     if (a < 0 || b < 0 || a >= n || b >= n || a == b) throw InputError("choose two different conditions for A and B");
-    tested_ = {a, b};
+    tested_ = {conditions_[std::size_t(a)], conditions_[std::size_t(b)]};
     rating_.reset();
     abx_ = std::make_unique<listening::AbxTest>(conditions_[std::size_t(a)].name.toStdString(),
                                                 conditions_[std::size_t(b)].name.toStdString(), trials, seed);
@@ -191,7 +195,8 @@ void ListeningTestPanel::startRating(const std::vector<int>& conditionIndices, i
     }
     rating_ = std::make_unique<listening::MushraTest>(names, pages, seed);
     abx_.reset();
-    tested_ = conditionIndices;
+    tested_.clear();
+    for (int i : conditionIndices) tested_.push_back(conditions_[std::size_t(i)]);
     stage_ = Stage::Rating;
     showPage();
 }
@@ -231,14 +236,14 @@ void ListeningTestPanel::showPage() {
 void ListeningTestPanel::play(const QString& which) {
     int condition = -1;
     if (stage_ == Stage::Abx && abx_ && !abx_->finished()) {
-        if (which == "A") condition = tested_[0];
-        else if (which == "B") condition = tested_[1];
-        else if (which == "X") condition = tested_[std::size_t(abx_->currentX())];
+        if (which == "A") condition = 0;
+        else if (which == "B") condition = 1;
+        else if (which == "X") condition = abx_->currentX();
     } else if (stage_ == Stage::Rating && rating_ && !rating_->finished()) {
         const int slot = which.toInt() - 1;
-        if (slot >= 0 && slot < rating_->conditionCount()) condition = tested_[std::size_t(rating_->conditionAt(slot))];
+        if (slot >= 0 && slot < rating_->conditionCount()) condition = rating_->conditionAt(slot);
     }
-    if (condition >= 0) emit playRequested(conditions_[std::size_t(condition)].audio);
+    if (condition >= 0 && condition < int(tested_.size())) emit playRequested(tested_[std::size_t(condition)].audio);
 }
 
 void ListeningTestPanel::answerAbx(bool xIsA) {
@@ -260,7 +265,7 @@ void ListeningTestPanel::showResults() {
     QString text;
     if (abx_) {
         text = tr("ABX %1 vs %2: %3 of %4 correct, p = %5 (chance: guessing).%6")
-                   .arg(conditions_[std::size_t(tested_[0])].name, conditions_[std::size_t(tested_[1])].name)
+                   .arg(tested_[0].name, tested_[1].name)
                    .arg(abx_->correct()).arg(abx_->trials()).arg(abx_->pValue(), 0, 'g', 3)
                    .arg(abx_->pValue() < 0.05 ? tr(" You hear a difference.") : tr(" No reliable difference."));
         chart->setTitle(tr("ABX: correct answers"));
@@ -281,7 +286,7 @@ void ListeningTestPanel::showResults() {
         text = tr("Ratings (mean ± 95 % interval) and SDR, seed %1:\n").arg(rating_->seed());
         bool anySdr = false;
         for (std::size_t i = 0; i < summary.size(); ++i) {
-            const double sdr = conditions_[std::size_t(tested_[i])].sdr;
+            const double sdr = i < tested_.size() ? tested_[i].sdr : std::nan("");
             anySdr = anySdr || !std::isnan(sdr);
             *means << summary[i].mean;
             *sdrs << (std::isnan(sdr) ? 0.0 : sdr);

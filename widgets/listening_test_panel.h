@@ -36,6 +36,7 @@ class ListeningTestPanel : public QWidget {
     Q_OBJECT
 public:
     explicit ListeningTestPanel(QWidget* parent = nullptr);
+    // The conditions offered for the next test; a running test keeps its own copies.
     void setConditions(const std::vector<ListeningCondition>& conditions);
     const std::vector<ListeningCondition>& conditions() const { return conditions_; }
 
@@ -63,11 +64,14 @@ signals:
     void testFinished();
 
 private:
+    void refreshSetup();  // the A/B and rating choices from conditions_
     void showPage();
     void showResults();
 
     std::vector<ListeningCondition> conditions_;
-    std::vector<int> tested_;  // condition indices in the running test
+    // Copies of the conditions of the running test: the offered conditions_ may change meanwhile
+    // (another file opened, runs added or removed) without touching the test.
+    std::vector<ListeningCondition> tested_;
     std::unique_ptr<listening::AbxTest> abx_;
     std::unique_ptr<listening::MushraTest> rating_;
     Stage stage_ = Stage::Setup;
