@@ -43,6 +43,11 @@ private slots:
         source.setCrossfade(0);  // outright switch; the crossfade is tested below
         source.addTrack({"a", a});
         source.addTrack({"b", b});
+        // A stale index (a mixer row of a replaced document) changes nothing and throws nothing.
+        source.setTrackGain(2, 0.1f);
+        source.setTrackMuted(-1, true);
+        QCOMPARE(source.track(1).gain, 1.0f);
+        QVERIFY(!source.track(0).muted);
         std::vector<float> buf(100);
         source.setActiveTrack(0);
         QCOMPARE(source.read(reinterpret_cast<char*>(buf.data()), 40), qint64(40));

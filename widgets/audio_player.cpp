@@ -60,12 +60,12 @@ PlaybackSource::Track PlaybackSource::track(int index) const {
 
 void PlaybackSource::setTrackGain(int index, float gain) {
     std::lock_guard lock(mutex_);
-    tracks_.at(std::size_t(index)).gain = gain;
+    if (index >= 0 && index < int(tracks_.size())) tracks_[std::size_t(index)].gain = gain;
 }
 
 void PlaybackSource::setTrackMuted(int index, bool muted) {
     std::lock_guard lock(mutex_);
-    tracks_.at(std::size_t(index)).muted = muted;
+    if (index >= 0 && index < int(tracks_.size())) tracks_[std::size_t(index)].muted = muted;
 }
 
 void PlaybackSource::setActiveTrack(int index) {

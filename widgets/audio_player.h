@@ -52,7 +52,9 @@ public:
     void setTrackAudio(int index, std::shared_ptr<const Audio> audio);
     void clearTracks();
     int trackCount() const;
-    Track track(int index) const;
+    Track track(int index) const;  // std::out_of_range for an index that does not exist
+    // No effect for an index that no longer exists (e.g. a mixer row of a document just replaced,
+    // whose widgets are only deleted later).
     void setTrackGain(int index, float gain);
     void setTrackMuted(int index, bool muted);
     // -1: mix of all unmuted tracks; >= 0: only that track. Applies from the next frame delivered,
