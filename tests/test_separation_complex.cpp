@@ -1,6 +1,9 @@
 // Complex ISNMF and BAG: the H update's fixed point (the -q/2 derivation), conservativeness, required inputs.
 #include <QtTest>
+#include <atomic>
+#include <chrono>
 #include <random>
+#include <thread>
 
 #include "core/common/error.h"
 #include "core/io/audio.h"
@@ -155,6 +158,32 @@ private slots:
             QVERIFY2(last < first, qPrintable(QString("objective %1 -> %2").arg(first).arg(last)));
             for (int j = 0; j < 2; ++j)
                 QVERIFY((src[j] - r.waveforms[j]).matrix().norm() < (src[j] - mix).matrix().norm());
+        }
+    }
+
+    // Cancel reaches the inner NMF fits (dictionary learning, the mixture fit): a 10^7-iteration
+    // learning stage stops as soon as the flag is set (it used to ignore it).
+    void cancelStopsTheDictionaryLearning() {
+        Excerpt ex = musicExcerpt({"piano", "bass"}, 16000);
+        ex.input.isolated = ex.sources;
+        for (int which = 0; which < 2; ++which) {
+            std::atomic<bool> cancel{false};
+            RunControl control;
+            control.cancel = &cancel;
+            std::thread stopper([&] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                cancel = true;
+            });
+            if (which == 0) {
+                ComplexIsNmfParams p;
+                p.learnIterations = 10000000;
+                QVERIFY_THROWS_EXCEPTION(Cancelled, runComplexIsNmf(ex.input, p, control));
+            } else {
+                ComplexNmfParams p;
+                p.learnIterations = 10000000;
+                QVERIFY_THROWS_EXCEPTION(Cancelled, runComplexNmf(ex.input, p, control));
+            }
+            stopper.join();
         }
     }
 };

@@ -53,6 +53,7 @@ void complexIsNmfUpdateH(const Matrix& W, Matrix& H, const Matrix& p, const Matr
 }
 
 SeparationResult runComplexIsNmf(const SeparationInput& in, const ComplexIsNmfParams& params, const RunControl& control) {
+    const RunControl cancelOnly{{}, control.cancel};  // the inner NMF fits stop on cancel; progress is this method's
     validateInput(in, 2);
     const int J = in.sources();
     if (int(in.isolated.size()) != J)
@@ -77,7 +78,7 @@ SeparationResult runComplexIsNmf(const SeparationInput& in, const ComplexIsNmfPa
             b.beta = 0;
             b.seed = params.seed + 2 * unsigned(j);
             b.trackObjective = false;
-            W[j] = nmf::betaNmf(stft.analyse(in.isolated[j]).abs2().matrix(), b).W;
+            W[j] = nmf::betaNmf(stft.analyse(in.isolated[j]).abs2().matrix(), b, cancelOnly).W;
             Wall.middleCols(j * K, K) = W[j];
         }
         nmf::BetaNmfParams b;
@@ -87,7 +88,7 @@ SeparationResult runComplexIsNmf(const SeparationInput& in, const ComplexIsNmfPa
         b.updateW = false;
         b.seed = params.seed + 1000;
         b.trackObjective = false;
-        const Matrix Hall = nmf::betaNmf(mixPower, b, {}, &Wall).H;
+        const Matrix Hall = nmf::betaNmf(mixPower, b, cancelOnly, &Wall).H;
         for (int j = 0; j < J; ++j) H[j] = Hall.middleRows(j * K, K);
     }
 

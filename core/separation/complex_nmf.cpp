@@ -40,6 +40,7 @@ ComplexNmfParams complexNmfParams(const ParamValues& values) {
 }
 
 SeparationResult runComplexNmf(const SeparationInput& in, const ComplexNmfParams& params, const RunControl& control) {
+    const RunControl cancelOnly{{}, control.cancel};  // the inner NMF fits stop on cancel; progress is this method's
     validateInput(in, 2);
     const int J = in.sources();
     if (int(in.isolated.size()) != J)
@@ -63,7 +64,7 @@ SeparationResult runComplexNmf(const SeparationInput& in, const ComplexNmfParams
             b.beta = 2;
             b.seed = params.seed + 2 * unsigned(j);
             b.trackObjective = false;
-            W[j] = nmf::betaNmf(stft.analyse(in.isolated[j]).abs2().sqrt().matrix(), b).W;
+            W[j] = nmf::betaNmf(stft.analyse(in.isolated[j]).abs2().sqrt().matrix(), b, cancelOnly).W;
             Wall.middleCols(j * K, K) = W[j];
         }
         nmf::BetaNmfParams b;
@@ -73,7 +74,7 @@ SeparationResult runComplexNmf(const SeparationInput& in, const ComplexNmfParams
         b.updateW = false;
         b.seed = params.seed + 1000;
         b.trackObjective = false;
-        const Matrix Hall = nmf::betaNmf(X.abs2().sqrt().matrix(), b, {}, &Wall).H;
+        const Matrix Hall = nmf::betaNmf(X.abs2().sqrt().matrix(), b, cancelOnly, &Wall).H;
         for (int j = 0; j < J; ++j) H[j] = Hall.middleRows(j * K, K);
     }
 
