@@ -43,6 +43,23 @@ void reportIteration(const RunControl& control, const IterationFigures& f, int t
     control.report(r);
 }
 
+RecoveryResult onePassResult(const Magnitudes& V, const Magnitudes& phase, Eigen::Index length, const StftConfig& config,
+                             const RunControl& control, long long startNanoseconds) {
+    Stft stft(config);
+    const Spectrogram X = polar(V, phase);
+    RecoveryResult r;
+    stft.synthesise(X, length, r.signal);
+    const Spectrogram C = stft.analyse(r.signal);
+    const double total = V.cast<double>().square().sum();
+    r.iterations = 1;
+    r.spectralConvergenceDb = spectralConvergenceDb(C, V);
+    r.inconsistency = (X - C).abs2().cast<double>().sum() / total;
+    IterationFigures f{1, r.spectralConvergenceDb, r.inconsistency, (C.abs() - V).cast<double>().square().sum()};
+    reportIteration(control, f, 1, r.trace);
+    r.seconds = secondsSince(startNanoseconds);
+    return r;
+}
+
 FlushDenormals::FlushDenormals() {
 #ifdef PHASELAB_HAVE_MXCSR
     saved_ = _mm_getcsr();

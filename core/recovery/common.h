@@ -63,6 +63,11 @@ private:
     unsigned saved_ = 0;
 };
 
+// The result of a non-iterative method (PU, PGHI): the LS inverse of V e^{i phase} and its figures
+// as one trace entry; `startNanoseconds` (nowNanoseconds()) is when the method began.
+RecoveryResult onePassResult(const Magnitudes& V, const Magnitudes& phase, Eigen::Index length, const StftConfig& config,
+                             const RunControl& control, long long startNanoseconds);
+
 // Seconds since `start` (steady clock), for RecoveryResult::seconds.
 double secondsSince(long long startNanoseconds);
 long long nowNanoseconds();

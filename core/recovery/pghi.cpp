@@ -317,19 +317,7 @@ RecoveryResult pghiRecovery(const Magnitudes& V, Eigen::Index length, const Stft
     checkPghiParams(params, config);
     const long long start = nowNanoseconds();
     control.checkCancel();
-    Stft stft(config);
-    const Spectrogram X = polar(V, pghiPhase(V, config, params));
-    RecoveryResult r;
-    stft.synthesise(X, length, r.signal);
-    const Spectrogram C = stft.analyse(r.signal);
-    const double total = V.cast<double>().square().sum();
-    r.iterations = 1;
-    r.spectralConvergenceDb = spectralConvergenceDb(C, V);
-    r.inconsistency = (X - C).abs2().cast<double>().sum() / total;
-    IterationFigures f{1, r.spectralConvergenceDb, r.inconsistency, (C.abs() - V).cast<double>().square().sum()};
-    reportIteration(control, f, 1, r.trace);
-    r.seconds = secondsSince(start);
-    return r;
+    return onePassResult(V, pghiPhase(V, config, params), length, config, control, start);
 }
 
 }  // namespace phaselab::recovery
