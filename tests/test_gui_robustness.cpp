@@ -218,7 +218,11 @@ private slots:
                         else if (which == 2) w.openDemo();
                         else openExperiment(&w, recovery, separation, experimentPath);
                         loaded.clear();
-                        if (!loaded.wait(60000)) QFAIL("a document did not load");
+                        if (!loaded.wait(60000))
+                            QFAIL(qPrintable(QString("step %1: document %2 did not load in 60 s (recovery %3, separation %4)")
+                                                 .arg(step)
+                                                 .arg(which)
+                                                 .arg(recovery->runPanel()->statusText(), separation->runPanel()->statusText())));
                         ++opened;
                     }
                     what = QString("open %1").arg(which);

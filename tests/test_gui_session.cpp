@@ -24,6 +24,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QToolBar>
 #include <QtTest>
 
@@ -167,6 +168,46 @@ private slots:
         } catch (const InputError& e) {
             QVERIFY(QString(e.what()).contains("nothing to save"));
         }
+    }
+
+    // Two long runs (one per panel) fill a two-core machine's global thread pool; the views still
+    // recompute and another file still opens (the CI's sanitizer run once waited 60 s for a load
+    // queued behind two runs).
+    void viewsAndLoadingNeverWaitBehindRuns() {
+        const int threads = QThreadPool::globalInstance()->maxThreadCount();
+        QThreadPool::globalInstance()->setMaxThreadCount(2);
+        MainWindow w;
+        w.show();
+        w.setUnsavedChangesPrompt([] { return QMessageBox::Discard; });
+        QVERIFY(openAndWait(w, shared("music_pbd_16k_mix.wav"),
+                            {shared("music_pbd_16k_piano.wav"), shared("music_pbd_16k_bass.wav"), shared("music_pbd_16k_drums.wav")}));
+        auto* recovery = w.findChild<RecoveryPanel*>();
+        auto* separation = w.findChild<SeparationPanel*>();
+        recovery->runPanel()->selectAlgorithm("gl");
+        recovery->runPanel()->form()->setValues({{"iterations", 100000.0}});
+        recovery->runPanel()->run();
+        separation->setMagnitudeSource("oracle");
+        separation->runPanel()->selectAlgorithm("misi");
+        separation->runPanel()->form()->setValues({{"iterations", 10000.0}});
+        separation->runPanel()->run();
+        QVERIFY(recovery->runPanel()->isRunning() && separation->runPanel()->isRunning());
+        QTest::qWait(300);  // both workers have started
+
+        StftConfig c = w.audioView()->spectrogram()->stftConfig();
+        c.windowLength = 512;
+        c.hop = 128;
+        w.audioView()->spectrogram()->setStftConfig(c);
+        QTRY_VERIFY_WITH_TIMEOUT(w.audioView()->isReady(), 30000);
+        QVERIFY(recovery->runPanel()->isRunning() && separation->runPanel()->isRunning());
+
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        w.openFile(shared("speech_noise_16k_mix.wav"));
+        QVERIFY(done.wait(30000));
+        QVERIFY(done.at(0).at(0).toBool());
+        QCOMPARE(QFileInfo(w.document()->path()).fileName(), QString("speech_noise_16k_mix.wav"));
+        QTRY_VERIFY_WITH_TIMEOUT(!recovery->runPanel()->isRunning() && !separation->runPanel()->isRunning(), 60000);
+        QVERIFY(w.document()->recoveryRuns().empty() && w.document()->separationRuns().empty());
+        QThreadPool::globalInstance()->setMaxThreadCount(threads);
     }
 
     // 3 and 4. Saved from a relative path in one directory, reopened from another by GUI and CLI with

@@ -69,6 +69,7 @@ RunPanel::RunPanel(std::vector<const AlgorithmDescription*> algorithms, QWidget*
         form_->setDescription(d);
         summary_->setText(d ? QString::fromStdString(d->summary) : QString());
     });
+    pool_.setMaxThreadCount(1);
     connect(runButton_, &QPushButton::clicked, this, &RunPanel::run);
     connect(cancelButton_, &QPushButton::clicked, this, &RunPanel::cancel);
     connect(watcher_, &QFutureWatcher<Completion>::finished, this, &RunPanel::onFinished);
@@ -146,7 +147,7 @@ void RunPanel::run() {
     auto flag = cancelFlag_;  // keeps the flag alive for the worker
     const AlgorithmDescription description = *d;
     Runner runner = runner_;
-    watcher_->setFuture(QtConcurrent::run([runner, description, values, control, flag]() -> Completion {
+    watcher_->setFuture(QtConcurrent::run(&pool_, [runner, description, values, control, flag]() -> Completion {
         Completion c;
         try {
             c.outcome = runner(description, values, control);

@@ -11,6 +11,7 @@
 // GUI-thread widget; the Runner must be thread-safe with respect to the data it captures.
 
 #include <QFutureWatcher>
+#include <QThreadPool>
 #include <QWidget>
 #include <any>
 #include <atomic>
@@ -100,6 +101,9 @@ private:
         RunOutcome outcome;
         QString error;
     };
+    // A run has a thread of its own: it never waits behind, nor holds up, the views' work and
+    // document loading in the global pool (two runs would fill it on a two-core machine).
+    QThreadPool pool_;
     QFutureWatcher<Completion>* watcher_;
     std::shared_ptr<std::atomic<bool>> cancelFlag_;
     quint64 generation_ = 0;

@@ -48,6 +48,7 @@ static const int kMaxRecent = 8;
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), document_(new Document(this)), view_(new AudioView(this)), player_(new AudioPlayer(this)) {
     setWindowTitle("PhaseLab");
+    loadPool_.setMaxThreadCount(1);
     setWindowIcon(appIcon());
     setAcceptDrops(true);
     setCentralWidget(view_);
@@ -513,7 +514,7 @@ void MainWindow::openFile(const QString& path, const QStringList& referencePaths
     loadingPath_ = path;
     loadingReferences_ = referencePaths;
     view_->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
-    loader_->setFuture(QtConcurrent::run([path, referencePaths, allowTruncated] {
+    loader_->setFuture(QtConcurrent::run(&loadPool_, [path, referencePaths, allowTruncated] {
         Loaded r;
         try {
             r.content = Document::load(path, referencePaths, allowTruncated);

@@ -9,6 +9,7 @@
 #include <QFutureWatcher>
 #include <QMainWindow>
 #include <QMessageBox>
+#include <QThreadPool>
 #include <functional>
 #include <vector>
 
@@ -140,6 +141,7 @@ private:
         bool truncated = false;
     };
     QStringList loadingReferences_;
+    QThreadPool loadPool_;  // loading never waits behind runs or view work in the global pool
     QFutureWatcher<Loaded>* loader_;
     QString loadingPath_;
     bool cursorFromPlayer_ = false;
