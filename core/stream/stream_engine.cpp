@@ -1,0 +1,111 @@
+#include "core/stream/stream_engine.h"
+
+#include <algorithm>
+
+#include "core/common/error.h"
+
+namespace phaselab::stream {
+
+namespace {
+
+long long wrap(long long i, long long n) { return ((i % n) + n) % n; }
+
+}  // namespace
+
+StreamEngine::StreamEngine(const StftConfig& config, std::unique_ptr<FrameProcessor> processor)
+    : config_((config.validate(), config)),
+      processor_(std::move(processor)),
+      fft_(config.fft()),
+      window_(makeWindow(config.window, config.windowLength)),
+      real_(std::size_t(config.fft())),
+      spectrum_(std::size_t(config.bins())) {
+    if (!processor_ || processor_->inputs() < 1 || processor_->outputs() < 1 || processor_->lookahead() < 0)
+        throw InputError("a stream needs a processor with at least one input and one output");
+    const int N = config_.windowLength, hop = config_.hop, half = N / 2;
+    inputs_ = processor_->inputs();
+    outputs_ = processor_->outputs();
+    latency_ = N + processor_->lookahead() * hop;
+    ringLength_ = 2 * N + 2 * hop;
+    inputRing_.setZero(N, inputs_);
+    outputRing_.setZero(ringLength_, outputs_);
+    inFrames_.setZero(config_.bins(), inputs_);
+    outFrames_.setZero(config_.bins(), outputs_);
+
+    Eigen::ArrayXd envelope = Eigen::ArrayXd::Zero(N + hop);
+    const Eigen::ArrayXd w2 = window_.cast<double>().square();
+    for (long long t = 0; t * hop - half < N + hop; ++t)
+        for (int n = 0; n < N; ++n) {
+            const long long s = t * hop - half + n;
+            if (s >= 0 && s < N + hop) envelope(s) += w2(n);
+        }
+    envelopeInverse_ = (1.0 / envelope).cast<float>();
+    untilFrame_ = half;
+}
+
+StreamEngine::~StreamEngine() = default;
+
+void StreamEngine::reset() {
+    inputRing_.setZero();
+    outputRing_.setZero();
+    received_ = 0;
+    frame_ = 0;
+    untilFrame_ = config_.windowLength / 2;
+    processor_->reset();
+}
+
+void StreamEngine::process(const float* const* in, float* const* out, int n) {
+    const int N = config_.windowLength, hop = config_.hop;
+    int done = 0;
+    while (done < n) {
+        const int chunk = std::min(n - done, untilFrame_);
+        for (int i = 0; i < inputs_; ++i)
+            for (int k = 0; k < chunk; ++k) inputRing_(wrap(received_ + k, N), i) = in[i][done + k];
+        for (int k = 0; k < chunk; ++k) {
+            const long long s = received_ + k - latency_;
+            if (s < 0) {
+                for (int j = 0; j < outputs_; ++j) out[j][done + k] = 0.0f;
+                continue;
+            }
+            const float scale = envelopeInverse_(s < N + hop ? s : N + (s - N) % hop);
+            const Eigen::Index slot = s % ringLength_;
+            for (int j = 0; j < outputs_; ++j) {
+                out[j][done + k] = outputRing_(slot, j) * scale;
+                outputRing_(slot, j) = 0.0f;
+            }
+        }
+        received_ += chunk;
+        untilFrame_ -= chunk;
+        done += chunk;
+        if (untilFrame_ == 0) {
+            runFrame();
+            untilFrame_ = hop;
+        }
+    }
+}
+
+void StreamEngine::runFrame() {
+    const int N = config_.windowLength, Nfft = config_.fft(), F = config_.bins(), half = N / 2, hop = config_.hop;
+    const bool zeroPhase = config_.zeroPhase;
+    auto position = [&](int n) { return zeroPhase ? (n < half ? Nfft - half + n : n - half) : n; };
+    const long long start = frame_ * hop - half;
+    for (int i = 0; i < inputs_; ++i) {
+        std::fill_n(real_.data(), Nfft, 0.0f);
+        for (int n = 0; n < N; ++n) real_[std::size_t(position(n))] = inputRing_(wrap(start + n, N), i) * window_(n);
+        fft_.forward(real_.data(), spectrum_.data());
+        std::copy_n(spectrum_.data(), F, inFrames_.col(i).data());
+    }
+    processor_->process(inFrames_, outFrames_);
+    const long long q = frame_ - processor_->lookahead();
+    ++frame_;
+    if (q < 0) return;
+    const float scale = 1.0f / float(Nfft);
+    const long long qStart = q * hop - half;
+    for (int j = 0; j < outputs_; ++j) {
+        std::copy_n(outFrames_.col(j).data(), F, spectrum_.data());
+        fft_.inverse(spectrum_.data(), real_.data());
+        for (int n = std::max(0, int(-qStart)); n < N; ++n)
+            outputRing_((qStart + n) % ringLength_, j) += real_[std::size_t(position(n))] * window_(n) * scale;
+    }
+}
+
+}  // namespace phaselab::stream
