@@ -12,13 +12,44 @@ long long wrap(long long i, long long n) { return ((i % n) + n) % n; }
 
 }  // namespace
 
-StreamEngine::StreamEngine(const StftConfig& config, std::unique_ptr<FrameProcessor> processor)
+FrameTransform::FrameTransform(const StftConfig& config)
     : config_((config.validate(), config)),
-      processor_(std::move(processor)),
       fft_(config.fft()),
       window_(makeWindow(config.window, config.windowLength)),
       real_(std::size_t(config.fft())),
       spectrum_(std::size_t(config.bins())) {
+    const int N = config.windowLength, hop = config.hop;
+    Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(N);
+    const Eigen::ArrayXd w2 = window_.cast<double>().square();
+    for (int n = 0; n < N; ++n)
+        for (int k = -(N / hop + 1); k <= N / hop + 1; ++k)
+            if (n + k * hop >= 0 && n + k * hop < N) sum(n) += w2(n + k * hop);
+    dual_ = (window_.cast<double>() / sum).cast<float>();
+}
+
+int FrameTransform::position(int n) const {
+    const int half = config_.windowLength / 2, Nfft = config_.fft();
+    return config_.zeroPhase ? (n < half ? Nfft - half + n : n - half) : n;
+}
+
+void FrameTransform::analyse(const float* samples, std::complex<float>* bins) {
+    std::fill_n(real_.data(), config_.fft(), 0.0f);
+    for (int n = 0; n < config_.windowLength; ++n) real_[std::size_t(position(n))] = samples[n] * window_(n);
+    fft_.forward(real_.data(), spectrum_.data());
+    std::copy_n(spectrum_.data(), config_.bins(), bins);
+}
+
+void FrameTransform::synthesiseAdd(const std::complex<float>* bins, const float* synthesisWindow, float* samples) {
+    std::copy_n(bins, config_.bins(), spectrum_.data());
+    fft_.inverse(spectrum_.data(), real_.data());
+    const float scale = 1.0f / float(config_.fft());
+    for (int n = 0; n < config_.windowLength; ++n) samples[n] += real_[std::size_t(position(n))] * scale * synthesisWindow[n];
+}
+
+StreamEngine::StreamEngine(const StftConfig& config, std::unique_ptr<FrameProcessor> processor)
+    : config_((config.validate(), config)),
+      processor_(std::move(processor)),
+      transform_(config) {
     if (!processor_ || processor_->inputs() < 1 || processor_->outputs() < 1 || processor_->lookahead() < 0)
         throw InputError("a stream needs a processor with at least one input and one output");
     const int N = config_.windowLength, hop = config_.hop, half = N / 2;
@@ -32,13 +63,16 @@ StreamEngine::StreamEngine(const StftConfig& config, std::unique_ptr<FrameProces
     outFrames_.setZero(config_.bins(), outputs_);
 
     Eigen::ArrayXd envelope = Eigen::ArrayXd::Zero(N + hop);
-    const Eigen::ArrayXd w2 = window_.cast<double>().square();
+    const Eigen::ArrayXd w2 = transform_.window().cast<double>().square();
     for (long long t = 0; t * hop - half < N + hop; ++t)
         for (int n = 0; n < N; ++n) {
             const long long s = t * hop - half + n;
             if (s >= 0 && s < N + hop) envelope(s) += w2(n);
         }
     envelopeInverse_ = (1.0 / envelope).cast<float>();
+    frame_samples_.setZero(N);
+    synthesis_ = transform_.window();
+    frameOut_.setZero(N);
     untilFrame_ = half;
 }
 
@@ -84,27 +118,21 @@ void StreamEngine::process(const float* const* in, float* const* out, int n) {
 }
 
 void StreamEngine::runFrame() {
-    const int N = config_.windowLength, Nfft = config_.fft(), F = config_.bins(), half = N / 2, hop = config_.hop;
-    const bool zeroPhase = config_.zeroPhase;
-    auto position = [&](int n) { return zeroPhase ? (n < half ? Nfft - half + n : n - half) : n; };
+    const int N = config_.windowLength, half = N / 2, hop = config_.hop;
     const long long start = frame_ * hop - half;
     for (int i = 0; i < inputs_; ++i) {
-        std::fill_n(real_.data(), Nfft, 0.0f);
-        for (int n = 0; n < N; ++n) real_[std::size_t(position(n))] = inputRing_(wrap(start + n, N), i) * window_(n);
-        fft_.forward(real_.data(), spectrum_.data());
-        std::copy_n(spectrum_.data(), F, inFrames_.col(i).data());
+        for (int n = 0; n < N; ++n) frame_samples_(n) = inputRing_(wrap(start + n, N), i);
+        transform_.analyse(frame_samples_.data(), inFrames_.col(i).data());
     }
     processor_->process(inFrames_, outFrames_);
     const long long q = frame_ - processor_->lookahead();
     ++frame_;
     if (q < 0) return;
-    const float scale = 1.0f / float(Nfft);
     const long long qStart = q * hop - half;
     for (int j = 0; j < outputs_; ++j) {
-        std::copy_n(outFrames_.col(j).data(), F, spectrum_.data());
-        fft_.inverse(spectrum_.data(), real_.data());
-        for (int n = std::max(0, int(-qStart)); n < N; ++n)
-            outputRing_((qStart + n) % ringLength_, j) += real_[std::size_t(position(n))] * window_(n) * scale;
+        frameOut_.setZero();
+        transform_.synthesiseAdd(outFrames_.col(j).data(), synthesis_.data(), frameOut_.data());
+        for (int n = std::max(0, int(-qStart)); n < N; ++n) outputRing_((qStart + n) % ringLength_, j) += frameOut_(n);
     }
 }
 

@@ -28,6 +28,29 @@
 
 namespace phaselab::stream {
 
+// One frame of the STFT of `config`, forward and back, with the offline Stft's conventions (window,
+// zero-phase rotation, zero padding to fft()): analyse() takes the windowLength samples of a frame,
+// synthesiseAdd() adds the frame's inverse DFT times `synthesisWindow` (windowLength values) to the
+// windowLength samples at `samples`. The dual window dualWindow() (w / sum_k w^2(n + k hop)) makes
+// consecutive frames overlap-add to the least-squares inverse away from the stream's start.
+// No allocation after construction; not thread-safe (owns its FFT buffers).
+class FrameTransform {
+public:
+    explicit FrameTransform(const StftConfig& config);
+    const Eigen::ArrayXf& window() const { return window_; }
+    const Eigen::ArrayXf& dualWindow() const { return dual_; }
+    void analyse(const float* samples, std::complex<float>* bins);
+    void synthesiseAdd(const std::complex<float>* bins, const float* synthesisWindow, float* samples);
+
+private:
+    int position(int n) const;
+    StftConfig config_;
+    RealFft fft_;
+    Eigen::ArrayXf window_, dual_;
+    AlignedBuffer<float> real_;
+    AlignedBuffer<std::complex<float>> spectrum_;
+};
+
 // One step of an online algorithm: the newest analysed frame of every input stream in, the frame
 // lookahead() hops older of every output stream out. Implementations allocate only in their
 // constructor (and in reset() at most nothing); process() is called once per hop.
@@ -68,14 +91,14 @@ private:
     StftConfig config_;
     std::unique_ptr<FrameProcessor> processor_;
     int latency_, inputs_, outputs_, ringLength_;
-    RealFft fft_;
-    Eigen::ArrayXf window_;
+    FrameTransform transform_;
+    Eigen::ArrayXf frame_samples_;    // N: one frame gathered from the input ring
+    Eigen::ArrayXf synthesis_;        // N: the analysis window (the envelope is divided out on output)
+    Eigen::ArrayXf frameOut_;         // N: one synthesised frame
     Eigen::ArrayXf envelopeInverse_;  // 1 / sum_t w^2 for output samples 0 .. N + hop - 1
     Eigen::ArrayXXf inputRing_;       // N x inputs: the last N input samples
     Eigen::ArrayXXf outputRing_;      // ringLength x outputs: overlap-add accumulators
     Spectrogram inFrames_, outFrames_;
-    AlignedBuffer<float> real_;
-    AlignedBuffer<std::complex<float>> spectrum_;
     long long received_ = 0;  // input samples so far
     long long frame_ = 0;     // next frame to analyse
     int untilFrame_ = 0;      // input samples until frame_ is complete

@@ -1,0 +1,124 @@
+#include "core/stream/online_separation.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/common/error.h"
+
+namespace phaselab::stream {
+
+OnlineWienerProcessor::OnlineWienerProcessor(const StftConfig& config, int sources) : sources_(sources) {
+    if (sources < 1) throw InputError("online Wiener needs at least one source");
+    total_.setZero(config.bins());
+}
+
+void OnlineWienerProcessor::process(const Spectrogram& in, Spectrogram& out) {
+    total_.setZero();
+    for (int j = 0; j < sources_; ++j) total_ += in.col(1 + j).abs2();
+    for (int j = 0; j < sources_; ++j)
+        for (Eigen::Index m = 0; m < total_.size(); ++m) {
+            const float share = total_(m) > 0 ? std::norm(in(m, 1 + j)) / total_(m) : 1.0f / float(sources_);
+            out(m, j) = in(m, 0) * share;
+        }
+}
+
+const AlgorithmDescription& onlineMisiDescription() {
+    static const AlgorithmDescription d{
+        "omisi", "Online MISI", "separation",
+        "MISI on a sliding block of the newest K + 1 frames, the past frozen (Magron & Virtanen 2020): phase-aware "
+        "separation with a latency of the window plus K hops.",
+        {
+            integerSpec("lookahead", "Look-ahead", 1, 0, 16, "frames",
+                        "Frames of look-ahead K: each adds one hop of latency and refines each frame longer."),
+            integerSpec("iterations", "Iterations", -1, -1, 1000, "",
+                        "MISI iterations per frame; -1: 15 / (K + 1), the work of 15 offline iterations; 0: the "
+                        "amplitude mask (mixture phase)."),
+        }};
+    return d;
+}
+
+OnlineMisiParams onlineMisiParamsFrom(const ParamValues& values) {
+    const auto& d = onlineMisiDescription();
+    validateParams(d, values);
+    return {int(numberParam(d, values, "lookahead")), int(numberParam(d, values, "iterations"))};
+}
+
+OnlineMisiProcessor::OnlineMisiProcessor(const StftConfig& config, int sources, const OnlineMisiParams& params)
+    : config_((config.validate(), config)), sources_(sources), K_(params.lookahead), transform_(config) {
+    if (sources < 1) throw InputError("online MISI needs at least one source");
+    if (params.lookahead < 0 || params.lookahead > 16)
+        throw InputError("online MISI: the look-ahead must be 0 to 16 frames, got " + std::to_string(params.lookahead));
+    if (params.iterations < -1 || params.iterations > 1000)
+        throw InputError("online MISI: the iterations per frame must be 0 to 1000 (-1: 15 / (K + 1)), got " +
+                         std::to_string(params.iterations));
+    iterations_ = params.resolvedIterations();
+    const Eigen::Index F = config.bins(), span = config.windowLength + Eigen::Index(K_) * config.hop;
+    mixture_.setZero(F, K_ + 1);
+    target_.setZero(F, sources_ * (K_ + 1));
+    estimate_.setZero(F, sources_ * (K_ + 1));
+    committed_.setZero(span, sources_);
+    block_.setZero(span);
+}
+
+void OnlineMisiProcessor::reset() {
+    mixture_.setZero();
+    target_.setZero();
+    estimate_.setZero();
+    committed_.setZero();
+}
+
+void OnlineMisiProcessor::synthesiseBlock(int j) {
+    block_ = committed_.col(j);
+    for (int k = 0; k <= K_; ++k)
+        transform_.synthesiseAdd(estimate_.col(col(j, k)).data(), transform_.dualWindow().data(),
+                                 block_.data() + Eigen::Index(k) * config_.hop);
+}
+
+void OnlineMisiProcessor::process(const Spectrogram& in, Spectrogram& out) {
+    const Eigen::Index F = config_.bins();
+    const int hop = config_.hop;
+    auto withMagnitude = [](std::complex<float> z, float magnitude, std::complex<float> fallback) {
+        const float a = std::abs(z);
+        if (a > 0) return z * (magnitude / a);
+        const float b = std::abs(fallback);
+        return b > 0 ? fallback * (magnitude / b) : std::complex<float>(magnitude, 0.0f);
+    };
+    for (int k = 0; k < K_; ++k) mixture_.col(k) = mixture_.col(k + 1);
+    mixture_.col(K_) = in.col(0);
+    for (int j = 0; j < sources_; ++j) {
+        for (int k = 0; k < K_; ++k) {
+            target_.col(col(j, k)) = target_.col(col(j, k + 1));
+            estimate_.col(col(j, k)) = estimate_.col(col(j, k + 1));
+        }
+        target_.col(col(j, K_)) = in.col(1 + j).abs();
+        for (Eigen::Index m = 0; m < F; ++m)  // the newest frame starts from the mixture phase
+            estimate_(m, col(j, K_)) = withMagnitude(in(m, 0), target_(m, col(j, K_)), {});
+    }
+    for (int it = 0; it < iterations_; ++it) {
+        for (int j = 0; j < sources_; ++j) {
+            synthesiseBlock(j);
+            for (int k = 0; k <= K_; ++k)
+                transform_.analyse(block_.data() + Eigen::Index(k) * hop, estimate_.col(col(j, k)).data());
+        }
+        for (int k = 0; k <= K_; ++k)
+            for (Eigen::Index m = 0; m < F; ++m) {
+                std::complex<float> error = mixture_(m, k);
+                for (int j = 0; j < sources_; ++j) error -= estimate_(m, col(j, k));
+                error /= float(sources_);
+                for (int j = 0; j < sources_; ++j) {
+                    std::complex<float>& y = estimate_(m, col(j, k));
+                    y = withMagnitude(y + error, target_(m, col(j, k)), mixture_(m, k));
+                }
+            }
+    }
+    const Eigen::Index span = committed_.rows();
+    for (int j = 0; j < sources_; ++j) {
+        out.col(j) = estimate_.col(col(j, 0));
+        transform_.synthesiseAdd(estimate_.col(col(j, 0)).data(), transform_.dualWindow().data(), committed_.col(j).data());
+        float* c = committed_.col(j).data();
+        std::copy(c + hop, c + span, c);
+        std::fill(c + span - hop, c + span, 0.0f);
+    }
+}
+
+}  // namespace phaselab::stream

@@ -1,0 +1,70 @@
+#pragma once
+// Online separation for StreamEngine (issue 13; shared algorithms-online.md §5): inputs are the
+// mixture stream followed by one magnitude stream per source (its |STFT| is the target V_j: the
+// references played in step for oracle magnitudes, or imported stems); outputs are the J sources.
+//
+// - Online Wiener (lookahead 0): each frame Ŝ_j = V_j^2 / sum_k V_k^2 · X (bins where every V_k is 0
+//   are split equally), exactly the offline "wiener" mask frame by frame.
+// - Online MISI (Magron & Virtanen 2020, "oMISI"): MISI on a sliding block of the K + 1 newest frames
+//   with everything older frozen. The newest frame starts from the mixture phase; each of the
+//   `iterations` steps re-analyses the block from the committed signal plus the block's own inverse
+//   STFT (dual window), spreads the mixing error E = X - sum_j Y_j equally (Y_j += E / J) and restores
+//   the magnitudes V_j; then the oldest frame is committed and emitted. Latency window + K hops
+//   (16 + 8K ms at 16 kHz, 256/128). iterations 0 is the amplitude mask (V_j with the mixture phase);
+//   the paper's default is 15 / (K + 1) iterations (the work of 15 offline iterations).
+// Conventions: frames of `config` (zero-phase or not, as the engine). Real-time: buffers allocated
+// in the constructor, process() allocates nothing. Not thread-safe (one per stream).
+
+#include "core/common/description.h"
+#include "core/stream/stream_engine.h"
+
+namespace phaselab::stream {
+
+class OnlineWienerProcessor final : public FrameProcessor {
+public:
+    OnlineWienerProcessor(const StftConfig& config, int sources);  // InputError unless sources >= 1
+    int inputs() const override { return 1 + sources_; }
+    int outputs() const override { return sources_; }
+    int lookahead() const override { return 0; }
+    void process(const Spectrogram& in, Spectrogram& out) override;
+    void reset() override {}
+
+private:
+    int sources_;
+    Eigen::ArrayXf total_;
+};
+
+struct OnlineMisiParams {
+    int lookahead = 1;    // K frames, 0 .. 16
+    int iterations = -1;  // per frame, 0 .. 1000; -1: 15 / (K + 1)
+    int resolvedIterations() const { return iterations >= 0 ? iterations : 15 / (lookahead + 1); }
+};
+
+const AlgorithmDescription& onlineMisiDescription();  // id "omisi": lookahead, iterations
+OnlineMisiParams onlineMisiParamsFrom(const ParamValues& values);
+
+class OnlineMisiProcessor final : public FrameProcessor {
+public:
+    // InputError for sources < 1, a look-ahead outside 0 .. 16 or iterations outside -1 .. 1000.
+    OnlineMisiProcessor(const StftConfig& config, int sources, const OnlineMisiParams& params);
+    int inputs() const override { return 1 + sources_; }
+    int outputs() const override { return sources_; }
+    int lookahead() const override { return K_; }
+    void process(const Spectrogram& in, Spectrogram& out) override;
+    void reset() override;
+
+private:
+    Eigen::Index col(int j, int k) const { return Eigen::Index(j) * (K_ + 1) + k; }
+    void synthesiseBlock(int j);  // block_ = committed_ of j + the block's frames of j
+
+    StftConfig config_;
+    int sources_, K_, iterations_;
+    FrameTransform transform_;
+    Spectrogram mixture_;    // bins x (K+1): frames i .. i+K
+    Magnitudes target_;      // bins x J(K+1)
+    Spectrogram estimate_;   // bins x J(K+1)
+    Eigen::ArrayXXf committed_;  // (N + K hop) x J: frames before i, overlap-added with the dual window
+    Eigen::ArrayXf block_;       // N + K hop
+};
+
+}  // namespace phaselab::stream
