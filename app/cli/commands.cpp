@@ -13,6 +13,7 @@ int runBatch(const QStringList& args);
 int runSummarise(const QStringList& args);
 int runRecover(const QStringList& args);
 int runEval(const QStringList& args);
+int runStream(const QStringList& args);
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all{
@@ -23,6 +24,7 @@ const std::vector<Command>& commands() {
         {"separate", "Separate a mixture into sources (masks, Wiener, MISI, NMF, HPSS; oracle/estimated/imported magnitudes).", runSeparate},
         {"recover", "Rebuild a signal from its STFT magnitude (Griffin-Lim, fast GL, phase unwrapping, Bregman).", runRecover},
         {"eval", "Evaluate estimates against references: BSS Eval v3/v4 (mir_eval/museval), SI-SDR.", runEval},
+        {"stream", "Run a file through the streaming engine block by block (RTPGHI, online MISI, online Wiener): latency, real-time factor, figures.", runStream},
         {"run", "Re-run an experiment file and check that its metrics reproduce.", runExperiment},
         {"batch", "Run a batch manifest over a folder of tracks (one independent job per track, --shard I/N).", runBatch},
         {"summarise", "Merge batch results into medians per run, source and figure.", runSummarise},

@@ -1,6 +1,7 @@
 #include "core/stream/rtpghi.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <numbers>
 #include <random>
@@ -63,12 +64,13 @@ RtpghiProcessor::RtpghiProcessor(const StftConfig& config, const RtpghiParams& p
     for (Eigen::Index m = 0; m < bins_; ++m) linear_(m) = recovery::timeGradientLinearTerm(m, config.hop, config.fft());
     log_.setZero(bins_, 3);
     tgrad_.setZero(bins_, 3);
-    magnitude_.setZero(bins_, 2);
+    magnitude_.setZero(bins_, 3);
     fgrad_.setZero(bins_);
     phase_.setZero(bins_);
     next_.setZero(bins_);
     state_.assign(std::size_t(bins_), 0);
-    heap_.reserve(std::size_t(2 * bins_ + 2));
+    buckets_ = recovery::BucketQueue::bucketsBetween(float(params.tolerance), 1.0f) + 2048;
+    queue_.reserve(buckets_, std::size_t(2 * bins_));
     randomPhase_.resize(10 * bins_);
     reset();
 }
@@ -89,6 +91,7 @@ void RtpghiProcessor::process(const Spectrogram& in, Spectrogram& out) {
     log_.col(1) = log_.col(0);
     tgrad_.col(2) = tgrad_.col(1);
     tgrad_.col(1) = tgrad_.col(0);
+    magnitude_.col(2) = magnitude_.col(1);
     magnitude_.col(1) = magnitude_.col(0);
     magnitude_.col(0) = in.col(0).abs();
     log_.col(0) = magnitude_.col(0).max(floor_).log();
@@ -96,7 +99,7 @@ void RtpghiProcessor::process(const Spectrogram& in, Spectrogram& out) {
     if (frames_ == 0) {  // history seeded from the first frame (never zeros or a sentinel)
         log_.col(1) = log_.col(2) = log_.col(0);
         tgrad_.col(1) = tgrad_.col(2) = tgrad_.col(0);
-        magnitude_.col(1) = magnitude_.col(0);
+        magnitude_.col(1) = magnitude_.col(2) = magnitude_.col(0);
     }
     ++frames_;
 
@@ -110,7 +113,10 @@ void RtpghiProcessor::process(const Spectrogram& in, Spectrogram& out) {
     const auto tq = tgrad_.col(q), tp = tgrad_.col(p);
     const float threshold = std::max(lq.maxCoeff(), lp.maxCoeff()) + float(std::log(params_.tolerance));
 
-    heap_.clear();
+    const float peak = std::max({magnitude_.col(q).maxCoeff(), magnitude_.col(p).maxCoeff(), floor_});
+    float lowest = std::max(peak * float(params_.tolerance), FLT_MIN);
+    while (recovery::BucketQueue::bucketsBetween(lowest, peak) > buckets_) lowest *= 2;
+    queue_.reset(lowest, peak, std::size_t(2 * M2));
     Eigen::Index assigned = 0;
     for (Eigen::Index m = 0; m < M2; ++m) {
         if (lq(m) <= threshold) {
@@ -120,34 +126,29 @@ void RtpghiProcessor::process(const Spectrogram& in, Spectrogram& out) {
             ++assigned;
         } else {
             state_[std::size_t(m)] = 0;
-            heap_.push_back({lp(m), std::int32_t(m)});
+            queue_.push(magnitude_(m, p), std::uint32_t(m));
         }
     }
-    std::make_heap(heap_.begin(), heap_.end());
     auto reach = [&](Eigen::Index m, double value) {
         next_(m) = value;
         state_[std::size_t(m)] = 1;
         ++assigned;
-        heap_.push_back({lq(m), std::int32_t(m + M2)});
-        std::push_heap(heap_.begin(), heap_.end());
+        queue_.push(magnitude_(m, q), std::uint32_t(m + M2));
     };
-    while (assigned < M2 && !heap_.empty()) {
-        std::pop_heap(heap_.begin(), heap_.end());
-        const Entry e = heap_.back();
-        heap_.pop_back();
-        if (e.index < M2) {
-            const Eigen::Index m = e.index;
+    while (assigned < M2 && !queue_.empty()) {
+        const Eigen::Index index = queue_.pop();
+        if (index < M2) {
+            const Eigen::Index m = index;
             if (!state_[std::size_t(m)]) reach(m, phase_(m) + 0.5 * (double(tp(m)) + tq(m)) + linear_(m));
         } else {
-            const Eigen::Index m = e.index - M2;
+            const Eigen::Index m = index - M2;
             if (m > 0 && !state_[std::size_t(m - 1)]) reach(m - 1, next_(m) - 0.5 * (double(fgrad_(m)) + fgrad_(m - 1)));
             if (m + 1 < M2 && !state_[std::size_t(m + 1)]) reach(m + 1, next_(m) + 0.5 * (double(fgrad_(m)) + fgrad_(m + 1)));
         }
     }
     for (Eigen::Index m = 0; m < M2; ++m) {
         phase_(m) = wrapped(next_(m));
-        const float s = magnitude_(m, q);
-        out(m, 0) = std::complex<float>(s * float(std::cos(phase_(m))), s * float(std::sin(phase_(m))));
+        out(m, 0) = std::polar(magnitude_(m, q), float(phase_(m)));
     }
 }
 

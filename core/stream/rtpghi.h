@@ -16,13 +16,14 @@
 // streaming keep float precision: §2.4) and the history is seeded from the first frame (no zero or
 // sentinel history: §2.4 pitfall). Input: frame t of one stream whose magnitudes are the target (its
 // phase is ignored); output: that magnitude with the recovered phase.
-// Real-time: every buffer (heap of 2 x bins entries, history, random table) is allocated in the
+// Real-time: every buffer (the priority queue, history, random table) is allocated in the
 // constructor; process() allocates nothing. Not thread-safe (one per stream).
 
 #include <cstdint>
 #include <vector>
 
 #include "core/common/description.h"
+#include "core/recovery/bucket_queue.h"
 #include "core/stream/stream_engine.h"
 
 namespace phaselab::stream {
@@ -48,11 +49,6 @@ public:
     void reset() override;
 
 private:
-    struct Entry {
-        float key;
-        std::int32_t index;  // bin, + bins for the q column
-        bool operator<(const Entry& o) const { return key < o.key; }
-    };
     StftConfig config_;
     RtpghiParams params_;
     Eigen::Index bins_;
@@ -61,12 +57,13 @@ private:
     Eigen::ArrayXd linear_;            // princarg(2 pi a m / M)
     Eigen::ArrayXXf log_;              // bins x 3: l(n), l(n-1), l(n-2)
     Eigen::ArrayXXf tgrad_;            // bins x 3, same frames, without the linear term
-    Eigen::ArrayXXf magnitude_;        // bins x 2: s(n), s(n-1)
+    Eigen::ArrayXXf magnitude_;        // bins x 3, same frames
     Eigen::ArrayXf fgrad_;             // frame q
     Eigen::ArrayXd phase_;             // phase of the last emitted frame, wrapped
     Eigen::ArrayXd next_;              // phase of frame q
     std::vector<unsigned char> state_; // per q bin: 0 unassigned, 1 assigned
-    std::vector<Entry> heap_;          // capacity 2 x bins
+    recovery::BucketQueue queue_;      // indices: bin m of p, bins + m of q
+    std::size_t buckets_ = 0;          // reserved in the constructor
     Eigen::ArrayXf randomPhase_;       // 10 x bins
     Eigen::Index randomCursor_ = 0;
     long long frames_ = 0;

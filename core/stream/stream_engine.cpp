@@ -121,7 +121,9 @@ void StreamEngine::runFrame() {
     const int N = config_.windowLength, half = N / 2, hop = config_.hop;
     const long long start = frame_ * hop - half;
     for (int i = 0; i < inputs_; ++i) {
-        for (int n = 0; n < N; ++n) frame_samples_(n) = inputRing_(wrap(start + n, N), i);
+        const Eigen::Index first = wrap(start, N);  // the ring's oldest sample is the frame's first
+        frame_samples_.head(N - first) = inputRing_.col(i).segment(first, N - first);
+        frame_samples_.tail(first) = inputRing_.col(i).head(first);
         transform_.analyse(frame_samples_.data(), inFrames_.col(i).data());
     }
     processor_->process(inFrames_, outFrames_);
@@ -132,7 +134,10 @@ void StreamEngine::runFrame() {
     for (int j = 0; j < outputs_; ++j) {
         frameOut_.setZero();
         transform_.synthesiseAdd(outFrames_.col(j).data(), synthesis_.data(), frameOut_.data());
-        for (int n = std::max(0, int(-qStart)); n < N; ++n) outputRing_((qStart + n) % ringLength_, j) += frameOut_(n);
+        const int skip = std::max(0, int(-qStart));  // samples before the stream's start
+        const Eigen::Index slot = (qStart + skip) % ringLength_, n = N - skip, untilWrap = std::min<Eigen::Index>(n, ringLength_ - slot);
+        outputRing_.col(j).segment(slot, untilWrap) += frameOut_.segment(skip, untilWrap);
+        outputRing_.col(j).head(n - untilWrap) += frameOut_.segment(skip + untilWrap, n - untilWrap);
     }
 }
 
