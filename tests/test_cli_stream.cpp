@@ -1,0 +1,154 @@
+// phaselab-cli stream (issue 13): the JSON report (latency, real-time factor, figures in the shape of
+// `eval --json`), outputs aligned with the input or with the latency kept, the written file equal to
+// the in-process engine, the block size leaving the result unchanged, and bad usage and inputs.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "cli_support.h"
+#include "core/io/audio.h"
+#include "core/stream/online_separation.h"
+#include "core/stream/rtpghi.h"
+
+using namespace phaselab;
+using phaselab::test::runCli;
+
+namespace {
+
+QString shared(const char* name) { return QString::fromStdString(test::sharedAudio(name)); }
+const QStringList kSmallStft{"--window", "256", "--hop", "128", "--fft", "512"};
+
+}  // namespace
+
+class TestCliStream : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+private slots:
+    void rtpghiReportsLatencyAndFigures() {
+        const QString out = dir.filePath("rt.wav");
+        const auto r = runCli({"stream", shared("speech_noise_16k_speech.wav"), "-o", out, "--window", "1024", "--hop", "256",
+                               "--block", "37", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["method"].toString(), QString("rtpghi"));
+        QCOMPARE(o["latency_samples"].toInt(), 1024 + 256);
+        QCOMPARE(o["latency_ms"].toDouble(), 1000.0 * 1280 / 16000);
+        QCOMPARE(o["block"].toInt(), 37);
+        QCOMPARE(o["lookahead_frames"].toInt(), 1);
+        const QJsonObject rtf = o["real_time_factor"].toObject();
+        QVERIFY(rtf["mean"].toDouble() > 0 && rtf["max"].toDouble() >= rtf["mean"].toDouble());
+        const double sc = o["spectral_convergence_db"].toDouble();
+        QVERIFY2(sc < -15, qPrintable(QString::number(sc)));
+
+        // The file is the in-process engine's output, aligned with the input.
+        const Audio in = readAudio(shared("speech_noise_16k_speech.wav").toStdString());
+        const Audio written = readAudio(out.toStdString());
+        QCOMPARE(written.frames(), in.frames());
+        StftConfig c;
+        c.windowLength = 1024;
+        c.hop = 256;
+        stream::StreamEngine engine(c, std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{}));
+        Eigen::ArrayXf x = Eigen::ArrayXf::Zero(in.frames() + engine.latency()), y(x.size());
+        x.head(in.frames()) = in.data.col(0);
+        const float* ip[] = {x.data()};
+        float* op[] = {y.data()};
+        engine.process(ip, op, int(x.size()));
+        const float error = (written.data.col(0) - y.segment(engine.latency(), in.frames())).abs().maxCoeff();
+        QVERIFY2(error < 1e-6f, qPrintable(QString::number(error)));
+
+        // --keep-latency: the latency's silence first, and no figure of a misaligned output.
+        const auto k = runCli({"stream", shared("speech_noise_16k_speech.wav"), "-o", dir.filePath("rt_kept.wav"), "--window",
+                               "1024", "--hop", "256", "--keep-latency", "--lookahead", "0", "--json"});
+        QCOMPARE(k.code, 0);
+        const QJsonObject ko = QJsonDocument::fromJson(k.out).object();
+        QCOMPARE(ko["latency_samples"].toInt(), 1024);
+        QVERIFY(ko["spectral_convergence_db"].isNull());
+        const Audio kept = readAudio(dir.filePath("rt_kept.wav").toStdString());
+        QCOMPARE(kept.frames(), in.frames() + 1024);
+        QVERIFY((kept.data.col(0).head(1024) == 0).all());
+    }
+
+    void separationReportsMetricsLikeEval() {
+        const QString out = dir.filePath("omisi");
+        const QStringList refs{"--reference", shared("two_speakers_16k_spk1.wav"), "--reference", shared("two_speakers_16k_spk2.wav")};
+        const auto r = runCli(QStringList{"stream", shared("two_speakers_16k_mix.wav"), "-o", out, "--method", "omisi", "--json"} +
+                              kSmallStft + refs);
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["latency_samples"].toInt(), 256 + 128);
+        QCOMPARE(o["latency_ms"].toDouble(), 24.0);  // algorithms-online.md §5.3: 24 ms for K = 1
+        const QJsonArray outputs = o["outputs"].toArray();
+        QCOMPARE(outputs.size(), 2);
+        for (const auto& f : outputs) QVERIFY(QFile::exists(f.toString()));
+        const QJsonObject m = o["metrics"].toObject();
+        QCOMPARE(m["mode"].toString(), QString("sources"));
+        const QJsonArray sources = m["sources"].toArray();
+        QCOMPARE(sources.size(), 2);
+        double wienerSiSdr = 0, misiSiSdr = 0;
+        for (const auto& s : sources) {
+            const QJsonObject so = s.toObject();
+            for (const char* key : {"sdr", "sir", "sar", "si_sdr", "si_sdri"}) QVERIFY2(so[key].isDouble(), key);
+            QVERIFY(so["si_sdri"].toDouble() > 15);
+            misiSiSdr += so["si_sdr"].toDouble();
+        }
+        // The figures are those of `phaselab-cli eval` on the written files.
+        const auto e = runCli({"eval", "--mode", "sources", "--no-permutation", "--reference", shared("two_speakers_16k_spk1.wav"),
+                               "--reference", shared("two_speakers_16k_spk2.wav"), "--estimate", outputs[0].toString(),
+                               "--estimate", outputs[1].toString(), "--json"});
+        QCOMPARE(e.code, 0);
+        const QJsonArray evalSources = QJsonDocument::fromJson(e.out).object()["sources"].toArray();
+        for (int j = 0; j < 2; ++j)
+            for (const char* key : {"sdr", "si_sdr"})
+                QVERIFY2(std::abs(evalSources[j].toObject()[key].toDouble() - sources[j].toObject()[key].toDouble()) < 1e-6, key);
+
+        const auto w = runCli(QStringList{"stream", shared("two_speakers_16k_mix.wav"), "-o", dir.filePath("wiener"), "--method",
+                                          "wiener", "--json"} + kSmallStft + refs);
+        QCOMPARE(w.code, 0);
+        const QJsonObject wo = QJsonDocument::fromJson(w.out).object();
+        QCOMPARE(wo["latency_samples"].toInt(), 256);
+        for (const auto& s : wo["metrics"].toObject()["sources"].toArray()) wienerSiSdr += s.toObject()["si_sdr"].toDouble();
+        QVERIFY2(misiSiSdr > wienerSiSdr, qPrintable(QString("%1 vs %2").arg(misiSiSdr).arg(wienerSiSdr)));
+    }
+
+    void badUsageAndInputsAreRefused() {
+        const QString mix = shared("two_speakers_16k_mix.wav");
+        struct Case {
+            QStringList args;
+            int code;
+            const char* message;
+        };
+        const QString existing = dir.filePath("exists.wav");
+        QFile f(existing);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("x");
+        f.close();
+        const std::vector<Case> cases{
+            {{"stream", mix, "-o", dir.filePath("a"), "--method", "omisi"}, 2, "--reference"},
+            {{"stream", mix, "-o", dir.filePath("b.wav"), "--lookahead", "2"}, 2, "lookahead"},
+            {{"stream", mix, "-o", dir.filePath("c.wav"), "--iterations", "3"}, 2, "--iterations"},
+            {{"stream", mix, "-o", dir.filePath("d"), "--method", "wiener", "--lookahead", "1", "--reference", mix}, 2, "look-ahead"},
+            {{"stream", mix, "-o", dir.filePath("e.wav"), "--block", "0"}, 2, "block"},
+            {{"stream", mix, "-o", dir.filePath("f.wav"), "--hop", "4096"}, 2, "hop"},
+            {{"stream", mix, "-o", existing}, 1, "exists"},
+            {{"stream", mix, "-o", mix, "--force"}, 1, "input"},
+            {{"stream", mix, "-o", dir.filePath("g"), "--method", "omisi", "--reference", shared("music_pbd_16k_piano.wav")},
+             1,
+             "samples"},
+            {{"stream", mix, "-o", dir.filePath("h"), "--method", "omisi", "--reference", shared("tone440_44k.wav")}, 1, "Hz"},
+            {{"stream", dir.filePath("missing.wav"), "-o", dir.filePath("i.wav")}, 1, "missing.wav"},
+        };
+        for (const Case& c : cases) {
+            const auto r = runCli(c.args);
+            QVERIFY2(r.code == c.code, qPrintable(c.args.join(' ') + " -> " + QString::number(r.code) + " " + r.err));
+            QVERIFY2(r.err.contains(c.message), qPrintable(c.args.join(' ') + ": " + r.err));
+        }
+        QCOMPARE(QFile(existing).size(), 1);  // not overwritten
+    }
+};
+
+QTEST_MAIN(TestCliStream)
+#include "test_cli_stream.moc"
