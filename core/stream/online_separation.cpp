@@ -78,10 +78,10 @@ void OnlineMisiProcessor::process(const Spectrogram& in, Spectrogram& out) {
     const Eigen::Index F = config_.bins();
     const int hop = config_.hop;
     auto withMagnitude = [](std::complex<float> z, float magnitude, std::complex<float> fallback) {
-        const float a = std::abs(z);
-        if (a > 0) return z * (magnitude / a);
-        const float b = std::abs(fallback);
-        return b > 0 ? fallback * (magnitude / b) : std::complex<float>(magnitude, 0.0f);
+        const float a = std::norm(z);  // |z|^2: no hypot in the inner loop
+        if (a > 0) return z * (magnitude / std::sqrt(a));
+        const float b = std::norm(fallback);
+        return b > 0 ? fallback * (magnitude / std::sqrt(b)) : std::complex<float>(magnitude, 0.0f);
     };
     for (int k = 0; k < K_; ++k) mixture_.col(k) = mixture_.col(k + 1);
     mixture_.col(K_) = in.col(0);

@@ -27,23 +27,35 @@ FrameTransform::FrameTransform(const StftConfig& config)
     dual_ = (window_.cast<double>() / sum).cast<float>();
 }
 
-int FrameTransform::position(int n) const {
-    const int half = config_.windowLength / 2, Nfft = config_.fft();
-    return config_.zeroPhase ? (n < half ? Nfft - half + n : n - half) : n;
-}
-
+// The frame's sample n sits at FFT index n - N/2 (mod Nfft) with the zero-phase rotation, else at n.
 void FrameTransform::analyse(const float* samples, std::complex<float>* bins) {
-    std::fill_n(real_.data(), config_.fft(), 0.0f);
-    for (int n = 0; n < config_.windowLength; ++n) real_[std::size_t(position(n))] = samples[n] * window_(n);
-    fft_.forward(real_.data(), spectrum_.data());
+    const int N = config_.windowLength, half = N / 2, Nfft = config_.fft();
+    float* r = real_.data();
+    const float* w = window_.data();
+    if (config_.zeroPhase) {
+        for (int n = half; n < N; ++n) r[n - half] = samples[n] * w[n];
+        std::fill(r + (N - half), r + (Nfft - half), 0.0f);
+        for (int n = 0; n < half; ++n) r[Nfft - half + n] = samples[n] * w[n];
+    } else {
+        for (int n = 0; n < N; ++n) r[n] = samples[n] * w[n];
+        std::fill(r + N, r + Nfft, 0.0f);
+    }
+    fft_.forward(r, spectrum_.data());
     std::copy_n(spectrum_.data(), config_.bins(), bins);
 }
 
 void FrameTransform::synthesiseAdd(const std::complex<float>* bins, const float* synthesisWindow, float* samples) {
+    const int N = config_.windowLength, half = N / 2, Nfft = config_.fft();
     std::copy_n(bins, config_.bins(), spectrum_.data());
     fft_.inverse(spectrum_.data(), real_.data());
-    const float scale = 1.0f / float(config_.fft());
-    for (int n = 0; n < config_.windowLength; ++n) samples[n] += real_[std::size_t(position(n))] * scale * synthesisWindow[n];
+    const float scale = 1.0f / float(Nfft);
+    const float* r = real_.data();
+    if (config_.zeroPhase) {
+        for (int n = 0; n < half; ++n) samples[n] += r[Nfft - half + n] * scale * synthesisWindow[n];
+        for (int n = half; n < N; ++n) samples[n] += r[n - half] * scale * synthesisWindow[n];
+    } else {
+        for (int n = 0; n < N; ++n) samples[n] += r[n] * scale * synthesisWindow[n];
+    }
 }
 
 StreamEngine::StreamEngine(const StftConfig& config, std::unique_ptr<FrameProcessor> processor)

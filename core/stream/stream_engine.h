@@ -43,7 +43,6 @@ public:
     void synthesiseAdd(const std::complex<float>* bins, const float* synthesisWindow, float* samples);
 
 private:
-    int position(int n) const;
     StftConfig config_;
     RealFft fft_;
     Eigen::ArrayXf window_, dual_;
