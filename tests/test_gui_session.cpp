@@ -37,6 +37,8 @@
 #include "widgets/audio_view.h"
 #include "widgets/convergence_chart.h"
 #include "widgets/listening_test_panel.h"
+#include "widgets/live_panel.h"
+#include "widgets/scrolling_tf_view.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/param_form.h"
 #include "widgets/phase_map_pane.h"
@@ -426,6 +428,36 @@ private slots:
         const QImage shot = w.grab().toImage();
         QCOMPARE(shot.size(), size);
         QVERIFY(shot.save(file));
+    }
+
+    // The Live dock on the demo at 1280x720 and 1920x1080, streaming online MISI (no audio device
+    // needed): its controls fit and its strips fill; screenshots looked at.
+    void liveDockAtCommonSizes_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1280x720") << QSize(1280, 720);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+    void liveDockAtCommonSizes() {
+        QFETCH(QSize, size);
+        MainWindow w;
+        w.resize(size);
+        w.show();
+        QVERIFY(openAndWait(w, QString::fromStdString(std::string(PHASELAB_SOURCE_DIR) + "/resources/demo/mix.flac")));
+        for (auto* d : w.findChildren<QDockWidget*>())
+            if (d->windowTitle() == "Live") d->raise();
+        auto* live = w.findChild<LivePanel*>();
+        QVERIFY(live && live->isVisible());
+        live->setAudioOutputEnabled(false);
+        live->selectMethod("omisi");
+        QVERIFY(live->start());
+        QTRY_VERIFY_WITH_TIMEOUT(live->outputLevels()->framesShown() > 150, 10000);
+        QVERIFY(live->inputLevels()->width() >= 150);
+        QDir().mkpath("screenshots");
+        QVERIFY(w.grab().toImage().save(QString("screenshots/live_%1x%2.png").arg(size.width()).arg(size.height())));
+        // Opening another file stops the stream.
+        w.setUnsavedChangesPrompt([] { return QMessageBox::Discard; });
+        QVERIFY(openTwoTone(w));
+        QVERIFY(!live->isRunning());
     }
 
     // A truncated file: the window asks; "Open" takes the decoded part with a warning in the banner.

@@ -7,6 +7,7 @@
 #include <QtTest>
 #include <atomic>
 #include <cmath>
+#include <thread>
 
 #include "core/common/error.h"
 #include "core/io/audio.h"
@@ -14,7 +15,9 @@
 #include "core/metrics/si_sdr.h"
 #include "core/separation/masks.h"
 #include "core/separation/misi.h"
+#include "core/stream/live_chain.h"
 #include "core/stream/online_separation.h"
+#include "core/stream/sample_ring.h"
 #include "core/stream/rtpghi.h"
 #include "core/stream/stream_engine.h"
 #include "test_support.h"
@@ -438,6 +441,62 @@ private slots:
         QVERIFY(am < k0 && k0 < k1 && k1 < k2 && k2 < offline);
         QVERIFY(k1 > offline - 4);
         QVERIFY(k1 > am + 8);
+    }
+
+    // The live mode's monitor mix: Processed is the gains / mute / solo mix of the engine's outputs,
+    // Original the first input delayed by the latency, Bypass the input itself; switching per block.
+    void liveChainMixesWhatIsHeard() {
+        double rate = 0;
+        const Eigen::ArrayXf mix = clip("twotone_16k_mix.wav", 2, &rate);
+        const std::vector<Eigen::ArrayXf> refs{clip("twotone_16k_a440.wav", 2), clip("twotone_16k_b1320.wav", 2)};
+        StftConfig c;
+        c.windowLength = 512;
+        c.hop = 128;
+        StreamEngine reference(c, std::make_unique<OnlineWienerProcessor>(c, 2));
+        const auto separated = streamAligned(reference, {mix, refs[0], refs[1]}, 100);
+        LiveChain chain(std::make_unique<StreamEngine>(c, std::make_unique<OnlineWienerProcessor>(c, 2)), 100);
+        QCOMPARE(chain.latency(), 512);
+        const Eigen::Index L = mix.size(), D = chain.latency();
+        Eigen::ArrayXf heard = Eigen::ArrayXf::Zero(L);
+        std::vector<Monitor> modes;
+        for (Eigen::Index at = 0; at + 100 <= L; at += 100) {
+            Mix m;
+            const int phase = int(at / 100) % 4;
+            m.monitor = phase == 1 ? Monitor::Original : phase == 2 ? Monitor::Bypass : Monitor::Processed;
+            m.gain[0] = 0.5f;
+            m.gain[1] = 2.0f;
+            if (phase == 3) m.solo = 1;
+            modes.push_back(m.monitor);
+            const float* in[] = {mix.data() + at, refs[0].data() + at, refs[1].data() + at};
+            chain.process(in, heard.data() + at, 100, m, rate);
+        }
+        for (Eigen::Index at = (D / 100 + 1) * 100; at + 100 <= L - D; at += 100) {
+            const int phase = int(at / 100) % 4;
+            for (Eigen::Index k = at; k < at + 100; ++k) {
+                float expected;
+                if (phase == 1) expected = mix(k - D);
+                else if (phase == 2) expected = mix(k);
+                else if (phase == 3) expected = 2.0f * separated[1](k - D);
+                else expected = 0.5f * separated[0](k - D) + 2.0f * separated[1](k - D);
+                QVERIFY2(std::abs(heard(k) - expected) < 1e-5f, qPrintable(QString("sample %1 (mode %2): %3 vs %4").arg(k).arg(phase).arg(heard(k)).arg(expected)));
+            }
+        }
+        QVERIFY(chain.lastLoad() > 0 && chain.takePeakLoad() >= chain.lastLoad());
+    }
+
+    void sampleRingHandsOverInOrder() {
+        SampleRing ring(1000);
+        std::vector<float> in(2500), out(2500, -1);
+        for (std::size_t i = 0; i < in.size(); ++i) in[i] = float(i);
+        std::size_t written = 0, read = 0;
+        std::thread producer([&] {
+            while (written < in.size()) written += ring.write(in.data() + written, std::min<std::size_t>(37, in.size() - written));
+        });
+        while (read < out.size()) read += ring.read(out.data() + read, 53);
+        producer.join();
+        QVERIFY(in == out);
+        QCOMPARE(ring.write(in.data(), 2000), std::size_t(1000));  // full at its capacity
+        QCOMPARE(ring.available(), std::size_t(1000));
     }
 
     void badSettingsAreRefused() {

@@ -17,6 +17,7 @@
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
 #include "widgets/listening_test_panel.h"
+#include "widgets/live_panel.h"
 #include "widgets/metrics_panel.h"
 #include "widgets/phase_histogram_panel.h"
 #include "widgets/phase_map_pane.h"
@@ -164,6 +165,8 @@ void installPanels(MainWindow* window) {
     QDockWidget* histogramDock = window->addPanel(scrollable(histograms), QObject::tr("Phase histogram"));
     window->addPanel(scrollable(recovery), QObject::tr("Phase recovery"), Qt::RightDockWidgetArea);
     window->addPanel(scrollable(separation), QObject::tr("Separation"), Qt::RightDockWidgetArea);
+    auto* live = new LivePanel;
+    window->addPanel(live, QObject::tr("Live"));  // beside the histograms: wide and low, its strips at full width
     // The separation panel's metrics get their own dock under the panes, on the shared time axis.
     MetricsPanel* metrics = separation->metricsPanel();
     window->addPanel(scrollable(metrics), QObject::tr("Metrics"));
@@ -203,6 +206,7 @@ void installPanels(MainWindow* window) {
             separation->setInputs(mixture, doc->displayName(), {}, {});
             refs.clear();
         }
+        live->setSource(mixture, doc->displayName(), refs, names);
         recovery->setRuns(doc->recoveryRuns());
         separation->setRuns(doc->separationRuns());
         // Until a separation runs, the metrics show the baseline: the mixture as the estimate of

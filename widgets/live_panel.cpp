@@ -1,0 +1,417 @@
+#include "widgets/live_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "core/common/error.h"
+#include "core/stream/online_separation.h"
+#include "core/stream/rtpghi.h"
+#include "widgets/export_file.h"
+#include "widgets/live_runner.h"
+#include "widgets/scrolling_tf_view.h"
+#include "widgets/stft_chooser.h"
+
+namespace phaselab {
+
+namespace {
+constexpr int kBlock = 256;
+}
+
+LivePanel::LivePanel(QWidget* parent)
+    : QWidget(parent),
+      runner_(new LiveRunner(this)),
+      sourceLabel_(new QLabel(this)),
+      method_(new QComboBox(this)),
+      lookahead_(new QSpinBox(this)),
+      iterations_(new QSpinBox(this)),
+      stft_(new StftChooser(this)),
+      startButton_(new QPushButton(tr("Start"), this)),
+      processed_(new QRadioButton(tr("B: processed"), this)),
+      original_(new QRadioButton(tr("A: original (aligned)"), this)),
+      bypass_(new QRadioButton(tr("Bypass"), this)),
+      record_(new QCheckBox(tr("Record what you hear"), this)),
+      saveRecording_(new QPushButton(tr("Save recording…"), this)),
+      latency_(new QLabel(this)),
+      load_(new QProgressBar(this)),
+      underruns_(new QLabel(this)),
+      status_(new QLabel(this)),
+      sourceRows_(new QGridLayout),
+      inputLevels_(new ScrollingTfView(ScrollingTfView::Kind::Level, tr("Input level"), this)),
+      outputLevels_(new ScrollingTfView(ScrollingTfView::Kind::Level, tr("Heard level"), this)),
+      inputPhase_(new ScrollingTfView(ScrollingTfView::Kind::Phase, tr("Input phase"), this)),
+      outputPhase_(new ScrollingTfView(ScrollingTfView::Kind::Phase, tr("Heard phase"), this)),
+      poll_(new QTimer(this)) {
+    method_->addItem(tr("RTPGHI: phase rebuilt from the magnitude"), "rtpghi");
+    method_->addItem(tr("Online MISI (oracle magnitudes)"), "omisi");
+    method_->addItem(tr("Online Wiener (oracle magnitudes)"), "wiener");
+    method_->setToolTip(tr("The online method the stream runs through"));
+    lookahead_->setToolTip(tr("Look-ahead in frames: each frame adds one hop of latency"));
+    lookahead_->setRange(0, 16);
+    lookahead_->setValue(1);
+    iterations_->setRange(-1, 100);
+    iterations_->setSpecialValueText(tr("15/(K+1)"));
+    iterations_->setValue(-1);
+    iterations_->setToolTip(tr("Online MISI iterations per frame (15/(K+1): the work of 15 offline iterations)"));
+    StftConfig c;
+    c.windowLength = 2048;
+    c.hop = 256;
+    stft_->setConfig(c);
+    startButton_->setToolTip(tr("Start or stop streaming the document's mixture as if it were live"));
+    processed_->setChecked(true);
+    for (QRadioButton* b : {processed_, original_, bypass_}) b->setToolTip(tr("What is heard (and recorded)"));
+    load_->setRange(0, 100);
+    load_->setFormat(tr("load %p %"));
+    load_->setToolTip(tr("Processing time per block / the block's duration (100 % = no longer real time)"));
+    latency_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    status_->setWordWrap(true);
+    sourceLabel_->setWordWrap(true);
+    saveRecording_->setEnabled(false);
+
+    // Controls in a scrolling column at the left, the four strips beside them (a wide, low dock).
+    auto* controls = new QWidget;
+    auto* column = new QVBoxLayout(controls);
+    column->setContentsMargins(0, 0, 6, 0);
+    column->addWidget(sourceLabel_);
+    auto* form = new QGridLayout;
+    form->addWidget(method_, 0, 0, 1, 4);
+    form->addWidget(new QLabel(tr("Look-ahead"), this), 1, 0);
+    form->addWidget(lookahead_, 1, 1);
+    form->addWidget(new QLabel(tr("Iterations"), this), 1, 2);
+    form->addWidget(iterations_, 1, 3);
+    form->addWidget(stft_, 2, 0, 1, 4);
+    column->addLayout(form);
+    auto* monitor = new QHBoxLayout;
+    monitor->addWidget(startButton_);
+    monitor->addWidget(processed_);
+    monitor->addWidget(original_);
+    monitor->addWidget(bypass_);
+    monitor->addStretch(1);
+    column->addLayout(monitor);
+    latency_->setWordWrap(true);
+    column->addWidget(latency_);
+    auto* meters = new QHBoxLayout;
+    meters->addWidget(load_, 1);
+    meters->addWidget(underruns_);
+    column->addLayout(meters);
+    auto* recording = new QHBoxLayout;
+    recording->addWidget(record_);
+    recording->addWidget(saveRecording_);
+    recording->addStretch(1);
+    column->addLayout(recording);
+    column->addLayout(sourceRows_);
+    column->addWidget(status_);
+    column->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(controls);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(controls->sizeHint().width() + 16);
+
+    auto* views = new QGridLayout;
+    views->setSpacing(4);
+    views->addWidget(inputLevels_, 0, 0);
+    views->addWidget(outputLevels_, 0, 1);
+    views->addWidget(inputPhase_, 1, 0);
+    views->addWidget(outputPhase_, 1, 1);
+    auto* layout = new QHBoxLayout(this);
+    layout->addWidget(scroll, 0);
+    layout->addLayout(views, 1);
+
+    connect(method_, &QComboBox::currentIndexChanged, this, [this] {
+        updateControls();
+        rebuildSourceRows();
+        parametersChanged();
+    });
+    connect(lookahead_, &QSpinBox::valueChanged, this, &LivePanel::parametersChanged);
+    connect(iterations_, &QSpinBox::valueChanged, this, &LivePanel::parametersChanged);
+    connect(stft_, &StftChooser::changed, this, &LivePanel::parametersChanged);
+    connect(startButton_, &QPushButton::clicked, this, [this] { isRunning() ? stop() : (void)start(); });
+    for (QRadioButton* b : {processed_, original_, bypass_}) connect(b, &QRadioButton::toggled, this, &LivePanel::pushMix);
+    connect(record_, &QCheckBox::toggled, this, &LivePanel::setRecording);
+    connect(saveRecording_, &QPushButton::clicked, this, [this] {
+        const QString path = askExportPath(this, tr("Save recording"), name_ + "-live.wav", tr("WAV (*.wav)"));
+        if (path.isEmpty()) return;
+        try {
+            saveRecording(path);
+            status_->setText(tr("Saved %1 s to %2").arg(double(recorded_.size()) / runner_->sampleRate(), 0, 'f', 1).arg(path));
+        } catch (const std::exception& e) {
+            status_->setText(QString::fromStdString(e.what()));
+        }
+    });
+    poll_->setInterval(33);
+    connect(poll_, &QTimer::timeout, this, &LivePanel::poll);
+    scratch_.resize(1 << 16);
+    updateControls();
+    rebuildSourceRows();
+    updateLatency();
+}
+
+LivePanel::~LivePanel() { runner_->stop(); }
+
+void LivePanel::setSource(std::shared_ptr<const Audio> mixture, const QString& name,
+                          const std::vector<std::shared_ptr<const Audio>>& references, const QStringList& referenceNames) {
+    stop();
+    mixture_ = std::move(mixture);
+    name_ = name;
+    references_.clear();
+    referenceNames_.clear();
+    if (mixture_)
+        for (std::size_t j = 0; j < references.size() && int(j) < stream::Mix::kMaxOutputs; ++j)
+            if (references[j] && references[j]->frames() == mixture_->frames() && references[j]->sampleRate == mixture_->sampleRate) {
+                references_.push_back(references[j]);
+                referenceNames_ << (int(j) < referenceNames.size() ? referenceNames[int(j)] : tr("source %1").arg(j + 1));
+            }
+    if (!mixture_) sourceLabel_->setText(tr("Open an audio file: the Live mode streams it as if it were live."));
+    else
+        sourceLabel_->setText(tr("Source: %1, played as live and looping (%2 Hz%3)%4")
+                                  .arg(name, QString::number(mixture_->sampleRate, 'f', 0),
+                                       mixture_->channels() > 1 ? tr(", mono downmix") : QString(),
+                                       references_.empty() ? tr(". No references: online separation needs them as "
+                                                                "oracle magnitudes.")
+                                                           : tr(", with %1 references as oracle magnitudes").arg(references_.size())));
+    for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->clear();
+    recorded_.clear();
+    saveRecording_->setEnabled(false);
+    updateControls();
+    rebuildSourceRows();
+    updateLatency();
+}
+
+void LivePanel::setAudioOutputEnabled(bool enabled) { audioOutput_ = enabled; }
+
+bool LivePanel::isRunning() const { return runner_->isRunning(); }
+
+QString LivePanel::method() const { return method_->currentData().toString(); }
+
+void LivePanel::selectMethod(const QString& id) {
+    const int i = method_->findData(id);
+    if (i >= 0) method_->setCurrentIndex(i);
+}
+
+void LivePanel::setLookahead(int frames) { lookahead_->setValue(frames); }
+void LivePanel::setIterations(int iterations) { iterations_->setValue(iterations); }
+
+void LivePanel::setMonitor(stream::Monitor monitor) {
+    (monitor == stream::Monitor::Processed ? processed_ : monitor == stream::Monitor::Original ? original_ : bypass_)->setChecked(true);
+}
+
+void LivePanel::setSourceGain(int output, double gainDb) {
+    if (output >= 0 && output < int(rows_.size())) rows_[std::size_t(output)].gain->setValue(gainDb);
+}
+void LivePanel::setSourceMuted(int output, bool muted) {
+    if (output >= 0 && output < int(rows_.size())) rows_[std::size_t(output)].mute->setChecked(muted);
+}
+void LivePanel::setSolo(int output) {
+    for (int j = 0; j < int(rows_.size()); ++j) rows_[std::size_t(j)].solo->setChecked(j == output);
+}
+
+std::vector<Eigen::ArrayXf> LivePanel::sourceSignals() const {
+    std::vector<Eigen::ArrayXf> s{mixture_->mono()};
+    if (method() != "rtpghi")
+        for (const auto& r : references_) s.push_back(r->mono());
+    return s;
+}
+
+std::unique_ptr<stream::LiveChain> LivePanel::makeChain() const {
+    const StftConfig c = stft_->config();
+    std::unique_ptr<stream::FrameProcessor> p;
+    const int J = int(references_.size());
+    if (method() == "rtpghi") p = std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{lookahead_->value(), 1e-6, 0});
+    else if (method() == "omisi")
+        p = std::make_unique<stream::OnlineMisiProcessor>(c, J, stream::OnlineMisiParams{lookahead_->value(), iterations_->value()});
+    else p = std::make_unique<stream::OnlineWienerProcessor>(c, J);
+    return std::make_unique<stream::LiveChain>(std::make_unique<stream::StreamEngine>(c, std::move(p)), kBlock);
+}
+
+bool LivePanel::start() {
+    problem_.clear();
+    if (!mixture_ || mixture_->frames() == 0) problem_ = tr("Open an audio file first: the Live mode streams it.");
+    else if (method() != "rtpghi" && references_.empty())
+        problem_ = tr("Online separation needs the sources' magnitudes: open a file with its references.");
+    if (!problem_.isEmpty()) {
+        status_->setText(problem_);
+        return false;
+    }
+    try {
+        const StftConfig c = stft_->config();
+        for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->configure(c, mixture_->sampleRate);
+        auto streams = sourceSignals();
+        runningInputs_ = int(streams.size());
+        runner_->start({std::move(streams), mixture_->sampleRate}, makeChain(), audioOutput_);
+    } catch (const std::exception& e) {
+        problem_ = QString::fromStdString(e.what());
+        status_->setText(problem_);
+        return false;
+    }
+    pushMix();
+    poll_->start();
+    status_->setText(runner_->outputStatus().isEmpty() ? tr("Streaming to the audio output.") : runner_->outputStatus());
+    updateControls();
+    updateLatency();
+    emit runningChanged(true);
+    return true;
+}
+
+void LivePanel::stop() {
+    if (!runner_->isRunning()) return;
+    runner_->stop();
+    poll();
+    poll_->stop();
+    runner_->collect();
+    status_->setText(tr("Stopped after %1 s.").arg(runner_->seconds(), 0, 'f', 1));
+    updateControls();
+    emit runningChanged(false);
+}
+
+void LivePanel::parametersChanged() {
+    updateLatency();
+    if (!isRunning()) return;
+    try {
+        if (int(sourceSignals().size()) != runningInputs_) {  // recovery <-> separation: other streams
+            stop();
+            start();
+            return;
+        }
+        const StftConfig c = stft_->config();
+        for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->configure(c, mixture_->sampleRate);
+        runner_->replaceChain(makeChain());
+        status_->setText(tr("Parameters changed while streaming: the new chain runs from the next block."));
+    } catch (const std::exception& e) {
+        status_->setText(QString::fromStdString(e.what()));
+    }
+}
+
+void LivePanel::updateControls() {
+    const bool separation = method() != "rtpghi";
+    const QSignalBlocker block(lookahead_);
+    if (method() == "rtpghi") lookahead_->setRange(0, 1);
+    else if (method() == "omisi") lookahead_->setRange(0, 16);
+    else lookahead_->setRange(0, 0);
+    lookahead_->setEnabled(method() != "wiener");
+    iterations_->setEnabled(method() == "omisi");
+    startButton_->setText(isRunning() ? tr("Stop") : tr("Start"));
+    startButton_->setEnabled(mixture_ && (!separation || !references_.empty()));
+    auto* model = method_->model();
+    (void)model;
+}
+
+void LivePanel::rebuildSourceRows() {
+    while (QLayoutItem* item = sourceRows_->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    rows_.clear();
+    QStringList names;
+    if (method() == "rtpghi") names << tr("recovered");
+    else names = referenceNames_;
+    for (int j = 0; j < names.size(); ++j) {
+        auto* label = new QLabel(names[j], this);
+        auto* gain = new QDoubleSpinBox(this);
+        gain->setRange(-60, 12);
+        gain->setSuffix(tr(" dB"));
+        gain->setToolTip(tr("Gain of %1 in what is heard").arg(names[j]));
+        auto* mute = new QCheckBox(tr("mute"), this);
+        auto* solo = new QCheckBox(tr("solo"), this);
+        sourceRows_->addWidget(label, j, 0);
+        sourceRows_->addWidget(gain, j, 1);
+        sourceRows_->addWidget(mute, j, 2);
+        sourceRows_->addWidget(solo, j, 3);
+        rows_.push_back({gain, mute, solo});
+        connect(gain, &QDoubleSpinBox::valueChanged, this, &LivePanel::pushMix);
+        connect(mute, &QCheckBox::toggled, this, &LivePanel::pushMix);
+        connect(solo, &QCheckBox::toggled, this, [this, j](bool on) {
+            if (on)
+                for (int k = 0; k < int(rows_.size()); ++k)
+                    if (k != j) {
+                        const QSignalBlocker b(rows_[std::size_t(k)].solo);
+                        rows_[std::size_t(k)].solo->setChecked(false);
+                    }
+            pushMix();
+        });
+    }
+    pushMix();
+}
+
+void LivePanel::pushMix() {
+    stream::Mix mix;
+    mix.monitor = original_->isChecked() ? stream::Monitor::Original
+                  : bypass_->isChecked() ? stream::Monitor::Bypass
+                                         : stream::Monitor::Processed;
+    for (int j = 0; j < int(rows_.size()) && j < stream::Mix::kMaxOutputs; ++j) {
+        mix.gain[std::size_t(j)] = float(std::pow(10.0, rows_[std::size_t(j)].gain->value() / 20.0));
+        mix.muted[std::size_t(j)] = rows_[std::size_t(j)].mute->isChecked();
+        if (rows_[std::size_t(j)].solo->isChecked()) mix.solo = j;
+    }
+    runner_->setMix(mix);
+}
+
+int LivePanel::latencySamples() const {
+    try {
+        const StftConfig c = stft_->config();
+        const int K = method() == "wiener" ? 0 : lookahead_->value();
+        return c.windowLength + K * c.hop;
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+void LivePanel::updateLatency() {
+    const StftConfig c = stft_->config();
+    const int K = method() == "wiener" ? 0 : lookahead_->value();
+    const double rate = mixture_ ? mixture_->sampleRate : 0;
+    QString text = tr("Latency %1 samples").arg(latencySamples());
+    if (rate > 0) text += tr(" = %1 ms").arg(1000.0 * latencySamples() / rate, 0, 'f', 1);
+    text += tr(" (window %1 + %2 × hop %3)").arg(c.windowLength).arg(K).arg(c.hop);
+    if (isRunning() && rate > 0) text += tr(", + blocks of %1 ms").arg(1000.0 * kBlock / rate, 0, 'f', 1);
+    latency_->setText(text);
+}
+
+QString LivePanel::latencyText() const { return latency_->text(); }
+QString LivePanel::statusText() const { return status_->text(); }
+
+void LivePanel::setRecording(bool on) {
+    if (record_->isChecked() != on) record_->setChecked(on);
+    if (on) recorded_.clear();
+    saveRecording_->setEnabled(!on && !recorded_.empty());
+}
+
+void LivePanel::saveRecording(const QString& path) const {
+    if (recorded_.empty()) throw InputError("nothing was recorded");
+    const Eigen::Map<const Eigen::ArrayXf> x(recorded_.data(), Eigen::Index(recorded_.size()));
+    writeAudio(path.toStdString(), Audio::fromMono(x, runner_->sampleRate()), SampleFormat::Float32);
+}
+
+void LivePanel::poll() {
+    runner_->collect();
+    for (std::size_t n; (n = runner_->takeInput(scratch_.data(), scratch_.size())) > 0;) {
+        inputLevels_->push(scratch_.data(), n);
+        inputPhase_->push(scratch_.data(), n);
+    }
+    for (std::size_t n; (n = runner_->takeHeard(scratch_.data(), scratch_.size())) > 0;) {
+        outputLevels_->push(scratch_.data(), n);
+        outputPhase_->push(scratch_.data(), n);
+        if (record_->isChecked()) recorded_.insert(recorded_.end(), scratch_.begin(), scratch_.begin() + std::ptrdiff_t(n));
+    }
+    const double peak = runner_->takePeakLoad();
+    load_->setValue(int(std::lround(std::min(100.0, 100.0 * runner_->load()))));
+    load_->setFormat(tr("load %1 % (peak %2 %)").arg(100.0 * runner_->load(), 0, 'f', 1).arg(100.0 * peak, 0, 'f', 1));
+    underruns_->setText(runner_->outputStatus().isEmpty() ? tr("underruns: %1").arg(runner_->underruns()) : tr("no output"));
+    updateLatency();
+}
+
+}  // namespace phaselab

@@ -1,0 +1,120 @@
+#pragma once
+// The Live mode (issue 13): the document's mixture streamed as if it were live through an online
+// method — RTPGHI (the phase rebuilt from the magnitude stream), online MISI or online Wiener (the
+// document's references as oracle magnitude streams, played in step) — in real time, to the audio
+// output when there is one. Shows the latency (samples, ms, and what it is made of), the processing
+// load (time per block / block duration, last and peak), output underruns, scrolling level and phase
+// strips of the input and of what is heard; switches A (the input, delayed by the latency), B (the
+// processed stream) and bypass (the input undelayed) instantly; per-source gain, mute and solo;
+// method, look-ahead, iterations and STFT changeable while running; "record what you hear" to a WAV.
+// The stream is mono (a multichannel file is downmixed). GUI thread only.
+
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "core/io/audio.h"
+#include "core/stream/live_chain.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGridLayout;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QRadioButton;
+class QSpinBox;
+class QTimer;
+
+namespace phaselab {
+
+class LiveRunner;
+class ScrollingTfView;
+class StftChooser;
+
+class LivePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit LivePanel(QWidget* parent = nullptr);
+    ~LivePanel() override;
+
+    // The document's signals (a running stream stops). refs may be empty: then only RTPGHI runs.
+    void setSource(std::shared_ptr<const Audio> mixture, const QString& name,
+                   const std::vector<std::shared_ptr<const Audio>>& references, const QStringList& referenceNames);
+    void setAudioOutputEnabled(bool enabled);  // default on; takes effect at the next start
+
+    bool start();  // false (and the reason in statusText()) when it cannot run
+    void stop();
+    bool isRunning() const;
+    void selectMethod(const QString& id);  // "rtpghi", "omisi", "wiener"
+    QString method() const;
+    void setLookahead(int frames);
+    void setIterations(int iterations);  // oMISI; -1 = 15 / (K + 1)
+    void setMonitor(stream::Monitor monitor);
+    void setSourceGain(int output, double gainDb);
+    void setSourceMuted(int output, bool muted);
+    void setSolo(int output);  // -1: none
+
+    void setRecording(bool on);
+    const std::vector<float>& recording() const { return recorded_; }
+    void saveRecording(const QString& path) const;  // float WAV, atomic; InputError on failure
+
+    LiveRunner* runner() const { return runner_; }
+    int latencySamples() const;
+    QString latencyText() const;
+    QString statusText() const;
+    ScrollingTfView* inputLevels() const { return inputLevels_; }
+    ScrollingTfView* outputLevels() const { return outputLevels_; }
+    ScrollingTfView* inputPhase() const { return inputPhase_; }
+    ScrollingTfView* outputPhase() const { return outputPhase_; }
+
+signals:
+    void runningChanged(bool running);
+
+private:
+    std::unique_ptr<stream::LiveChain> makeChain() const;
+    std::vector<Eigen::ArrayXf> sourceSignals() const;
+    void parametersChanged();
+    void rebuildSourceRows();
+    void updateControls();
+    void updateLatency();
+    void poll();
+    void pushMix();
+
+    std::shared_ptr<const Audio> mixture_;
+    std::vector<std::shared_ptr<const Audio>> references_;
+    QStringList referenceNames_;
+    QString name_;
+    bool audioOutput_ = true;
+    LiveRunner* runner_;
+    int runningInputs_ = 0;
+
+    QLabel* sourceLabel_;
+    QComboBox* method_;
+    QSpinBox* lookahead_;
+    QSpinBox* iterations_;
+    StftChooser* stft_;
+    QPushButton* startButton_;
+    QRadioButton *processed_, *original_, *bypass_;
+    QCheckBox* record_;
+    QPushButton* saveRecording_;
+    QLabel* latency_;
+    QProgressBar* load_;
+    QLabel* underruns_;
+    QLabel* status_;
+    QGridLayout* sourceRows_;
+    struct SourceRow {
+        QDoubleSpinBox* gain;
+        QCheckBox* mute;
+        QCheckBox* solo;
+    };
+    std::vector<SourceRow> rows_;
+    ScrollingTfView *inputLevels_, *outputLevels_, *inputPhase_, *outputPhase_;
+    QTimer* poll_;
+    std::vector<float> recorded_;
+    std::vector<float> scratch_;
+    QString problem_;
+};
+
+}  // namespace phaselab
