@@ -377,7 +377,11 @@ void LivePanel::updateLatency() {
     QString text = tr("Latency %1 samples").arg(latencySamples());
     if (rate > 0) text += tr(" = %1 ms").arg(1000.0 * latencySamples() / rate, 0, 'f', 1);
     text += tr(" (window %1 + %2 × hop %3)").arg(c.windowLength).arg(K).arg(c.hop);
-    if (isRunning() && rate > 0) text += tr(", + blocks of %1 ms").arg(1000.0 * kBlock / rate, 0, 'f', 1);
+    if (isRunning() && rate > 0) {
+        text += tr(", + blocks of %1 ms").arg(1000.0 * kBlock / rate, 0, 'f', 1);
+        if (runner_->outputStatus().isEmpty())
+            text += tr(" + the output queue (%1 ms) and the device's buffer (100 ms)").arg(1000.0 * LiveRunner::queuedAhead() / rate, 0, 'f', 1);
+    }
     latency_->setText(text);
 }
 

@@ -3,6 +3,8 @@
 #include <QAudioFormat>
 #include <QAudioSink>
 #include <QMediaDevices>
+#include <QThread>
+#include <QTimer>
 #include <chrono>
 #include <cstring>
 
@@ -10,31 +12,52 @@
 
 namespace phaselab {
 
-RingSource::RingSource(stream::SampleRing& ring, int channels, QObject* parent)
-    : QIODevice(parent), ring_(ring), channels_(channels), scratch_(16384) {}
+RingFeeder::RingFeeder(stream::SampleRing& ring, QAudioSink* sink, int channels, int block)
+    : ring_(ring), sink_(sink), channels_(channels), block_(block), timer_(new QTimer(this)),
+      mono_(std::size_t(1 << 15)), interleaved_(std::size_t(1 << 15) * std::size_t(channels)) {
+    timer_->setTimerType(Qt::PreciseTimer);
+    timer_->setInterval(5);
+    connect(timer_, &QTimer::timeout, this, &RingFeeder::feed);
+}
 
-qint64 RingSource::bytesAvailable() const { return qint64(ring_.available()) * channels_ * qint64(sizeof(float)) + QIODevice::bytesAvailable(); }
+bool RingFeeder::start() {
+    device_ = sink_->start();
+    if (!device_ || sink_->error() != QAudio::NoError) return false;
+    feed();
+    timer_->start();
+    return true;
+}
 
-qint64 RingSource::readData(char* data, qint64 maxSize) {
-    const std::size_t frames = std::min<std::size_t>(scratch_.size(), std::size_t(maxSize) / (sizeof(float) * std::size_t(channels_)));
-    if (frames == 0) return 0;
-    const std::size_t got = ring_.read(scratch_.data(), frames);
-    if (got < frames) {
-        std::fill(scratch_.begin() + std::ptrdiff_t(got), scratch_.begin() + std::ptrdiff_t(frames), 0.0f);
-        underruns_.fetch_add(1);
-    }
-    auto* out = reinterpret_cast<float*>(data);
+void RingFeeder::stop() {
+    timer_->stop();
+    sink_->stop();
+    device_ = nullptr;
+}
+
+void RingFeeder::feed() {
+    if (!device_) return;
+    const std::size_t room = std::size_t(std::max<qsizetype>(0, sink_->bytesFree())) / (sizeof(float) * std::size_t(channels_));
+    const std::size_t frames = ring_.read(mono_.data(), std::min(room, mono_.size()));
+    const bool dry = frames == 0 && room >= std::size_t(block_);
+    if (dry && !dry_) underruns_.fetch_add(1);
+    dry_ = dry;
+    if (frames == 0) return;
     for (std::size_t f = 0; f < frames; ++f)
-        for (int c = 0; c < channels_; ++c) out[f * std::size_t(channels_) + std::size_t(c)] = scratch_[f];
-    return qint64(frames * std::size_t(channels_) * sizeof(float));
+        for (int c = 0; c < channels_; ++c) interleaved_[f * std::size_t(channels_) + std::size_t(c)] = mono_[f];
+    device_->write(reinterpret_cast<const char*>(interleaved_.data()), qint64(frames * std::size_t(channels_) * sizeof(float)));
 }
 
 LiveRunner::LiveRunner(QObject* parent)
-    : QObject(parent), outputRing_(1 << 16), inputTap_(1 << 19), heardTap_(1 << 19) {}
+    : QObject(parent), outputRing_(1 << 16), inputTap_(1 << 19), heardTap_(1 << 19), audioContext_(new QObject) {
+    audioContext_->moveToThread(&audioThread_);
+}
 
 LiveRunner::~LiveRunner() {
     stop();
     collect();
+    audioThread_.quit();
+    audioThread_.wait();
+    delete audioContext_;
 }
 
 void LiveRunner::start(FileSource source, std::unique_ptr<stream::LiveChain> chain, bool audioOutput) {
@@ -51,6 +74,7 @@ void LiveRunner::start(FileSource source, std::unique_ptr<stream::LiveChain> cha
     latency_ = chain->latency();
     chain_ = std::move(chain);
     streamed_ = 0;
+    overflows_ = 0;
     load_ = 0;
     peakLoad_ = 0;
     float sink[4096];
@@ -63,12 +87,20 @@ void LiveRunner::start(FileSource source, std::unique_ptr<stream::LiveChain> cha
     stopRequested_ = false;
     mixChanged_ = true;
     outputStatus_.clear();
-    if (audioOutput) startOutput();
+    if (audioOutput) prepareOutput();
     else outputStatus_ = tr("Audio output is off: the stream runs into the meters, the views and the recording.");
     worker_ = std::thread([this] { run(); });
+    if (sink_) {  // start the device once the first kQueued samples are ready: no underrun at the start
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while (outputRing_.available() < std::size_t(kQueued) && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        bool started = false;
+        QMetaObject::invokeMethod(audioContext_, [&] { started = feeder_->start(); }, Qt::BlockingQueuedConnection);
+        if (!started) outputStatus_ = tr("Could not start the audio output: nothing is heard.");
+    }
 }
 
-void LiveRunner::startOutput() {
+void LiveRunner::prepareOutput() {
     const QAudioDevice device = QMediaDevices::defaultAudioOutput();
     if (device.isNull()) {
         outputStatus_ = tr("No audio output device: the stream runs into the meters, the views and the recording.");
@@ -84,17 +116,15 @@ void LiveRunner::startOutput() {
                             .arg(format.sampleRate());
         return;
     }
-    ringSource_ = new RingSource(outputRing_, format.channelCount(), this);
-    ringSource_->open(QIODevice::ReadOnly);
-    sink_ = new QAudioSink(device, format, this);
-    sink_->setBufferSize(int(format.bytesForDuration(60000)));
-    sink_->start(ringSource_);
-    if (sink_->error() != QAudio::NoError) {
-        outputStatus_ = tr("Could not start the audio output \"%1\": nothing is heard.").arg(device.description());
-        sink_->stop();
-        delete sink_;
-        sink_ = nullptr;
-    }
+    // The device is fed from a thread of its own: a busy GUI thread never starves it.
+    if (!audioThread_.isRunning()) audioThread_.start(QThread::TimeCriticalPriority);
+    QMetaObject::invokeMethod(
+        audioContext_, [&] {
+            sink_ = new QAudioSink(device, format);
+            sink_->setBufferSize(int(format.bytesForDuration(100000)));
+            feeder_ = new RingFeeder(outputRing_, sink_, format.channelCount(), block_);
+        },
+        Qt::BlockingQueuedConnection);
 }
 
 void LiveRunner::stop() {
@@ -103,12 +133,16 @@ void LiveRunner::stop() {
         worker_.join();
     }
     if (sink_) {
-        sink_->stop();
-        delete sink_;
+        QMetaObject::invokeMethod(
+            audioContext_, [this] {
+                feeder_->stop();
+                delete feeder_;
+                delete sink_;
+            },
+            Qt::BlockingQueuedConnection);
         sink_ = nullptr;
+        feeder_ = nullptr;
     }
-    delete ringSource_;
-    ringSource_ = nullptr;
     chain_.reset();
     delete pending_.exchange(nullptr);
 }
@@ -142,7 +176,9 @@ stream::Mix LiveRunner::mix() const {
 double LiveRunner::seconds() const { return source_.sampleRate > 0 ? double(streamed_.load()) / source_.sampleRate : 0; }
 double LiveRunner::load() const { return load_.load(); }
 double LiveRunner::takePeakLoad() { return peakLoad_.exchange(0.0); }
-long long LiveRunner::underruns() const { return ringSource_ ? ringSource_->underruns() : 0; }
+long long LiveRunner::underruns() const { return feeder_ ? feeder_->underruns() : 0; }
+long long LiveRunner::overflows() const { return overflows_.load(); }
+std::size_t LiveRunner::queued() const { return outputRing_.available(); }
 
 void LiveRunner::run() {
     using clock = std::chrono::steady_clock;
@@ -158,13 +194,20 @@ void LiveRunner::run() {
     auto start = clock::now();
     long long k = 0;
     Eigen::Index position = 0;
+    const bool devicePaced = sink_ != nullptr;
     while (!stopRequested_.load()) {
-        const auto due = start + std::chrono::duration_cast<clock::duration>(blockDuration * double(k));
-        const auto now = clock::now();
-        if (now < due) std::this_thread::sleep_until(due);
-        else if (now - due > std::chrono::seconds(1)) {  // fell far behind (a debugger, a suspended machine)
-            start = now;
-            k = 0;
+        if (devicePaced) {  // the device's clock is the master: keep about kQueued samples ahead of it
+            while (!stopRequested_.load() && outputRing_.available() >= std::size_t(kQueued))
+                std::this_thread::sleep_for(std::chrono::microseconds(500));
+            if (stopRequested_.load()) break;
+        } else {
+            const auto due = start + std::chrono::duration_cast<clock::duration>(blockDuration * double(k));
+            const auto now = clock::now();
+            if (now < due) std::this_thread::sleep_until(due);
+            else if (now - due > std::chrono::seconds(1)) {  // fell far behind (a debugger, a suspended machine)
+                start = now;
+                k = 0;
+            }
         }
         if (stream::LiveChain* next = pending_.exchange(nullptr)) {
             stream::LiveChain* old = chain_.release();
@@ -182,7 +225,7 @@ void LiveRunner::run() {
         const double l = chain_->lastLoad();
         load_.store(l);
         if (l > peakLoad_.load()) peakLoad_.store(l);
-        if (sink_) outputRing_.write(heard.data(), std::size_t(block_));
+        if (sink_ && outputRing_.write(heard.data(), std::size_t(block_)) < std::size_t(block_)) overflows_.fetch_add(1);
         inputTap_.write(blocks[0].data(), std::size_t(block_));
         heardTap_.write(heard.data(), std::size_t(block_));
         streamed_.fetch_add(block_);

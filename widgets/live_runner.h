@@ -4,12 +4,14 @@
 // to the GUI.
 //
 // Source: a file played as if it were live (the document's mixture, and its references as the
-// magnitude streams of an oracle separation), looping. The thread paces itself by the clock: block
-// k is processed at start + k x block / rate, so the stream runs in real time with or without an
-// audio device.
-// Output: when an output device is available, a QAudioSink in pull mode reads the heard signal from
-// a lock-free ring (RingSource); a block the device asks for before it was computed is silence and
-// counts as an underrun. Without a device the stream still runs into the taps (meters, scrolling
+// magnitude streams of an oracle separation), looping. With an output device, the device's clock
+// is the master: the thread keeps kQueued samples (46 ms at 44.1 kHz) computed ahead of it, so the
+// heard delay is the engine's latency plus that queue and the device's buffer, and never drifts.
+// Without one, the thread paces itself by the system clock (block k at start + k x block / rate).
+// Output: when an output device is available, a QAudioSink in push mode, fed every 5 ms from a
+// lock-free ring by a RingFeeder in a thread of its own (a busy GUI thread never starves it; Qt's
+// pull mode fell behind real time on a loaded machine and the sound server filled the gaps with
+// silence); a moment the device has room and nothing was computed counts as an underrun. Without a device the stream still runs into the taps (meters, scrolling
 // views, the recording) and outputStatus() says why nothing is heard.
 // Parameters change while running: replaceChain() hands a new chain to the thread, which takes it
 // at the next block; setMix() changes the monitor, gains, mutes and solo at the next block.
@@ -19,6 +21,7 @@
 #include <QAudioDevice>
 #include <QIODevice>
 #include <QObject>
+#include <QThread>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -29,26 +32,30 @@
 #include "core/stream/sample_ring.h"
 
 class QAudioSink;
+class QTimer;
 
 namespace phaselab {
 
-// Pull-mode audio source reading mono float samples from a ring (duplicated to every channel).
-class RingSource : public QIODevice {
+// Feeds an output device in push mode from a ring of mono float samples (duplicated to every
+// channel): every 5 ms it writes as much as the device has room for. Lives in the audio thread.
+// A moment when the device has room for a block and the ring is empty counts as an underrun.
+class RingFeeder : public QObject {
     Q_OBJECT
 public:
-    RingSource(stream::SampleRing& ring, int channels, QObject* parent = nullptr);
+    RingFeeder(stream::SampleRing& ring, QAudioSink* sink, int channels, int block);
+    bool start();  // false if the device did not start
+    void stop();
     long long underruns() const { return underruns_.load(); }
-    bool isSequential() const override { return true; }
-    qint64 bytesAvailable() const override;
-
-protected:
-    qint64 readData(char* data, qint64 maxSize) override;
-    qint64 writeData(const char*, qint64) override { return -1; }
 
 private:
+    void feed();
     stream::SampleRing& ring_;
-    int channels_;
-    std::vector<float> scratch_;
+    QAudioSink* sink_;
+    QIODevice* device_ = nullptr;
+    int channels_, block_;
+    QTimer* timer_;
+    std::vector<float> mono_, interleaved_;
+    bool dry_ = false;
     std::atomic<long long> underruns_{0};
 };
 
@@ -74,12 +81,15 @@ public:
     stream::Mix mix() const;
 
     int blockSize() const { return block_; }
+    static constexpr int queuedAhead() { return kQueued; }  // samples computed ahead of an output device
     double sampleRate() const { return source_.sampleRate; }
     int latency() const { return latency_.load(); }
     double seconds() const;           // of the source streamed so far
     double load() const;              // processing time / block duration, last block
     double takePeakLoad();            // largest since the last call
     long long underruns() const;      // blocks of silence the output device got
+    long long overflows() const;      // blocks the output device had no room for (dropped)
+    std::size_t queued() const;       // samples computed and not yet taken by the device
     QString outputStatus() const { return outputStatus_; }  // empty while a device plays
     // What was streamed since the last call (input: the first input signal; heard: the monitor
     // output, time-aligned with the input by latency()); returns the samples copied.
@@ -90,7 +100,8 @@ public:
 
 private:
     void run();
-    void startOutput();
+    void prepareOutput();
+    static constexpr int kQueued = 2048;  // samples computed ahead of an output device
 
     FileSource source_;
     int block_ = 256;
@@ -103,11 +114,13 @@ private:
     stream::Mix mix_;
     std::atomic<bool> mixChanged_{true};
     std::atomic<int> latency_{0};
-    std::atomic<long long> streamed_{0};
+    std::atomic<long long> streamed_{0}, overflows_{0};
     std::atomic<double> load_{0}, peakLoad_{0};
     stream::SampleRing outputRing_, inputTap_, heardTap_;
-    QAudioSink* sink_ = nullptr;
-    RingSource* ringSource_ = nullptr;
+    QThread audioThread_;           // the output device's own event loop
+    QObject* audioContext_;         // lives in audioThread_
+    QAudioSink* sink_ = nullptr;    // created, started, stopped and deleted in audioThread_
+    RingFeeder* feeder_ = nullptr;      // lives in audioThread_
     QString outputStatus_;
 };
 

@@ -1,0 +1,157 @@
+// The Live mode into a private PulseAudio null sink (issue 13; run through tests/with_pulseaudio.sh):
+// a file streamed as live through RTPGHI (10 s) and through online MISI with oracle magnitudes (60 s)
+// plays to the null sink, is recorded back from its monitor, and equals, once aligned, what the same
+// engine gives offline on the same looping input; no underrun after the start.
+#include <QAudioSource>
+#include <QBuffer>
+#include <QMediaDevices>
+#include <QtTest>
+
+#include "core/io/audio.h"
+#include "core/stream/online_separation.h"
+#include "core/stream/rtpghi.h"
+#include "test_support.h"
+#include "widgets/live_runner.h"
+
+using namespace phaselab;
+
+namespace {
+
+QAudioDevice loopSource() {
+    for (const QAudioDevice& d : QMediaDevices::audioInputs())
+        if (d.id() == "loop") return d;
+    return {};
+}
+
+std::unique_ptr<stream::LiveChain> makeChain(bool separation, const StftConfig& c) {
+    std::unique_ptr<stream::FrameProcessor> p;
+    if (separation) p = std::make_unique<stream::OnlineMisiProcessor>(c, 3, stream::OnlineMisiParams{1, -1});
+    else p = std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{});
+    return std::make_unique<stream::LiveChain>(std::make_unique<stream::StreamEngine>(c, std::move(p)), 256);
+}
+
+}  // namespace
+
+class TestPlaybackLive : public QObject {
+    Q_OBJECT
+private slots:
+    void streamsToTheNullSinkAsOffline_data() {
+        QTest::addColumn<bool>("separation");
+        QTest::addColumn<double>("seconds");
+        QTest::newRow("RTPGHI, 10 s") << false << 10.0;
+        QTest::newRow("online MISI, 60 s") << true << 60.0;
+    }
+    void streamsToTheNullSinkAsOffline() {
+        QFETCH(bool, separation);
+        QFETCH(double, seconds);
+        if (!qEnvironmentVariableIsSet("PULSE_SERVER")) {
+            if (qEnvironmentVariableIsSet("CI")) QFAIL("CI is set but no PulseAudio server was started (run through tests/with_pulseaudio.sh)");
+            QSKIP("no private PulseAudio server (run through tests/with_pulseaudio.sh)");
+        }
+        const QAudioDevice loop = loopSource();
+        QVERIFY2(!loop.isNull(), "the 'loop' source is not visible to Qt Multimedia");
+        std::vector<Eigen::ArrayXf> streams{readAudio(test::sharedAudio("music_pbd_44k_mix.wav")).mono()};
+        if (separation)
+            for (const char* stem : {"piano", "bass", "drums"})
+                streams.push_back(readAudio(test::sharedAudio(std::string("music_pbd_44k_") + stem + ".wav")).mono());
+        const double rate = 44100;
+        StftConfig c;
+        c.windowLength = 2048;
+        c.hop = 256;
+
+        QAudioFormat format;
+        format.setSampleRate(int(rate));
+        format.setChannelCount(1);
+        format.setSampleFormat(QAudioFormat::Float);
+        QBuffer recorded;
+        recorded.open(QIODevice::WriteOnly);
+        QAudioSource recorder(loop, format);
+        recorder.start(&recorded);
+        QTest::qWait(200);
+
+        LiveRunner runner;
+        runner.start({streams, rate}, makeChain(separation, c), true);
+        QVERIFY2(runner.outputStatus().isEmpty(), qPrintable(runner.outputStatus()));
+        QTest::qWait(1000);
+        const long long underrunsAfterStart = runner.underruns();
+        double peakLoad = 0;
+        for (int waited = 0; waited < int(seconds * 1000) - 1000; waited += 500) {
+            QTest::qWait(500);
+            peakLoad = std::max(peakLoad, runner.takePeakLoad());
+            if (qEnvironmentVariableIsSet("PHASELAB_LIVE_DUMP"))
+                qInfo("%.1f s: queued %zu, underruns %lld, overflows %lld, recorded %lld", runner.seconds(), runner.queued(),
+                      runner.underruns(), runner.overflows(), (long long)(recorded.size() / 4));
+        }
+        const double streamed = runner.seconds();
+        const long long underruns = runner.underruns() - underrunsAfterStart;
+        runner.stop();
+        QTest::qWait(300);
+        recorder.stop();
+        qInfo("streamed %.1f s, peak load %.1f %%, %lld underruns after the first second", streamed, 100 * peakLoad, underruns);
+        QCOMPARE(underruns, 0LL);
+
+        // Offline: the same chain over the same looping input, block by block.
+        const Eigen::Index total = Eigen::Index(streamed * rate), L = streams[0].size();
+        auto chain = makeChain(separation, c);
+        Eigen::ArrayXf expected(total);
+        std::vector<std::vector<float>> blocks(streams.size(), std::vector<float>(256));
+        std::vector<const float*> in;
+        for (auto& b : blocks) in.push_back(b.data());
+        for (Eigen::Index at = 0; at + 256 <= total; at += 256) {
+            for (std::size_t i = 0; i < streams.size(); ++i)
+                for (int n = 0; n < 256; ++n) blocks[i][std::size_t(n)] = streams[i]((at + n) % L);
+            chain->process(in.data(), expected.data() + at, 256, stream::Mix{}, rate);
+        }
+
+        const QByteArray bytes = recorded.data();
+        const Eigen::Map<const Eigen::ArrayXf> r(reinterpret_cast<const float*>(bytes.constData()), bytes.size() / 4);
+        if (qEnvironmentVariableIsSet("PHASELAB_LIVE_DUMP")) {
+            writeAudio("/tmp/live_recorded.wav", Audio::fromMono(r, rate), SampleFormat::Float32);
+            writeAudio("/tmp/live_expected.wav", Audio::fromMono(expected, rate), SampleFormat::Float32);
+        }
+        // Second by second: the recording equals the offline output at one delay (the device's); a
+        // change of delay is a gap (samples dropped or silence inserted on the way to the sink).
+        const Eigen::Index span = Eigen::Index(rate);
+        auto snrAt = [&](Eigen::Index at, Eigen::Index lag) {
+            if (at + lag < 0 || at + lag + span > r.size()) return -1e9;
+            const auto b = expected.segment(at, span);
+            return 10 * std::log10(b.square().cast<double>().sum() / std::max(1e-30, (r.segment(at + lag, span) - b).square().cast<double>().sum()));
+        };
+        auto findLag = [&](Eigen::Index at) {
+            Eigen::Index best = 0;
+            double bestSnr = -1e9;
+            for (Eigen::Index lag = -16000; lag <= 16000; ++lag)
+                if (at + lag >= 0 && at + lag + 4096 <= r.size()) {
+                    const double e = (r.segment(at + lag, 4096) - expected.segment(at, 4096)).square().cast<double>().sum();
+                    const double snr = 10 * std::log10(expected.segment(at, 4096).square().cast<double>().sum() / std::max(1e-30, e));
+                    if (snr > bestSnr) bestSnr = snr, best = lag;
+                }
+            return best;
+        };
+        Eigen::Index lag = findLag(span), firstLag = lag;
+        int seconds_ = 0, gaps = 0, bad = 0;
+        double worst = 1e9;
+        for (Eigen::Index at = span; at + 2 * span < std::min(expected.size(), r.size()); at += span, ++seconds_) {
+            double snr = snrAt(at, lag);
+            if (snr < 40) {
+                const Eigen::Index other = findLag(at);
+                if (snrAt(at, other) >= 40 || snrAt(at + span / 2, other) >= 40) {
+                    ++gaps;
+                    lag = other;
+                    snr = std::max(snrAt(at, other), 40.0);
+                } else {
+                    ++bad;
+                }
+            }
+            worst = std::min(worst, snr);
+        }
+        qInfo("recorded output vs the offline engine: device delay %ld samples, %d s compared, worst second %.1f dB, %d gaps, "
+              "%d seconds unlike the engine's output", long(firstLag), seconds_, worst, gaps, bad);
+        QVERIFY(seconds_ >= int(seconds) - 4);
+        QCOMPARE(bad, 0);
+        QCOMPARE(gaps, 0);
+    }
+};
+
+QTEST_MAIN(TestPlaybackLive)
+#include "test_playback_live.moc"
