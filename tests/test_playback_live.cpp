@@ -2,6 +2,7 @@
 // a file streamed as live through RTPGHI (10 s) and through online MISI with oracle magnitudes (60 s)
 // plays to the null sink, is recorded back from its monitor, and equals, once aligned, what the same
 // engine gives offline on the same looping input; no underrun after the start.
+#include <QAudioSink>
 #include <QAudioSource>
 #include <QBuffer>
 #include <QMediaDevices>
@@ -150,6 +151,86 @@ private slots:
         QVERIFY(seconds_ >= int(seconds) - 4);
         QCOMPARE(bad, 0);
         QCOMPARE(gaps, 0);
+    }
+
+    // An input device as the source: a file played into the null sink is captured from its monitor
+    // and streamed through RTPGHI; what is heard equals the same engine on the captured input, and
+    // the captured input is the file.
+    void streamsFromAnInputDevice() {
+        if (!qEnvironmentVariableIsSet("PULSE_SERVER")) {
+            if (qEnvironmentVariableIsSet("CI")) QFAIL("CI is set but no PulseAudio server was started (run through tests/with_pulseaudio.sh)");
+            QSKIP("no private PulseAudio server (run through tests/with_pulseaudio.sh)");
+        }
+        const QAudioDevice loop = loopSource();
+        QVERIFY2(!loop.isNull(), "the 'loop' source is not visible to Qt Multimedia");
+        const double rate = 44100;
+        const Eigen::ArrayXf file = readAudio(test::sharedAudio("music_pbd_44k_mix.wav")).mono();
+        StftConfig c;
+        c.windowLength = 2048;
+        c.hop = 256;
+        LiveRunner runner;
+        runner.startFromDevice(loop, rate, makeChain(false, c), false);
+        QVERIFY(runner.fromDevice());
+
+        QAudioFormat format;
+        format.setSampleRate(int(rate));
+        format.setChannelCount(1);
+        format.setSampleFormat(QAudioFormat::Float);
+        QBuffer played;
+        played.setData(QByteArray(reinterpret_cast<const char*>(file.data()), file.size() * 4));
+        played.open(QIODevice::ReadOnly);
+        QAudioSink player(QMediaDevices::defaultAudioOutput(), format);
+        player.start(&played);
+        QTest::qWait(5000);
+        player.stop();
+        runner.stop();
+        std::vector<float> input(1 << 19), heard(1 << 19);
+        input.resize(runner.takeInput(input.data(), input.size()));
+        heard.resize(runner.takeHeard(heard.data(), heard.size()));
+        qInfo("captured %.2f s from the input device", double(input.size()) / rate);
+        QVERIFY(input.size() > std::size_t(3 * rate));
+        QCOMPARE(heard.size(), input.size());
+
+        // What is heard is the engine on what was captured, block by block.
+        auto chain = makeChain(false, c);
+        std::vector<float> expected(input.size());
+        for (std::size_t at = 0; at + 256 <= input.size(); at += 256) {
+            const float* in[] = {input.data() + at};
+            chain->process(in, expected.data() + at, 256, stream::Mix{}, rate);
+        }
+        float worst = 0;
+        for (std::size_t i = 0; i < input.size(); ++i) worst = std::max(worst, std::abs(heard[i] - expected[i]));
+        QVERIFY2(worst < 1e-6f, qPrintable(QString::number(worst)));
+
+        // The captured input is the file (from wherever the capture began): found by the 10 ms energy
+        // envelope, then to the sample.
+        const Eigen::Map<const Eigen::ArrayXf> x(input.data(), Eigen::Index(input.size()));
+        const Eigen::Index hop = 441, frames = x.size() / hop - 1, fileFrames = std::min<Eigen::Index>(file.size() / hop - 1, 600);
+        auto envelope = [&](const Eigen::Ref<const Eigen::ArrayXf>& s, Eigen::Index n) {
+            Eigen::ArrayXd e(n);
+            for (Eigen::Index k = 0; k < n; ++k) e(k) = s.segment(k * hop, hop).square().cast<double>().sum();
+            return e;
+        };
+        const Eigen::ArrayXd ex = envelope(x, frames), ef = envelope(file, fileFrames);
+        const Eigen::Index compared = std::min<Eigen::Index>(frames, 150);
+        Eigen::Index coarse = 0;
+        double bestCorrelation = -1;
+        for (Eigen::Index lag = 0; lag + compared <= fileFrames; ++lag) {
+            const double cc = (ex.head(compared) * ef.segment(lag, compared)).sum() /
+                              std::sqrt(ex.head(compared).square().sum() * ef.segment(lag, compared).square().sum() + 1e-30);
+            if (cc > bestCorrelation) bestCorrelation = cc, coarse = lag;
+        }
+        double best = -1e9;
+        const Eigen::Index span = Eigen::Index(rate);
+        for (Eigen::Index offset = std::max<Eigen::Index>(0, (coarse - 2) * hop); offset < (coarse + 2) * hop; ++offset) {
+            if (offset + hop + span > file.size() || hop + span > x.size()) break;
+            const auto seg = x.segment(hop, span);
+            const auto ref = file.segment(offset + hop, span);
+            best = std::max(best, 10 * std::log10(ref.square().cast<double>().sum() / std::max(1e-30, (seg - ref).square().cast<double>().sum())));
+        }
+        qInfo("captured input vs the file: %.1f dB", best);
+        if (qEnvironmentVariableIsSet("PHASELAB_LIVE_DUMP")) writeAudio("/tmp/live_captured.wav", Audio::fromMono(x, rate), SampleFormat::Float32);
+        QVERIFY2(best > 40, qPrintable(QString::number(best)));
     }
 };
 

@@ -8,6 +8,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMediaDevices>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
@@ -35,6 +36,7 @@ LivePanel::LivePanel(QWidget* parent)
     : QWidget(parent),
       runner_(new LiveRunner(this)),
       sourceLabel_(new QLabel(this)),
+      input_(new QComboBox(this)),
       method_(new QComboBox(this)),
       lookahead_(new QSpinBox(this)),
       iterations_(new QSpinBox(this)),
@@ -86,6 +88,7 @@ LivePanel::LivePanel(QWidget* parent)
     auto* column = new QVBoxLayout(controls);
     column->setContentsMargins(0, 0, 6, 0);
     column->addWidget(sourceLabel_);
+    column->addWidget(input_);
     auto* form = new QGridLayout;
     form->addWidget(method_, 0, 0, 1, 4);
     form->addWidget(new QLabel(tr("Look-ahead"), this), 1, 0);
@@ -153,6 +156,15 @@ LivePanel::LivePanel(QWidget* parent)
             status_->setText(QString::fromStdString(e.what()));
         }
     });
+    input_->setToolTip(tr("What streams: the document's mixture played as if it were live, or an audio input device"));
+    connect(input_, &QComboBox::currentIndexChanged, this, [this] {
+        stop();
+        updateControls();
+        updateLatency();
+    });
+    auto* devices = new QMediaDevices(this);
+    connect(devices, &QMediaDevices::audioInputsChanged, this, &LivePanel::refreshInputs);
+    refreshInputs();
     poll_->setInterval(33);
     connect(poll_, &QTimer::timeout, this, &LivePanel::poll);
     scratch_.resize(1 << 16);
@@ -165,7 +177,7 @@ LivePanel::~LivePanel() { runner_->stop(); }
 
 void LivePanel::setSource(std::shared_ptr<const Audio> mixture, const QString& name,
                           const std::vector<std::shared_ptr<const Audio>>& references, const QStringList& referenceNames) {
-    stop();
+    if (!runner_->fromDevice()) stop();  // a stream from an input device goes on
     mixture_ = std::move(mixture);
     name_ = name;
     references_.clear();
@@ -195,6 +207,30 @@ void LivePanel::setSource(std::shared_ptr<const Audio> mixture, const QString& n
 void LivePanel::setAudioOutputEnabled(bool enabled) { audioOutput_ = enabled; }
 
 bool LivePanel::isRunning() const { return runner_->isRunning(); }
+
+void LivePanel::refreshInputs() {
+    const QByteArray current = input_->currentData().toByteArray();
+    const QSignalBlocker block(input_);
+    input_->clear();
+    input_->addItem(tr("The document, played as live"), QByteArray());
+    for (const QAudioDevice& d : QMediaDevices::audioInputs()) input_->addItem(tr("Input: %1").arg(d.description()), d.id());
+    const int i = input_->findData(current);
+    input_->setCurrentIndex(i >= 0 ? i : 0);
+}
+
+bool LivePanel::fromDevice() const { return !input_->currentData().toByteArray().isEmpty(); }
+
+void LivePanel::selectInput(const QByteArray& deviceId) {
+    refreshInputs();
+    const int i = input_->findData(deviceId);
+    if (i >= 0) input_->setCurrentIndex(i);
+}
+
+QList<QByteArray> LivePanel::inputIds() const {
+    QList<QByteArray> ids;
+    for (int i = 0; i < input_->count(); ++i) ids << input_->itemData(i).toByteArray();
+    return ids;
+}
 
 QString LivePanel::method() const { return method_->currentData().toString(); }
 
@@ -240,6 +276,35 @@ std::unique_ptr<stream::LiveChain> LivePanel::makeChain() const {
 
 bool LivePanel::start() {
     problem_.clear();
+    if (fromDevice()) {
+        if (method() != "rtpghi") {
+            problem_ = tr("An input device gives one stream: only RTPGHI (phase recovery) runs on it; online "
+                          "separation needs the sources' magnitudes, which a file's references give.");
+            status_->setText(problem_);
+            return false;
+        }
+        QAudioDevice device;
+        for (const QAudioDevice& d : QMediaDevices::audioInputs())
+            if (d.id() == input_->currentData().toByteArray()) device = d;
+        try {
+            const double rate = device.isNull() ? 0 : device.preferredFormat().sampleRate();
+            const StftConfig c = stft_->config();
+            for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->configure(c, rate);
+            runningInputs_ = 1;
+            runner_->startFromDevice(device, rate, makeChain(), audioOutput_);
+        } catch (const std::exception& e) {
+            problem_ = QString::fromStdString(e.what());
+            status_->setText(problem_);
+            return false;
+        }
+        pushMix();
+        poll_->start();
+        status_->setText(tr("Streaming from %1. %2").arg(device.description(), runner_->outputStatus()));
+        updateControls();
+        updateLatency();
+        emit runningChanged(true);
+        return true;
+    }
     if (!mixture_ || mixture_->frames() == 0) problem_ = tr("Open an audio file first: the Live mode streams it.");
     else if (method() != "rtpghi" && references_.empty())
         problem_ = tr("Online separation needs the sources' magnitudes: open a file with its references.");
@@ -282,13 +347,13 @@ void LivePanel::parametersChanged() {
     updateLatency();
     if (!isRunning()) return;
     try {
-        if (int(sourceSignals().size()) != runningInputs_) {  // recovery <-> separation: other streams
+        if (!fromDevice() && int(sourceSignals().size()) != runningInputs_) {  // recovery <-> separation: other streams
             stop();
             start();
             return;
         }
         const StftConfig c = stft_->config();
-        for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->configure(c, mixture_->sampleRate);
+        for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->configure(c, runner_->sampleRate());
         runner_->replaceChain(makeChain());
         status_->setText(tr("Parameters changed while streaming: the new chain runs from the next block."));
     } catch (const std::exception& e) {
@@ -305,7 +370,7 @@ void LivePanel::updateControls() {
     lookahead_->setEnabled(method() != "wiener");
     iterations_->setEnabled(method() == "omisi");
     startButton_->setText(isRunning() ? tr("Stop") : tr("Start"));
-    startButton_->setEnabled(mixture_ && (!separation || !references_.empty()));
+    startButton_->setEnabled(fromDevice() ? !separation : mixture_ && (!separation || !references_.empty()));
     auto* model = method_->model();
     (void)model;
 }
@@ -373,7 +438,7 @@ int LivePanel::latencySamples() const {
 void LivePanel::updateLatency() {
     const StftConfig c = stft_->config();
     const int K = method() == "wiener" ? 0 : lookahead_->value();
-    const double rate = mixture_ ? mixture_->sampleRate : 0;
+    const double rate = isRunning() ? runner_->sampleRate() : mixture_ ? mixture_->sampleRate : 0;
     QString text = tr("Latency %1 samples").arg(latencySamples());
     if (rate > 0) text += tr(" = %1 ms").arg(1000.0 * latencySamples() / rate, 0, 'f', 1);
     text += tr(" (window %1 + %2 × hop %3)").arg(c.windowLength).arg(K).arg(c.hop);

@@ -43,6 +43,10 @@ public:
     void setSource(std::shared_ptr<const Audio> mixture, const QString& name,
                    const std::vector<std::shared_ptr<const Audio>>& references, const QStringList& referenceNames);
     void setAudioOutputEnabled(bool enabled);  // default on; takes effect at the next start
+    // The source: "" for the document's mixture played as live (the default), or the id of an audio
+    // input device (QAudioDevice::id(); phase recovery only). inputIds() lists what is offered.
+    void selectInput(const QByteArray& deviceId);
+    QList<QByteArray> inputIds() const;
 
     bool start();  // false (and the reason in statusText()) when it cannot run
     void stop();
@@ -80,6 +84,8 @@ private:
     void updateControls();
     void updateLatency();
     void poll();
+    void refreshInputs();
+    bool fromDevice() const;
     void pushMix();
 
     std::shared_ptr<const Audio> mixture_;
@@ -91,6 +97,7 @@ private:
     int runningInputs_ = 0;
 
     QLabel* sourceLabel_;
+    QComboBox* input_;
     QComboBox* method_;
     QSpinBox* lookahead_;
     QSpinBox* iterations_;

@@ -2,6 +2,7 @@
 
 #include <QAudioFormat>
 #include <QAudioSink>
+#include <QAudioSource>
 #include <QMediaDevices>
 #include <QThread>
 #include <QTimer>
@@ -47,8 +48,34 @@ void RingFeeder::feed() {
     device_->write(reinterpret_cast<const char*>(interleaved_.data()), qint64(frames * std::size_t(channels_) * sizeof(float)));
 }
 
+InputCapture::InputCapture(stream::SampleRing& ring, const QAudioDevice& device, const QAudioFormat& format)
+    : ring_(ring), source_(new QAudioSource(device, format, this)), scratch_(std::size_t(1 << 15)) {
+    source_->setBufferSize(int(format.bytesForDuration(100000)));
+}
+
+bool InputCapture::start() {
+    device_ = source_->start();
+    if (!device_ || source_->error() != QAudio::NoError) return false;
+    connect(device_, &QIODevice::readyRead, this, &InputCapture::take);
+    return true;
+}
+
+void InputCapture::stop() {
+    source_->stop();
+    device_ = nullptr;
+}
+
+void InputCapture::take() {
+    while (device_) {
+        const qint64 bytes = device_->read(reinterpret_cast<char*>(scratch_.data()), qint64(scratch_.size() * sizeof(float)));
+        if (bytes <= 0) break;
+        const std::size_t n = std::size_t(bytes) / sizeof(float);
+        if (ring_.write(scratch_.data(), n) < n) overflows_.fetch_add(1);
+    }
+}
+
 LiveRunner::LiveRunner(QObject* parent)
-    : QObject(parent), outputRing_(1 << 16), inputTap_(1 << 19), heardTap_(1 << 19), audioContext_(new QObject) {
+    : QObject(parent), outputRing_(1 << 16), inputTap_(1 << 19), heardTap_(1 << 19), inputRing_(1 << 17), audioContext_(new QObject) {
     audioContext_->moveToThread(&audioThread_);
 }
 
@@ -70,6 +97,44 @@ void LiveRunner::start(FileSource source, std::unique_ptr<stream::LiveChain> cha
     for (const auto& s : source.streams)
         if (s.size() != source.streams[0].size()) throw InputError("the live streams must have equal lengths");
     source_ = std::move(source);
+    fromDevice_ = false;
+    begin(std::move(chain), audioOutput);
+}
+
+void LiveRunner::startFromDevice(const QAudioDevice& input, double sampleRate, std::unique_ptr<stream::LiveChain> chain,
+                                 bool audioOutput) {
+    stop();
+    if (input.isNull()) throw InputError("no audio input device");
+    if (!chain || chain->engine().processor().inputs() != 1)
+        throw InputError("a live input device gives one stream: only phase recovery (RTPGHI) runs on it");
+    QAudioFormat format;
+    format.setSampleRate(int(std::lround(sampleRate)));
+    format.setChannelCount(1);
+    format.setSampleFormat(QAudioFormat::Float);
+    if (!input.isFormatSupported(format))
+        throw InputError("the input device \"" + input.description().toStdString() + "\" does not give " +
+                         std::to_string(format.sampleRate()) + " Hz mono float audio");
+    source_ = {{}, sampleRate};
+    fromDevice_ = true;
+    float drain[4096];
+    while (inputRing_.read(drain, 4096) > 0) {
+    }
+    if (!audioThread_.isRunning()) audioThread_.start(QThread::TimeCriticalPriority);
+    bool started = false;
+    QMetaObject::invokeMethod(
+        audioContext_, [&] {
+            capture_ = new InputCapture(inputRing_, input, format);
+            started = capture_->start();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!started) {
+        stop();
+        throw InputError("could not start the input device \"" + input.description().toStdString() + "\"");
+    }
+    begin(std::move(chain), audioOutput);
+}
+
+void LiveRunner::begin(std::unique_ptr<stream::LiveChain> chain, bool audioOutput) {
     block_ = chain->maxBlock();
     latency_ = chain->latency();
     chain_ = std::move(chain);
@@ -132,6 +197,15 @@ void LiveRunner::stop() {
         stopRequested_ = true;
         worker_.join();
     }
+    if (capture_) {
+        QMetaObject::invokeMethod(
+            audioContext_, [this] {
+                capture_->stop();
+                delete capture_;
+            },
+            Qt::BlockingQueuedConnection);
+        capture_ = nullptr;
+    }
     if (sink_) {
         QMetaObject::invokeMethod(
             audioContext_, [this] {
@@ -182,8 +256,8 @@ std::size_t LiveRunner::queued() const { return outputRing_.available(); }
 
 void LiveRunner::run() {
     using clock = std::chrono::steady_clock;
-    const int inputs = int(source_.streams.size());
-    const Eigen::Index length = source_.streams[0].size();
+    const int inputs = fromDevice_ ? 1 : int(source_.streams.size());
+    const Eigen::Index length = fromDevice_ ? 1 : source_.streams[0].size();
     const auto count = static_cast<std::size_t>(inputs), block = static_cast<std::size_t>(block_);
     std::vector<std::vector<float>> blocks(count, std::vector<float>(block, 0.0f));
     std::vector<const float*> in(count, nullptr);
@@ -196,7 +270,11 @@ void LiveRunner::run() {
     Eigen::Index position = 0;
     const bool devicePaced = sink_ != nullptr;
     while (!stopRequested_.load()) {
-        if (devicePaced) {  // the device's clock is the master: keep about kQueued samples ahead of it
+        if (fromDevice_) {  // the input device's clock is the master
+            while (!stopRequested_.load() && inputRing_.available() < block)
+                std::this_thread::sleep_for(std::chrono::microseconds(500));
+            if (stopRequested_.load()) break;
+        } else if (devicePaced) {  // the device's clock is the master: keep about kQueued samples ahead of it
             while (!stopRequested_.load() && outputRing_.available() >= std::size_t(kQueued))
                 std::this_thread::sleep_for(std::chrono::microseconds(500));
             if (stopRequested_.load()) break;
@@ -218,8 +296,11 @@ void LiveRunner::run() {
             std::lock_guard lock(mixMutex_);
             mix = mix_;
         }
-        for (int i = 0; i < inputs; ++i)
-            for (int n = 0; n < block_; ++n) blocks[std::size_t(i)][std::size_t(n)] = source_.streams[std::size_t(i)]((position + n) % length);
+        if (fromDevice_)
+            inputRing_.read(blocks[0].data(), block);
+        else
+            for (int i = 0; i < inputs; ++i)
+                for (int n = 0; n < block_; ++n) blocks[std::size_t(i)][std::size_t(n)] = source_.streams[std::size_t(i)]((position + n) % length);
         chain_->process(in.data(), heard.data(), block_, mix, source_.sampleRate);
         position = (position + block_) % length;
         const double l = chain_->lastLoad();

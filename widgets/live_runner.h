@@ -4,7 +4,8 @@
 // to the GUI.
 //
 // Source: a file played as if it were live (the document's mixture, and its references as the
-// magnitude streams of an oracle separation), looping. With an output device, the device's clock
+// magnitude streams of an oracle separation), looping; or an audio input device (one stream:
+// phase recovery only), captured in the audio thread, whose clock then paces the stream. With an output device, the device's clock
 // is the master: the thread keeps kQueued samples (46 ms at 44.1 kHz) computed ahead of it, so the
 // heard delay is the engine's latency plus that queue and the device's buffer, and never drifts.
 // Without one, the thread paces itself by the system clock (block k at start + k x block / rate).
@@ -31,7 +32,9 @@
 #include "core/stream/live_chain.h"
 #include "core/stream/sample_ring.h"
 
+class QAudioFormat;
 class QAudioSink;
+class QAudioSource;
 class QTimer;
 
 namespace phaselab {
@@ -59,6 +62,24 @@ private:
     std::atomic<long long> underruns_{0};
 };
 
+// Captures an input device (mono float) into a ring. Lives in the audio thread.
+class InputCapture : public QObject {
+    Q_OBJECT
+public:
+    InputCapture(stream::SampleRing& ring, const QAudioDevice& device, const QAudioFormat& format);
+    bool start();  // false if the device did not start
+    void stop();
+    long long overflows() const { return overflows_.load(); }
+
+private:
+    void take();
+    stream::SampleRing& ring_;
+    QAudioSource* source_;
+    QIODevice* device_ = nullptr;
+    std::vector<float> scratch_;
+    std::atomic<long long> overflows_{0};
+};
+
 class LiveRunner : public QObject {
     Q_OBJECT
 public:
@@ -74,8 +95,13 @@ public:
     // signals. With audioOutput, the default output device plays what is heard when there is one.
     // InputError for an empty source or a mismatched chain.
     void start(FileSource source, std::unique_ptr<stream::LiveChain> chain, bool audioOutput);
+    // Starts streaming from an audio input device (one stream, mono float at sampleRate), whose clock
+    // then paces the stream. InputError if the device is missing, refuses the format or does not
+    // start, or the chain needs more than one input stream.
+    void startFromDevice(const QAudioDevice& input, double sampleRate, std::unique_ptr<stream::LiveChain> chain, bool audioOutput);
     void stop();
     bool isRunning() const { return worker_.joinable(); }
+    bool fromDevice() const { return fromDevice_; }
     void replaceChain(std::unique_ptr<stream::LiveChain> chain);
     void setMix(const stream::Mix& mix);
     stream::Mix mix() const;
@@ -100,6 +126,7 @@ public:
 
 private:
     void run();
+    void begin(std::unique_ptr<stream::LiveChain> chain, bool audioOutput);
     void prepareOutput();
     static constexpr int kQueued = 2048;  // samples computed ahead of an output device
 
@@ -116,7 +143,9 @@ private:
     std::atomic<int> latency_{0};
     std::atomic<long long> streamed_{0}, overflows_{0};
     std::atomic<double> load_{0}, peakLoad_{0};
-    stream::SampleRing outputRing_, inputTap_, heardTap_;
+    stream::SampleRing outputRing_, inputTap_, heardTap_, inputRing_;
+    bool fromDevice_ = false;
+    InputCapture* capture_ = nullptr;  // lives in audioThread_
     QThread audioThread_;           // the output device's own event loop
     QObject* audioContext_;         // lives in audioThread_
     QAudioSink* sink_ = nullptr;    // created, started, stopped and deleted in audioThread_
