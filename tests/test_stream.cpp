@@ -23,7 +23,9 @@
 #include "test_support.h"
 
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+// The sanitizer runtime's allocation hooks (compiler-rt's sanitizer/allocator_interface.h, which
+// GCC does not install).
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void*, size_t), void (*)(const volatile void*));
 #endif
 
 using namespace phaselab;
