@@ -105,6 +105,13 @@ private slots:
             for (const char* key : {"sdr", "si_sdr"})
                 QVERIFY2(std::abs(evalSources[j].toObject()[key].toDouble() - sources[j].toObject()[key].toDouble()) < 1e-6, key);
 
+        const auto sin = runCli(QStringList{"stream", shared("two_speakers_16k_mix.wav"), "-o", dir.filePath("omisi_sin"), "--method",
+                                            "omisi", "--start", "sinus", "--json"} + kSmallStft + refs);
+        QCOMPARE(sin.code, 0);
+        const QJsonObject so = QJsonDocument::fromJson(sin.out).object();
+        QCOMPARE(so["start"].toString(), QString("sinus"));
+        QVERIFY(so["metrics"].toObject()["sources"].toArray()[0].toObject()["si_sdri"].toDouble() > 10);
+
         const auto w = runCli(QStringList{"stream", shared("two_speakers_16k_mix.wav"), "-o", dir.filePath("wiener"), "--method",
                                           "wiener", "--json"} + kSmallStft + refs);
         QCOMPARE(w.code, 0);
@@ -130,6 +137,8 @@ private slots:
             {{"stream", mix, "-o", dir.filePath("a"), "--method", "omisi"}, 2, "--reference"},
             {{"stream", mix, "-o", dir.filePath("b.wav"), "--lookahead", "2"}, 2, "lookahead"},
             {{"stream", mix, "-o", dir.filePath("c.wav"), "--iterations", "3"}, 2, "--iterations"},
+            {{"stream", mix, "-o", dir.filePath("c2.wav"), "--start", "sinus"}, 2, "--start"},
+            {{"stream", mix, "-o", dir.filePath("c3"), "--method", "omisi", "--start", "phase", "--reference", mix}, 2, "start"},
             {{"stream", mix, "-o", dir.filePath("d"), "--method", "wiener", "--lookahead", "1", "--reference", mix}, 2, "look-ahead"},
             {{"stream", mix, "-o", dir.filePath("e.wav"), "--block", "0"}, 2, "block"},
             {{"stream", mix, "-o", dir.filePath("f.wav"), "--hop", "4096"}, 2, "hop"},

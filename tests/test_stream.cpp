@@ -298,6 +298,7 @@ private slots:
         processors.emplace_back("RTPGHI(1)", std::make_unique<RtpghiProcessor>(c, RtpghiParams{1, 1e-6, 0}));
         processors.emplace_back("online Wiener", std::make_unique<OnlineWienerProcessor>(c, 2));
         processors.emplace_back("oMISI K=2", std::make_unique<OnlineMisiProcessor>(c, 2, OnlineMisiParams{2, 3}));
+        processors.emplace_back("oMISI-sin K=1", std::make_unique<OnlineMisiProcessor>(c, 2, OnlineMisiParams{1, 3, true}));
         for (auto& [name, processor] : processors) {
             StreamEngine engine(c, std::move(processor));
             const int inputs = engine.processor().inputs(), outputs = engine.processor().outputs();
@@ -412,7 +413,7 @@ private slots:
     }
 
     // algorithms-online.md §5.4 (oracle magnitudes, 16 kHz, Hann 256 / hop 128 / FFT 512): the order
-    // AM < oMISI K=0 < K=1 < K=2 < offline MISI (15 iterations), K = 1 within 4 dB of offline MISI and
+    // AM < oMISI K=0 < K=1 < K=2 < offline MISI (15 iterations), AM < oMISI-sin K=1 < oMISI-mix K=1, K = 1 within 4 dB of offline MISI and
     // at least 8 dB above the mixture phase (AM).
     void onlineMisiIsOrderedAsPublished() {
         double rate = 0;
@@ -430,17 +431,18 @@ private slots:
         mp.order = separation::MisiParams::Order::MixFirst;
         const double offline = meanSiSdr(refs, separation::runMisi(separation::makeInput(mix, c, V), mp).waveforms);
         std::vector<Eigen::ArrayXf> inputs{mix, refs[0], refs[1]};
-        auto online = [&](int K, int iterations) {
-            StreamEngine engine(c, std::make_unique<OnlineMisiProcessor>(c, 2, OnlineMisiParams{K, iterations}));
+        auto online = [&](int K, int iterations, bool sinus = false) {
+            StreamEngine engine(c, std::make_unique<OnlineMisiProcessor>(c, 2, OnlineMisiParams{K, iterations, sinus}));
             if (engine.latency() != 256 + K * 128) qFatal("latency %d", engine.latency());
             return meanSiSdr(refs, streamAligned(engine, inputs, 160));
         };
-        const double am = online(0, 0), k0 = online(0, -1), k1 = online(1, -1), k2 = online(2, -1);
+        const double am = online(0, 0), k0 = online(0, -1), k1 = online(1, -1), k2 = online(2, -1), sin1 = online(1, -1, true);
         const double mixture = meanSiSdr(refs, {mix, mix});
         qInfo("two_speakers_16k, oracle magnitudes, SI-SDR improvement (dB): AM %.2f, oMISI K=0 %.2f, K=1 %.2f, K=2 %.2f, "
-              "offline MISI %.2f (published M+F: 8.8, 16.4, 20.2, 21.4, 23.8)",
-              am - mixture, k0 - mixture, k1 - mixture, k2 - mixture, offline - mixture);
+              "offline MISI %.2f, oMISI-sin K=1 %.2f (published M+F: 8.8, 16.4, 20.2, 21.4, 23.8, sin 15.2)",
+              am - mixture, k0 - mixture, k1 - mixture, k2 - mixture, offline - mixture, sin1 - mixture);
         QVERIFY(am < k0 && k0 < k1 && k1 < k2 && k2 < offline);
+        QVERIFY(am < sin1 && sin1 < k1);  // published: the sinusoidal start is below the mixture's with oracle magnitudes
         QVERIFY(k1 > offline - 4);
         QVERIFY(k1 > am + 8);
     }

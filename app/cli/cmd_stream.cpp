@@ -84,6 +84,7 @@ int runStream(const QStringList& args) {
     p.addOption({"method", "rtpghi, omisi or wiener.", "METHOD", "rtpghi"});
     p.addOption({"lookahead", "Look-ahead in frames (rtpghi: 0 or 1, default 1; omisi: 0 to 16, default 1).", "K"});
     p.addOption({"iterations", "omisi: MISI iterations per frame (0 to 1000; default 15 / (K + 1)).", "N"});
+    p.addOption({"start", "omisi: start phase of each new frame, mix (the mixture's) or sinus (the sinusoidal model's).", "START", "mix"});
     p.addOption({"tolerance", "rtpghi: relative magnitude below which a coefficient gets a random phase.", "TOL", "1e-6"});
     p.addOption({"seed", "rtpghi: seed of the random phase table.", "N", "0"});
     p.addOption({"reference", "omisi, wiener: a source file whose magnitude is streamed in step (repeat per source).", "FILE"});
@@ -100,7 +101,8 @@ int runStream(const QStringList& args) {
     if (separating && referencePaths.isEmpty())
         throw UsageError("--method " + toStd(method) + " needs the sources' magnitudes: give one --reference per source");
     if (!separating && !referencePaths.isEmpty()) throw UsageError("--reference applies to --method omisi or wiener");
-    if (method != "omisi" && p.isSet("iterations")) throw UsageError("--iterations applies to --method omisi only");
+    if (method != "omisi" && (p.isSet("iterations") || p.isSet("start")))
+        throw UsageError("--iterations and --start apply to --method omisi only");
     if (method == "wiener" && p.isSet("lookahead")) throw UsageError("online Wiener has no look-ahead");
     if (method != "rtpghi" && (p.isSet("tolerance") || p.isSet("seed")))
         throw UsageError("--tolerance and --seed apply to --method rtpghi only");
@@ -137,6 +139,7 @@ int runStream(const QStringList& args) {
         stream::OnlineMisiParams mp;
         mp.lookahead = p.isSet("lookahead") ? intValue(p, "lookahead", 0, 16) : 1;
         mp.iterations = p.isSet("iterations") ? intValue(p, "iterations", 0, 1000) : -1;
+        mp.sinusoidalStart = choiceValue(p, "start", {"mix", "sinus"}) == "sinus";
         processor = std::make_unique<stream::OnlineMisiProcessor>(config, J, mp);
     } else {
         processor = std::make_unique<stream::OnlineWienerProcessor>(config, J);
@@ -177,6 +180,7 @@ int runStream(const QStringList& args) {
                   {"blocks", double(run.blocks)},
                   {"real_time_factor", QJsonObject{{"mean", run.meanFactor}, {"max", run.maxFactor}}},
                   {"aligned", !keepLatency}};
+    if (method == "omisi") o["start"] = p.value("start");
     Stft stft(config);
     double sc = NAN;
     std::vector<double> sdr, sir, sar, siSdr, siSdri;

@@ -8,30 +8,35 @@
 
 namespace phaselab::sinusoidal {
 
-std::vector<Peak> findPeaks(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, const PeakOptions& options) {
-    std::vector<Peak> peaks;
+void findPeaks(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, const PeakOptions& options, std::vector<Peak>& peaks) {
+    peaks.clear();
     const Eigen::Index F = magnitude.size();
-    if (F < 3) return peaks;
-    const Eigen::ArrayXf v = magnitude.max(1e-6f);
-    const float threshold = options.minRelativeHeight * v.maxCoeff();
+    if (F < 3) return;
+    auto v = [&](Eigen::Index k) { return std::max(magnitude[k], 1e-6f); };
+    const float threshold = options.minRelativeHeight * std::max(magnitude.maxCoeff(), 1e-6f);
     for (Eigen::Index k = 1; k < F - 1; ++k) {
-        if (!(v[k] > v[k - 1]) || v[k] < threshold) continue;
+        if (!(v(k) > v(k - 1)) || v(k) < threshold) continue;
         Eigen::Index end = k;
-        while (end + 1 < F - 1 && v[end + 1] == v[k]) ++end;
-        if (!(v[end + 1] < v[k])) continue;
-        const float a = std::log(v[k - 1]), b = std::log(v[k]), c = std::log(v[k + 1]);
+        while (end + 1 < F - 1 && v(end + 1) == v(k)) ++end;
+        if (!(v(end + 1) < v(k))) continue;
+        const float a = std::log(v(k - 1)), b = std::log(v(k)), c = std::log(v(k + 1));
         const float denominator = 2.0f * (2.0f * b - a - c);
         const float delta = denominator > 0 ? std::clamp((c - a) / denominator, -0.5f, 0.5f) : 0.0f;
         peaks.push_back(Peak{int(k), float(k) + delta, magnitude[k]});
         k = end;
     }
+}
+
+std::vector<Peak> findPeaks(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, const PeakOptions& options) {
+    std::vector<Peak> peaks;
+    findPeaks(magnitude, options, peaks);
     return peaks;
 }
 
 void binFrequencies(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, Eigen::Ref<Eigen::ArrayXf> out,
-                    const PeakOptions& options) {
+                    const PeakOptions& options, std::vector<Peak>& peaks) {
     const Eigen::Index F = magnitude.size();
-    const std::vector<Peak> peaks = findPeaks(magnitude, options);
+    findPeaks(magnitude, options, peaks);
     if (peaks.empty()) {
         out = Eigen::ArrayXf::LinSpaced(F, 0.0f, float(F - 1));
         return;
@@ -46,6 +51,12 @@ void binFrequencies(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, Eigen::Re
         if (last >= start) out.segment(start, last - start + 1) = peaks[p].refinedBin;
         start = std::max(start, last + 1);
     }
+}
+
+void binFrequencies(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, Eigen::Ref<Eigen::ArrayXf> out,
+                    const PeakOptions& options) {
+    std::vector<Peak> peaks;
+    binFrequencies(magnitude, out, options, peaks);
 }
 
 Eigen::ArrayXXf binFrequencies(const Magnitudes& magnitudes, const PeakOptions& options) {

@@ -34,6 +34,11 @@ std::vector<Peak> findPeaks(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, c
 // gives k(f) = f.
 void binFrequencies(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, Eigen::Ref<Eigen::ArrayXf> out,
                     const PeakOptions& options = {});
+// The same two without allocating once `peaks` has room for the column's peaks (F / 2): for
+// real-time use (the live mode's online MISI).
+void findPeaks(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, const PeakOptions& options, std::vector<Peak>& peaks);
+void binFrequencies(const Eigen::Ref<const Eigen::ArrayXf>& magnitude, Eigen::Ref<Eigen::ArrayXf> out,
+                    const PeakOptions& options, std::vector<Peak>& peaks);
 // The same for every frame: bins x frames, in bins.
 Eigen::ArrayXXf binFrequencies(const Magnitudes& magnitudes, const PeakOptions& options = {});
 

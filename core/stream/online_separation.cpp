@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "core/common/error.h"
 
@@ -33,6 +34,9 @@ const AlgorithmDescription& onlineMisiDescription() {
             integerSpec("iterations", "Iterations", -1, -1, 1000, "",
                         "MISI iterations per frame; -1: 15 / (K + 1), the work of 15 offline iterations; 0: the "
                         "amplitude mask (mixture phase)."),
+            choiceSpec("start", "Start phase", {"mix", "sinus"}, "mix",
+                       "Phase of each new frame: the mixture's, or the sinusoidal model's advance of the source's "
+                       "previous frame."),
         }};
     return d;
 }
@@ -40,7 +44,8 @@ const AlgorithmDescription& onlineMisiDescription() {
 OnlineMisiParams onlineMisiParamsFrom(const ParamValues& values) {
     const auto& d = onlineMisiDescription();
     validateParams(d, values);
-    return {int(numberParam(d, values, "lookahead")), int(numberParam(d, values, "iterations"))};
+    return {int(numberParam(d, values, "lookahead")), int(numberParam(d, values, "iterations")),
+            choiceParam(d, values, "start") == "sinus"};
 }
 
 OnlineMisiProcessor::OnlineMisiProcessor(const StftConfig& config, int sources, const OnlineMisiParams& params)
@@ -58,6 +63,10 @@ OnlineMisiProcessor::OnlineMisiProcessor(const StftConfig& config, int sources, 
     estimate_.setZero(F, sources_ * (K_ + 1));
     committed_.setZero(span, sources_);
     block_.setZero(span);
+    sinusoidal_ = params.sinusoidalStart;
+    previous_.setZero(F, sources_);
+    frequency_.setZero(F);
+    peaks_.reserve(std::size_t(F / 2 + 1));
 }
 
 void OnlineMisiProcessor::reset() {
@@ -65,6 +74,7 @@ void OnlineMisiProcessor::reset() {
     target_.setZero();
     estimate_.setZero();
     committed_.setZero();
+    previous_.setZero();
 }
 
 void OnlineMisiProcessor::synthesiseBlock(int j) {
@@ -85,14 +95,25 @@ void OnlineMisiProcessor::process(const Spectrogram& in, Spectrogram& out) {
     };
     for (int k = 0; k < K_; ++k) mixture_.col(k) = mixture_.col(k + 1);
     mixture_.col(K_) = in.col(0);
+    const float advance = float(2.0 * std::numbers::pi * hop / config_.fft());
     for (int j = 0; j < sources_; ++j) {
+        previous_.col(j) = estimate_.col(col(j, K_));  // frame i+K-1
         for (int k = 0; k < K_; ++k) {
             target_.col(col(j, k)) = target_.col(col(j, k + 1));
             estimate_.col(col(j, k)) = estimate_.col(col(j, k + 1));
         }
         target_.col(col(j, K_)) = in.col(1 + j).abs();
-        for (Eigen::Index m = 0; m < F; ++m)  // the newest frame starts from the mixture phase
-            estimate_(m, col(j, K_)) = withMagnitude(in(m, 0), target_(m, col(j, K_)), {});
+        if (sinusoidal_) {
+            sinusoidal::binFrequencies(target_.col(col(j, K_)), frequency_, {}, peaks_);
+            for (Eigen::Index m = 0; m < F; ++m) {
+                const std::complex<float> p = previous_(m, j);
+                const float phase = (p == std::complex<float>(0.0f, 0.0f) ? std::arg(in(m, 0)) : std::arg(p)) + advance * frequency_(m);
+                estimate_(m, col(j, K_)) = std::polar(target_(m, col(j, K_)), phase);
+            }
+        } else {
+            for (Eigen::Index m = 0; m < F; ++m)  // the newest frame starts from the mixture phase
+                estimate_(m, col(j, K_)) = withMagnitude(in(m, 0), target_(m, col(j, K_)), {});
+        }
     }
     for (int it = 0; it < iterations_; ++it) {
         for (int j = 0; j < sources_; ++j) {

@@ -11,11 +11,13 @@
 //   STFT (dual window), spreads the mixing error E = X - sum_j Y_j equally (Y_j += E / J) and restores
 //   the magnitudes V_j; then the oldest frame is committed and emitted. Latency window + K hops
 //   (16 + 8K ms at 16 kHz, 256/128). iterations 0 is the amplitude mask (V_j with the mixture phase);
-//   the paper's default is 15 / (K + 1) iterations (the work of 15 offline iterations).
+//   the paper's default is 15 / (K + 1) iterations (the work of 15 offline iterations). The new
+//   frame may instead start from the sinusoidal model ("oMISI-sin").
 // Conventions: frames of `config` (zero-phase or not, as the engine). Real-time: buffers allocated
 // in the constructor, process() allocates nothing. Not thread-safe (one per stream).
 
 #include "core/common/description.h"
+#include "core/phase/sinusoidal.h"
 #include "core/stream/stream_engine.h"
 
 namespace phaselab::stream {
@@ -37,10 +39,14 @@ private:
 struct OnlineMisiParams {
     int lookahead = 1;    // K frames, 0 .. 16
     int iterations = -1;  // per frame, 0 .. 1000; -1: 15 / (K + 1)
+    // Start phase of each new frame: false, the mixture's ('mix'); true, the sinusoidal model's
+    // ('sinus': the source's previous frame advanced by 2 pi hop k(m) / Nfft, k the QIFFT frequency
+    // of the peak of V_j whose region holds bin m; algorithms.md §4.1).
+    bool sinusoidalStart = false;
     int resolvedIterations() const { return iterations >= 0 ? iterations : 15 / (lookahead + 1); }
 };
 
-const AlgorithmDescription& onlineMisiDescription();  // id "omisi": lookahead, iterations
+const AlgorithmDescription& onlineMisiDescription();  // id "omisi": lookahead, iterations, start
 OnlineMisiParams onlineMisiParamsFrom(const ParamValues& values);
 
 class OnlineMisiProcessor final : public FrameProcessor {
@@ -65,6 +71,10 @@ private:
     Spectrogram estimate_;   // bins x J(K+1)
     Eigen::ArrayXXf committed_;  // (N + K hop) x J: frames before i, overlap-added with the dual window
     Eigen::ArrayXf block_;       // N + K hop
+    bool sinusoidal_;
+    Spectrogram previous_;       // bins x J: each source's frame i+K-1 as it stood
+    Eigen::ArrayXf frequency_;   // bins: QIFFT frequency per bin (sinusoidal start)
+    std::vector<sinusoidal::Peak> peaks_;  // capacity bins / 2 + 1
 };
 
 }  // namespace phaselab::stream
