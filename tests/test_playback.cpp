@@ -8,6 +8,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "pulse_support.h"
 #include "test_support.h"
 #include "widgets/audio_player.h"
 
@@ -16,13 +17,6 @@ using namespace phaselab;
 class TestPlayback : public QObject {
     Q_OBJECT
 
-    bool audioExpected() const { return qEnvironmentVariableIsSet("CI"); }
-
-    QAudioDevice loopSource() const {
-        for (const QAudioDevice& d : QMediaDevices::audioInputs())
-            if (d.id() == "loop") return d;
-        return {};
-    }
 
 private slots:
     void emptyPlayerExplainsWhy() {
@@ -106,11 +100,8 @@ private slots:
     }
 
     void playsToneAndRecordsItBack() {
-        if (!qEnvironmentVariableIsSet("PULSE_SERVER")) {
-            if (audioExpected()) QFAIL("CI is set but no PulseAudio server was started (run through tests/with_pulseaudio.sh)");
-            QSKIP("no private PulseAudio server (run through tests/with_pulseaudio.sh)");
-        }
-        const QAudioDevice loop = loopSource();
+        PHASELAB_REQUIRE_PULSEAUDIO();
+        const QAudioDevice loop = test::loopSource();
         QVERIFY2(!QMediaDevices::audioOutputs().isEmpty(), "the null sink is not visible to Qt Multimedia");
         QVERIFY2(!loop.isNull(), "the 'loop' source is not visible to Qt Multimedia");
 
@@ -167,10 +158,7 @@ private slots:
     }
 
     void loopKeepsTheCursorInsideTheSelection() {
-        if (!qEnvironmentVariableIsSet("PULSE_SERVER")) {
-            if (audioExpected()) QFAIL("CI is set but no PulseAudio server was started (run through tests/with_pulseaudio.sh)");
-            QSKIP("no private PulseAudio server (run through tests/with_pulseaudio.sh)");
-        }
+        PHASELAB_REQUIRE_PULSEAUDIO();
         const double rate = 44100;
         AudioPlayer player;
         player.source()->addTrack({"tone", std::make_shared<Audio>(Audio::fromMono(test::sine(Eigen::Index(2 * rate), 441, rate), rate))});

@@ -11,18 +11,13 @@
 #include "core/io/audio.h"
 #include "core/stream/online_separation.h"
 #include "core/stream/rtpghi.h"
+#include "pulse_support.h"
 #include "test_support.h"
 #include "widgets/live_runner.h"
 
 using namespace phaselab;
 
 namespace {
-
-QAudioDevice loopSource() {
-    for (const QAudioDevice& d : QMediaDevices::audioInputs())
-        if (d.id() == "loop") return d;
-    return {};
-}
 
 std::unique_ptr<stream::LiveChain> makeChain(bool separation, const StftConfig& c) {
     std::unique_ptr<stream::FrameProcessor> p;
@@ -45,11 +40,8 @@ private slots:
     void streamsToTheNullSinkAsOffline() {
         QFETCH(bool, separation);
         QFETCH(double, seconds);
-        if (!qEnvironmentVariableIsSet("PULSE_SERVER")) {
-            if (qEnvironmentVariableIsSet("CI")) QFAIL("CI is set but no PulseAudio server was started (run through tests/with_pulseaudio.sh)");
-            QSKIP("no private PulseAudio server (run through tests/with_pulseaudio.sh)");
-        }
-        const QAudioDevice loop = loopSource();
+        PHASELAB_REQUIRE_PULSEAUDIO();
+        const QAudioDevice loop = test::loopSource();
         QVERIFY2(!loop.isNull(), "the 'loop' source is not visible to Qt Multimedia");
         std::vector<Eigen::ArrayXf> streams{readAudio(test::sharedAudio("music_pbd_44k_mix.wav")).mono()};
         if (separation)
@@ -157,11 +149,8 @@ private slots:
     // and streamed through RTPGHI; what is heard equals the same engine on the captured input, and
     // the captured input is the file.
     void streamsFromAnInputDevice() {
-        if (!qEnvironmentVariableIsSet("PULSE_SERVER")) {
-            if (qEnvironmentVariableIsSet("CI")) QFAIL("CI is set but no PulseAudio server was started (run through tests/with_pulseaudio.sh)");
-            QSKIP("no private PulseAudio server (run through tests/with_pulseaudio.sh)");
-        }
-        const QAudioDevice loop = loopSource();
+        PHASELAB_REQUIRE_PULSEAUDIO();
+        const QAudioDevice loop = test::loopSource();
         QVERIFY2(!loop.isNull(), "the 'loop' source is not visible to Qt Multimedia");
         const double rate = 44100;
         const Eigen::ArrayXf file = readAudio(test::sharedAudio("music_pbd_44k_mix.wav")).mono();

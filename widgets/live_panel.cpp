@@ -288,8 +288,7 @@ bool LivePanel::start() {
             if (d.id() == input_->currentData().toByteArray()) device = d;
         try {
             const double rate = device.isNull() ? 0 : device.preferredFormat().sampleRate();
-            const StftConfig c = stft_->config();
-            for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->configure(c, rate);
+            configureViews(rate);
             runningInputs_ = 1;
             runner_->startFromDevice(device, rate, makeChain(), audioOutput_);
         } catch (const std::exception& e) {
@@ -297,12 +296,7 @@ bool LivePanel::start() {
             status_->setText(problem_);
             return false;
         }
-        pushMix();
-        poll_->start();
-        status_->setText(tr("Streaming from %1. %2").arg(device.description(), runner_->outputStatus()));
-        updateControls();
-        updateLatency();
-        emit runningChanged(true);
+        began(tr("Streaming from %1. %2").arg(device.description(), runner_->outputStatus()));
         return true;
     }
     if (!mixture_ || mixture_->frames() == 0) problem_ = tr("Open an audio file first: the Live mode streams it.");
@@ -313,8 +307,7 @@ bool LivePanel::start() {
         return false;
     }
     try {
-        const StftConfig c = stft_->config();
-        for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->configure(c, mixture_->sampleRate);
+        configureViews(mixture_->sampleRate);
         auto streams = sourceSignals();
         runningInputs_ = int(streams.size());
         runner_->start({std::move(streams), mixture_->sampleRate}, makeChain(), audioOutput_);
@@ -323,13 +316,22 @@ bool LivePanel::start() {
         status_->setText(problem_);
         return false;
     }
+    began(runner_->outputStatus().isEmpty() ? tr("Streaming to the audio output.") : runner_->outputStatus());
+    return true;
+}
+
+void LivePanel::configureViews(double sampleRate) {
+    const StftConfig c = stft_->config();
+    for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->configure(c, sampleRate);
+}
+
+void LivePanel::began(const QString& status) {
     pushMix();
     poll_->start();
-    status_->setText(runner_->outputStatus().isEmpty() ? tr("Streaming to the audio output.") : runner_->outputStatus());
+    status_->setText(status);
     updateControls();
     updateLatency();
     emit runningChanged(true);
-    return true;
 }
 
 void LivePanel::stop() {
@@ -352,8 +354,7 @@ void LivePanel::parametersChanged() {
             start();
             return;
         }
-        const StftConfig c = stft_->config();
-        for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->configure(c, runner_->sampleRate());
+        configureViews(runner_->sampleRate());
         runner_->replaceChain(makeChain());
         status_->setText(tr("Parameters changed while streaming: the new chain runs from the next block."));
     } catch (const std::exception& e) {
@@ -371,8 +372,6 @@ void LivePanel::updateControls() {
     iterations_->setEnabled(method() == "omisi");
     startButton_->setText(isRunning() ? tr("Stop") : tr("Start"));
     startButton_->setEnabled(fromDevice() ? !separation : mixture_ && (!separation || !references_.empty()));
-    auto* model = method_->model();
-    (void)model;
 }
 
 void LivePanel::rebuildSourceRows() {
@@ -425,19 +424,16 @@ void LivePanel::pushMix() {
     runner_->setMix(mix);
 }
 
+int LivePanel::lookaheadFrames() const { return method() == "wiener" ? 0 : lookahead_->value(); }
+
 int LivePanel::latencySamples() const {
-    try {
-        const StftConfig c = stft_->config();
-        const int K = method() == "wiener" ? 0 : lookahead_->value();
-        return c.windowLength + K * c.hop;
-    } catch (const std::exception&) {
-        return 0;
-    }
+    const StftConfig c = stft_->config();
+    return c.windowLength + lookaheadFrames() * c.hop;
 }
 
 void LivePanel::updateLatency() {
     const StftConfig c = stft_->config();
-    const int K = method() == "wiener" ? 0 : lookahead_->value();
+    const int K = lookaheadFrames();
     const double rate = isRunning() ? runner_->sampleRate() : mixture_ ? mixture_->sampleRate : 0;
     QString text = tr("Latency %1 samples").arg(latencySamples());
     if (rate > 0) text += tr(" = %1 ms").arg(1000.0 * latencySamples() / rate, 0, 'f', 1);

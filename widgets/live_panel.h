@@ -87,6 +87,9 @@ private:
     void refreshInputs();
     bool fromDevice() const;
     void pushMix();
+    void configureViews(double sampleRate);
+    void began(const QString& status);  // after a start: meters, controls, signal
+    int lookaheadFrames() const;
 
     std::shared_ptr<const Audio> mixture_;
     std::vector<std::shared_ptr<const Audio>> references_;

@@ -116,9 +116,7 @@ void LiveRunner::startFromDevice(const QAudioDevice& input, double sampleRate, s
                          std::to_string(format.sampleRate()) + " Hz mono float audio");
     source_ = {{}, sampleRate};
     fromDevice_ = true;
-    float drain[4096];
-    while (inputRing_.read(drain, 4096) > 0) {
-    }
+    inputRing_.discard();
     if (!audioThread_.isRunning()) audioThread_.start(QThread::TimeCriticalPriority);
     bool started = false;
     QMetaObject::invokeMethod(
@@ -142,13 +140,9 @@ void LiveRunner::begin(std::unique_ptr<stream::LiveChain> chain, bool audioOutpu
     overflows_ = 0;
     load_ = 0;
     peakLoad_ = 0;
-    float sink[4096];
-    while (outputRing_.read(sink, 4096) > 0) {
-    }
-    while (inputTap_.read(sink, 4096) > 0) {
-    }
-    while (heardTap_.read(sink, 4096) > 0) {
-    }
+    outputRing_.discard();
+    inputTap_.discard();
+    heardTap_.discard();
     stopRequested_ = false;
     mixChanged_ = true;
     outputStatus_.clear();

@@ -1,6 +1,7 @@
 #include "widgets/scrolling_tf_view.h"
 
 #include <QPainter>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -42,8 +43,8 @@ void ScrollingTfView::push(const float* samples, std::size_t n) {
     const Eigen::Index N = history_.size();
     for (std::size_t k = 0; k < n;) {
         const Eigen::Index take = std::min<Eigen::Index>(Eigen::Index(n - k), config_.hop - sinceFrame_);
-        history_.head(N - take) = history_.tail(N - take).eval();
-        history_.tail(take) = Eigen::Map<const Eigen::ArrayXf>(samples + k, take);
+        std::copy(history_.data() + take, history_.data() + N, history_.data());
+        std::copy_n(samples + k, take, history_.data() + N - take);
         sinceFrame_ += take;
         k += std::size_t(take);
         if (sinceFrame_ == config_.hop) {

@@ -1,5 +1,7 @@
 #include "cli_common.h"
 
+#include <cmath>
+
 #include "core/common/error.h"
 
 #include <QJsonDocument>
@@ -108,6 +110,12 @@ void addForceOption(QCommandLineParser& p) {
 }
 
 OutputPolicy outputPolicy(const QCommandLineParser& p) { return OutputPolicy(p.isSet("force")); }
+
+QJsonValue jsonNumber(double v) {
+    if (std::isnan(v)) return QJsonValue(QJsonValue::Null);
+    if (std::isinf(v)) return QJsonValue(v > 0 ? "inf" : "-inf");
+    return QJsonValue(v);
+}
 
 void printJson(const QJsonObject& o) {
     std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);

@@ -59,6 +59,8 @@ void addForceOption(QCommandLineParser& p);
 // The output policy of this invocation (core/io/output_policy.h), overwriting only with --force.
 OutputPolicy outputPolicy(const QCommandLineParser& p);
 void printJson(const QJsonObject& o);  // indented, to stdout
+// A figure for JSON: NaN as null (undefined), infinities as "inf" / "-inf".
+QJsonValue jsonNumber(double v);
 std::string toStd(const QString& s);
 
 }  // namespace phaselab::cli

@@ -34,12 +34,6 @@ QStringList takeList(QStringList& args, const QString& name) {
     return values;
 }
 
-QJsonValue number(double v) {
-    if (std::isnan(v)) return QJsonValue(QJsonValue::Null);
-    if (std::isinf(v)) return QJsonValue(v > 0 ? "inf" : "-inf");
-    return QJsonValue(v);
-}
-
 std::string fmt(double v) {
     if (std::isnan(v)) return "nan";
     char b[32];
@@ -216,23 +210,23 @@ int runEval(const QStringList& argsIn) {
         for (int j = 0; j < J; ++j) {
             QJsonObject s{{"reference", refPaths[j]}, {"estimate", estPaths[perm[std::size_t(j)]]}};
             if (mode != "si-sdr") {
-                s["sdr"] = number(sdr(j));
-                s["sir"] = number(sir(j));
-                s["sar"] = number(sar(j));
-                if (images) s["isr"] = number(isr(j));
+                s["sdr"] = jsonNumber(sdr(j));
+                s["sir"] = jsonNumber(sir(j));
+                s["sar"] = jsonNumber(sar(j));
+                if (images) s["isr"] = jsonNumber(isr(j));
             }
-            s["si_sdr"] = number(siSdr(j));
-            s["snr"] = number(snr(j));
-            if (siSdri.size()) s["si_sdri"] = number(siSdri(j));
+            s["si_sdr"] = jsonNumber(siSdr(j));
+            s["snr"] = jsonNumber(snr(j));
+            if (siSdri.size()) s["si_sdri"] = jsonNumber(siSdri(j));
             if (framed) {
                 QJsonArray fr;
                 for (std::size_t k = 0; k < frames.starts.size(); ++k) {
                     const Eigen::Index c = Eigen::Index(k);
                     QJsonObject f{{"start", double(frames.starts[k]) / rate},
-                                  {"sdr", number(frames.sdr(j, c))},
-                                  {"sir", number(frames.sir(j, c))},
-                                  {"sar", number(frames.sar(j, c))}};
-                    if (images) f["isr"] = number(frames.isr(j, c));
+                                  {"sdr", jsonNumber(frames.sdr(j, c))},
+                                  {"sir", jsonNumber(frames.sir(j, c))},
+                                  {"sar", jsonNumber(frames.sar(j, c))}};
+                    if (images) f["isr"] = jsonNumber(frames.isr(j, c));
                     if (!frames.reasons[k].empty()) f["reason"] = QString::fromStdString(frames.reasons[k]);
                     fr.append(f);
                 }

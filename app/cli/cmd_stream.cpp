@@ -15,12 +15,6 @@
 namespace phaselab::cli {
 namespace {
 
-QJsonValue finiteOrText(double v) {
-    if (std::isnan(v)) return QJsonValue(QJsonValue::Null);
-    if (std::isinf(v)) return QJsonValue(v > 0 ? "inf" : "-inf");
-    return QJsonValue(v);
-}
-
 struct StreamRun {
     std::vector<Eigen::ArrayXf> outputs;  // aligned with the input unless keepLatency
     double meanFactor = 0, maxFactor = 0; // processing time / block duration
@@ -188,7 +182,7 @@ int runStream(const QStringList& args) {
         const Magnitudes V = stft.analyse(inputs[0]).abs();
         if ((V > 0).any() && !keepLatency) sc = spectralConvergenceDb(stft.analyse(run.outputs[0]), V);
         o["output"] = out;
-        o["spectral_convergence_db"] = finiteOrText(sc);
+        o["spectral_convergence_db"] = jsonNumber(sc);
     } else if (!keepLatency) {
         std::vector<metrics::Signal> refs, ests;
         metrics::BssParams bp;
@@ -210,9 +204,9 @@ int runStream(const QStringList& args) {
             } catch (const InputError&) {  // a constant reference: SI-SDR undefined
             }
             sdr.push_back(bss.sdr[j]), sir.push_back(bss.sir[j]), sar.push_back(bss.sar[j]), siSdr.push_back(s), siSdri.push_back(si);
-            sources << QJsonObject{{"reference", referencePaths[j]}, {"estimate", outputs[j]},    {"sdr", finiteOrText(bss.sdr[j])},
-                                   {"sir", finiteOrText(bss.sir[j])}, {"sar", finiteOrText(bss.sar[j])},
-                                   {"si_sdr", finiteOrText(s)},        {"si_sdri", finiteOrText(si)}};
+            sources << QJsonObject{{"reference", referencePaths[j]}, {"estimate", outputs[j]},    {"sdr", jsonNumber(bss.sdr[j])},
+                                   {"sir", jsonNumber(bss.sir[j])}, {"sar", jsonNumber(bss.sar[j])},
+                                   {"si_sdr", jsonNumber(s)},        {"si_sdri", jsonNumber(si)}};
         }
         QJsonArray perm;
         for (int j = 0; j < J; ++j) perm << j;

@@ -97,7 +97,7 @@ void OnlineMisiProcessor::process(const Spectrogram& in, Spectrogram& out) {
     mixture_.col(K_) = in.col(0);
     const float advance = float(2.0 * std::numbers::pi * hop / config_.fft());
     for (int j = 0; j < sources_; ++j) {
-        previous_.col(j) = estimate_.col(col(j, K_));  // frame i+K-1
+        if (sinusoidal_) previous_.col(j) = estimate_.col(col(j, K_));  // frame i+K-1
         for (int k = 0; k < K_; ++k) {
             target_.col(col(j, k)) = target_.col(col(j, k + 1));
             estimate_.col(col(j, k)) = estimate_.col(col(j, k + 1));

@@ -40,6 +40,9 @@ public:
         return n;
     }
 
+    // Drops everything ready to read (the reader's side).
+    void discard() { read_.store(write_.load(std::memory_order_acquire), std::memory_order_release); }
+
 private:
     std::vector<float> data_;
     std::atomic<std::size_t> write_{0}, read_{0};
