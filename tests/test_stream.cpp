@@ -18,6 +18,7 @@
 #include "core/stream/live_chain.h"
 #include "core/stream/online_separation.h"
 #include "core/stream/sample_ring.h"
+#include "core/stream/rtisila.h"
 #include "core/stream/rtpghi.h"
 #include "core/stream/stream_engine.h"
 #include "test_support.h"
@@ -299,6 +300,13 @@ private slots:
         processors.emplace_back("online Wiener", std::make_unique<OnlineWienerProcessor>(c, 2));
         processors.emplace_back("oMISI K=2", std::make_unique<OnlineMisiProcessor>(c, 2, OnlineMisiParams{2, 3}));
         processors.emplace_back("oMISI-sin K=1", std::make_unique<OnlineMisiProcessor>(c, 2, OnlineMisiParams{1, 3, true}));
+        RtisiLaParams rtisi;
+        rtisi.iterations = 3;
+        processors.emplace_back("RTISI-LA(2)", std::make_unique<RtisiLaProcessor>(c, rtisi));
+        rtisi.variant = RtisiLaParams::Variant::GsRtisiLa;
+        rtisi.lookahead = 1;
+        rtisi.start = RtisiLaParams::Start::Rtpghi1;
+        processors.emplace_back("RTPGHI(1) -> GSRTISI-LA(1)", std::make_unique<RtisiLaProcessor>(c, rtisi));
         for (auto& [name, processor] : processors) {
             StreamEngine engine(c, std::move(processor));
             const int inputs = engine.processor().inputs(), outputs = engine.processor().outputs();

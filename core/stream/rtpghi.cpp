@@ -84,6 +84,10 @@ void RtpghiProcessor::reset() {
     frames_ = 0;
 }
 
+void RtpghiProcessor::setPreviousPhase(const std::complex<float>* frame) {
+    for (Eigen::Index m = 0; m < bins_; ++m) phase_(m) = std::arg(frame[m]);
+}
+
 void RtpghiProcessor::process(const Spectrogram& in, Spectrogram& out) {
     const Eigen::Index M2 = bins_;
     const int hop = config_.hop, fft = config_.fft();

@@ -47,6 +47,9 @@ public:
     int lookahead() const override { return params_.lookahead; }
     void process(const Spectrogram& in, Spectrogram& out) override;
     void reset() override;
+    // The phase the next frame integrates from, replaced by the phase of `frame` (bins values; arg 0
+    // of a zero bin): GSRTISI-LA hands RTPGHI its refined previous frame (phaseret gsrtisilapghi).
+    void setPreviousPhase(const std::complex<float>* frame);
 
 private:
     StftConfig config_;

@@ -28,10 +28,9 @@ FrameTransform::FrameTransform(const StftConfig& config)
 }
 
 // The frame's sample n sits at FFT index n - N/2 (mod Nfft) with the zero-phase rotation, else at n.
-void FrameTransform::analyse(const float* samples, std::complex<float>* bins) {
+void FrameTransform::analyse(const float* samples, const float* w, std::complex<float>* bins) {
     const int N = config_.windowLength, half = N / 2, Nfft = config_.fft();
     float* r = real_.data();
-    const float* w = window_.data();
     if (config_.zeroPhase) {
         for (int n = half; n < N; ++n) r[n - half] = samples[n] * w[n];
         std::fill(r + (N - half), r + (Nfft - half), 0.0f);

@@ -39,7 +39,9 @@ public:
     explicit FrameTransform(const StftConfig& config);
     const Eigen::ArrayXf& window() const { return window_; }
     const Eigen::ArrayXf& dualWindow() const { return dual_; }
-    void analyse(const float* samples, std::complex<float>* bins);
+    void analyse(const float* samples, std::complex<float>* bins) { analyse(samples, window_.data(), bins); }
+    // The same with another analysis window (windowLength values).
+    void analyse(const float* samples, const float* analysisWindow, std::complex<float>* bins);
     void synthesiseAdd(const std::complex<float>* bins, const float* synthesisWindow, float* samples);
 
 private:
