@@ -5,6 +5,8 @@
 #include <numbers>
 
 #include "core/common/error.h"
+#include "core/phase/von_mises.h"
+#include "core/separation/anisotropic_wiener.h"
 
 namespace phaselab::stream {
 
@@ -21,6 +23,53 @@ void OnlineWienerProcessor::process(const Spectrogram& in, Spectrogram& out) {
             const float share = total_(m) > 0 ? std::norm(in(m, 1 + j)) / total_(m) : 1.0f / float(sources_);
             out(m, j) = in(m, 0) * share;
         }
+}
+
+OnlineAwProcessor::OnlineAwProcessor(const StftConfig& config, int sources, double kappa) : sources_(sources) {
+    if (sources < 1) throw InputError("online anisotropic Wiener needs at least one source");
+    if (!(kappa >= 0) || !std::isfinite(kappa))
+        throw InputError("online anisotropic Wiener: kappa must be finite and >= 0, got " + std::to_string(kappa));
+    const vonmises::AgMoments moments = vonmises::agMoments(kappa);
+    lambda_ = moments.lambda;
+    rho_ = moments.rho;
+    advance_ = 2 * std::numbers::pi * config.hop / config.fft();
+    const Eigen::Index F = config.bins();
+    previous_.setZero(F, sources);
+    frequency_.setZero(F);
+    magnitude_.setZero(F);
+    location_.setZero(F, sources);
+    peaks_.reserve(std::size_t(F / 2 + 1));
+    m_.resize(std::size_t(sources));
+    c_.resize(std::size_t(sources));
+    estimate_.resize(std::size_t(sources));
+    gamma_.resize(std::size_t(sources));
+}
+
+void OnlineAwProcessor::process(const Spectrogram& in, Spectrogram& out) {
+    using cd = std::complex<double>;
+    const Eigen::Index F = in.rows();
+    for (int j = 0; j < sources_; ++j) {
+        if (frames_ == 0) {
+            for (Eigen::Index f = 0; f < F; ++f) location_(f, j) = std::arg(cd(in(f, 0)));
+        } else {
+            magnitude_ = in.col(1 + j).abs();
+            sinusoidal::binFrequencies(magnitude_, frequency_, {}, peaks_);
+            for (Eigen::Index f = 0; f < F; ++f)
+                location_(f, j) = std::arg(cd(previous_(f, j))) + advance_ * frequency_(f);
+        }
+    }
+    for (Eigen::Index f = 0; f < F; ++f) {
+        for (int j = 0; j < sources_; ++j) {
+            const double v = double(std::abs(in(f, 1 + j)));
+            const cd u = std::polar(1.0, location_(f, j));
+            m_[std::size_t(j)] = lambda_ * v * u;
+            gamma_[std::size_t(j)] = (1 - lambda_ * lambda_) * v * v;
+            c_[std::size_t(j)] = rho_ * v * v * u * u;
+        }
+        separation::anisotropicPosteriorMean(m_.data(), gamma_.data(), c_.data(), sources_, cd(in(f, 0)), estimate_.data());
+        for (int j = 0; j < sources_; ++j) out(f, j) = previous_(f, j) = std::complex<float>(estimate_[std::size_t(j)]);
+    }
+    ++frames_;
 }
 
 const AlgorithmDescription& onlineMisiDescription() {

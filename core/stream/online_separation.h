@@ -5,6 +5,10 @@
 //
 // - Online Wiener (lookahead 0): each frame Ŝ_j = V_j^2 / sum_k V_k^2 · X (bins where every V_k is 0
 //   are split equally), exactly the offline "wiener" mask frame by frame.
+// - Online anisotropic Wiener (lookahead 0): the offline "aw" (anisotropic_wiener.h) is already
+//   frame-sequential; this is it frame by frame, with the same sinusoidal locations (each source's
+//   previous output frame advanced by its QIFFT peak frequencies; the first frame takes the
+//   mixture's phase) and a shared kappa (0: the Wiener filter).
 // - Online MISI (Magron & Virtanen 2020, "oMISI"): MISI on a sliding block of the K + 1 newest frames
 //   with everything older frozen. The newest frame starts from the mixture phase; each of the
 //   `iterations` steps re-analyses the block from the committed signal plus the block's own inverse
@@ -34,6 +38,28 @@ public:
 private:
     int sources_;
     Eigen::ArrayXf total_;
+};
+
+class OnlineAwProcessor final : public FrameProcessor {
+public:
+    // InputError unless sources >= 1 and kappa is finite and >= 0.
+    OnlineAwProcessor(const StftConfig& config, int sources, double kappa);
+    int inputs() const override { return 1 + sources_; }
+    int outputs() const override { return sources_; }
+    int lookahead() const override { return 0; }
+    void process(const Spectrogram& in, Spectrogram& out) override;
+    void reset() override { frames_ = 0; }
+
+private:
+    int sources_;
+    double lambda_, rho_, advance_;
+    Spectrogram previous_;                  // bins x J: the last output frame
+    Eigen::ArrayXf frequency_, magnitude_;  // bins
+    Eigen::ArrayXXd location_;              // bins x J
+    std::vector<sinusoidal::Peak> peaks_;   // capacity bins / 2 + 1
+    std::vector<std::complex<double>> m_, c_, estimate_;
+    std::vector<double> gamma_;
+    long long frames_ = 0;
 };
 
 struct OnlineMisiParams {
