@@ -19,6 +19,7 @@
 #include "core/stream/live_chain.h"
 #include "core/stream/online_separation.h"
 #include "core/stream/sample_ring.h"
+#include "core/stream/nmf_stream.h"
 #include "core/stream/rtisila.h"
 #include "core/stream/rtpghi.h"
 #include "core/stream/stream_engine.h"
@@ -317,6 +318,14 @@ private slots:
         rtisi.lookahead = 1;
         rtisi.start = RtisiLaParams::Start::Rtpghi1;
         processors.emplace_back("RTPGHI(1) -> GSRTISI-LA(1)", std::make_unique<RtisiLaProcessor>(c, rtisi));
+        for (double beta : {1.0, 0.5}) {
+            const std::vector<nmf::Matrix> W{nmf::randomFactor(c.bins(), 6, 1.0, 1), nmf::randomFactor(c.bins(), 6, 1.0, 2)};
+            processors.emplace_back(beta == 1 ? "NMF (KL) + oMISI K=1" : "NMF (beta 0.5) + online AW",
+                                    std::make_unique<NmfSeparationProcessor>(
+                                        std::make_unique<NmfFrameModel>(W, NmfFrameParams{10, beta, true}),
+                                        beta == 1 ? std::unique_ptr<FrameProcessor>(std::make_unique<OnlineMisiProcessor>(c, 2, OnlineMisiParams{1, 2}))
+                                                  : std::make_unique<OnlineAwProcessor>(c, 2, 1.0)));
+        }
         for (auto& [name, processor] : processors) {
             StreamEngine engine(c, std::move(processor));
             const int inputs = engine.processor().inputs(), outputs = engine.processor().outputs();

@@ -28,6 +28,11 @@ struct SupervisedNmfResult {
     std::vector<double> objective;      // mixture fit, per iteration
 };
 
+// The dictionaries alone: W_j learned on training[j] (seed + 2 j), F x K with unit L1 columns.
+// InputError without training spectrograms or for training spectrograms with different bins.
+std::vector<Matrix> learnDictionaries(const std::vector<Magnitudes>& training, const SupervisedNmfParams& params,
+                                      const RunControl& control = {}, int stages = 0);
+
 // training[j] and mixture are magnitude spectrograms with the same number of bins (InputError
 // otherwise); the training spectrograms may have any number of frames.
 SupervisedNmfResult supervisedNmf(const Magnitudes& mixture, const std::vector<Magnitudes>& training,
