@@ -9,7 +9,10 @@
 #include "core/common/error.h"
 #include "core/metrics/bss_eval.h"
 #include "core/metrics/si_sdr.h"
+#include "core/nmf/supervised_nmf.h"
+#include "core/stream/nmf_stream.h"
 #include "core/stream/online_separation.h"
+#include "core/stream/rtisila.h"
 #include "core/stream/rtpghi.h"
 
 namespace phaselab::cli {
@@ -60,28 +63,69 @@ StreamRun streamFile(stream::StreamEngine& engine, const std::vector<Eigen::Arra
 
 }  // namespace
 
+namespace {
+
+bool isRecovery(const QString& method) { return method == "rtpghi" || method == "rtisi-la" || method == "gsrtisi-la"; }
+
+// Every file of `paths` at `rate` with `frames` samples, downmixed (InputError naming it otherwise).
+std::vector<Eigen::ArrayXf> readInStep(const QStringList& paths, const char* what, double rate, Eigen::Index frames,
+                                       const std::string& inputPath, bool sameLength) {
+    std::vector<Eigen::ArrayXf> out;
+    for (const QString& path : paths) {
+        const Audio r = readInput(toStd(path), Channels::Mono);
+        if (r.sampleRate != rate)
+            throw InputError(std::string("the ") + what + " " + toStd(path) + " is at " + std::to_string(int(r.sampleRate)) +
+                             " Hz but " + inputPath + " is at " + std::to_string(int(rate)) + " Hz: resample it first");
+        if (sameLength && r.frames() != frames)
+            throw InputError(std::string("the ") + what + " " + toStd(path) + " has " + std::to_string(r.frames()) +
+                             " samples but " + inputPath + " has " + std::to_string(frames) +
+                             ": a stream plays it in step with the mixture");
+        out.push_back(r.data.col(0));
+    }
+    return out;
+}
+
+}  // namespace
+
 int runStream(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription(
         "Runs INPUT through PhaseLab's streaming engine block by block, exactly as the live mode does, and\n"
         "reports the latency (window + look-ahead x hop), the processing time per block against the block's\n"
         "duration (real-time factor) and the figures. INPUT is downmixed to mono.\n"
-        "Phase recovery from INPUT's magnitude: rtpghi (--lookahead 0 or 1). Writes OUT.wav; figure: the\n"
-        "spectral convergence of the output against INPUT's magnitude.\n"
-        "Separation of the mixture INPUT with the magnitudes of --reference files played in step (oracle):\n"
-        "omisi (online MISI, --lookahead K, --iterations N per frame) or wiener (online Wiener, no\n"
-        "look-ahead). Writes one WAV per reference into the directory OUT; figures: BSS Eval v3 SDR/SIR/SAR\n"
-        "and SI-SDR (and its improvement over the mixture) per source, as `phaselab-cli eval --json`.\n"
+        "Phase recovery from INPUT's magnitude: rtpghi (--lookahead 0 or 1), rtisi-la (--lookahead K,\n"
+        "--iterations N per frame) or gsrtisi-la (the same with compensated windows, --start rtpghi,\n"
+        "rtpghi-causal or zeros). Writes OUT.wav; figure: the spectral convergence against INPUT's magnitude.\n"
+        "Separation of the mixture INPUT: omisi (online MISI, --lookahead K, --iterations N per frame),\n"
+        "wiener (online Wiener) or aw (online anisotropic Wiener, --kappa). Source magnitudes: the\n"
+        "--reference files played in step (oracle), --stem files played in step (another separator's\n"
+        "estimates), or supervised NMF on INPUT alone with dictionaries learned from --train files (one per\n"
+        "source; --components, --nmf-iterations per frame, --beta). Writes one WAV per source into the\n"
+        "directory OUT; with --reference, figures: BSS Eval v3 SDR/SIR/SAR and SI-SDR (and its improvement\n"
+        "over the mixture) per source, as `phaselab-cli eval --json`.\n"
         "Outputs are aligned with INPUT (the latency removed) unless --keep-latency.");
     p.addPositionalArgument("INPUT", "Audio file: the magnitude to recover a phase for, or the mixture.");
-    p.addOption({{"o", "output"}, "Output WAV (rtpghi) or output directory (omisi, wiener).", "OUT"});
-    p.addOption({"method", "rtpghi, omisi or wiener.", "METHOD", "rtpghi"});
-    p.addOption({"lookahead", "Look-ahead in frames (rtpghi: 0 or 1, default 1; omisi: 0 to 16, default 1).", "K"});
-    p.addOption({"iterations", "omisi: MISI iterations per frame (0 to 1000; default 15 / (K + 1)).", "N"});
-    p.addOption({"start", "omisi: start phase of each new frame, mix (the mixture's) or sinus (the sinusoidal model's).", "START", "mix"});
-    p.addOption({"tolerance", "rtpghi: relative magnitude below which a coefficient gets a random phase.", "TOL", "1e-6"});
-    p.addOption({"seed", "rtpghi: seed of the random phase table.", "N", "0"});
-    p.addOption({"reference", "omisi, wiener: a source file whose magnitude is streamed in step (repeat per source).", "FILE"});
+    p.addOption({{"o", "output"}, "Output WAV (recovery) or output directory (separation).", "OUT"});
+    p.addOption({"method", "rtpghi, rtisi-la, gsrtisi-la, omisi, wiener or aw.", "METHOD", "rtpghi"});
+    p.addOption({"lookahead", "Look-ahead in frames (rtpghi: 0 or 1, default 1; rtisi-la: 0 to 16, default 2; gsrtisi-la: "
+                              "0 to 16, default 1, plus one with --start rtpghi; omisi: 0 to 16, default 1).", "K"});
+    p.addOption({"iterations", "omisi: MISI iterations per frame (0 to 1000; default 15 / (K + 1)); rtisi-la, gsrtisi-la: "
+                               "passes per frame (1 to 1000, default 12).", "N"});
+    p.addOption({"start", "omisi: start phase of each new frame, mix or sinus (default mix); gsrtisi-la: rtpghi, "
+                          "rtpghi-causal or zeros (default rtpghi).", "START"});
+    p.addOption({"tolerance", "rtpghi, gsrtisi-la's RTPGHI start: relative magnitude below which a coefficient gets a random phase.", "TOL", "1e-6"});
+    p.addOption({"seed", "rtpghi, gsrtisi-la's RTPGHI start: seed of the random phase table.", "N", "0"});
+    p.addOption({"kappa", "aw: von Mises concentration of the source phases around their sinusoidal locations (0: Wiener).", "K", "1"});
+    p.addOption({"reference", "Separation: a true source, streamed in step for its magnitude (oracle) unless --stem or --train "
+                              "give the magnitudes, and evaluated against (repeat per source).", "FILE"});
+    p.addOption({"stem", "Separation: an estimated source (another separator's stem) streamed in step for its magnitude "
+                         "(repeat per source).", "FILE"});
+    p.addOption({"train", "Separation: training audio of one source; its NMF dictionary gives live magnitudes from INPUT "
+                          "alone (repeat per source).", "FILE"});
+    p.addOption({"components", "--train: NMF components per source.", "K", "10"});
+    p.addOption({"learn-iterations", "--train: NMF iterations learning each dictionary.", "N", "200"});
+    p.addOption({"nmf-iterations", "--train: NMF iterations per frame for the activations.", "N", "50"});
+    p.addOption({"beta", "--train: beta-divergence (0 IS, 1 KL, 2 Euclidean).", "B", "1"});
     p.addOption({"block", "Samples per block handed to the engine (1 to 65536).", "N", "512"});
     p.addOption({"keep-latency", "Write the outputs as they left the engine: latency samples of silence first."});
     addStftOptions(p, 2048, 256);
@@ -89,54 +133,102 @@ int runStream(const QStringList& args) {
     addForceOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUT");
-    const QString method = choiceValue(p, "method", {"rtpghi", "omisi", "wiener"});
-    const bool separating = method != "rtpghi";
-    const QStringList referencePaths = p.values("reference");
-    if (separating && referencePaths.isEmpty())
-        throw UsageError("--method " + toStd(method) + " needs the sources' magnitudes: give one --reference per source");
-    if (!separating && !referencePaths.isEmpty()) throw UsageError("--reference applies to --method omisi or wiener");
-    if (method != "omisi" && (p.isSet("iterations") || p.isSet("start")))
-        throw UsageError("--iterations and --start apply to --method omisi only");
-    if (method == "wiener" && p.isSet("lookahead")) throw UsageError("online Wiener has no look-ahead");
-    if (method != "rtpghi" && (p.isSet("tolerance") || p.isSet("seed")))
-        throw UsageError("--tolerance and --seed apply to --method rtpghi only");
+    const QString method = choiceValue(p, "method", {"rtpghi", "rtisi-la", "gsrtisi-la", "omisi", "wiener", "aw"});
+    const bool separating = !isRecovery(method);
+    const QStringList referencePaths = p.values("reference"), stemPaths = p.values("stem"), trainPaths = p.values("train");
+    auto only = [&](std::initializer_list<const char*> options, std::initializer_list<const char*> methods) {
+        for (const char* o : options)
+            if (p.isSet(o) && std::none_of(methods.begin(), methods.end(), [&](const char* m) { return method == m; })) {
+                QStringList names;
+                for (const char* m : methods) names << m;
+                throw UsageError(std::string("--") + o + " applies to --method " + toStd(names.join(", ")) + " only");
+            }
+    };
+    only({"iterations"}, {"omisi", "rtisi-la", "gsrtisi-la"});
+    only({"start"}, {"omisi", "gsrtisi-la"});
+    only({"tolerance", "seed"}, {"rtpghi", "gsrtisi-la"});
+    only({"kappa"}, {"aw"});
+    only({"lookahead"}, {"rtpghi", "rtisi-la", "gsrtisi-la", "omisi"});
+    only({"reference", "stem", "train"}, {"omisi", "wiener", "aw"});
+    if (trainPaths.isEmpty()) only({"components", "learn-iterations", "nmf-iterations", "beta"}, {});
+    if (!stemPaths.isEmpty() && !trainPaths.isEmpty()) throw UsageError("give the magnitudes by --stem or by --train, not both");
+    const QString magnitudes = !trainPaths.isEmpty() ? "nmf" : !stemPaths.isEmpty() ? "stems" : "oracle";
+    const QStringList& sourcePaths = magnitudes == "nmf" ? trainPaths : magnitudes == "stems" ? stemPaths : referencePaths;
+    if (separating && sourcePaths.isEmpty())
+        throw UsageError("--method " + toStd(method) +
+                         " needs the sources' magnitudes: one --reference (oracle), --stem or --train per source");
+    if (magnitudes != "oracle" && !referencePaths.isEmpty() && referencePaths.size() != sourcePaths.size())
+        throw UsageError("give as many --reference files (for the figures) as --" + std::string(magnitudes == "nmf" ? "train" : "stem") +
+                         " files");
     const StftConfig config = stftFromOptions(p);
     const int block = intValue(p, "block", 1, 65536);
 
     const std::string inputPath = toStd(p.positionalArguments().at(0));
     OutputPolicy policy = outputPolicy(p);
     policy.addInput(inputPath);
-    for (const QString& r : referencePaths) policy.addInput(toStd(r));
+    for (const QStringList* list : {&referencePaths, &stemPaths, &trainPaths})
+        for (const QString& r : *list) policy.addInput(toStd(r));
     const Audio input = readInput(inputPath, Channels::Mono);
     const double rate = input.sampleRate;
+    const Eigen::Index frames = input.frames();
     std::vector<Eigen::ArrayXf> inputs{input.data.col(0)};
-    for (const QString& path : referencePaths) {
-        const Audio r = readInput(toStd(path), Channels::Mono);
-        if (r.sampleRate != rate)
-            throw InputError("the reference " + toStd(path) + " is at " + std::to_string(int(r.sampleRate)) + " Hz but " +
-                             inputPath + " is at " + std::to_string(int(rate)) + " Hz: resample it first");
-        if (r.frames() != input.frames())
-            throw InputError("the reference " + toStd(path) + " has " + std::to_string(r.frames()) + " samples but " + inputPath +
-                             " has " + std::to_string(input.frames()) + ": a stream plays the references in step with the mixture");
-        inputs.push_back(r.data.col(0));
+    const std::vector<Eigen::ArrayXf> references = readInStep(referencePaths, "reference", rate, frames, inputPath, true);
+    if (magnitudes == "oracle") inputs.insert(inputs.end(), references.begin(), references.end());
+    if (magnitudes == "stems") {
+        const auto stems = readInStep(stemPaths, "stem", rate, frames, inputPath, true);
+        inputs.insert(inputs.end(), stems.begin(), stems.end());
     }
 
     std::unique_ptr<stream::FrameProcessor> processor;
-    const int J = int(referencePaths.size());
+    const int J = int(sourcePaths.size());
     if (method == "rtpghi") {
         stream::RtpghiParams rp;
         rp.lookahead = p.isSet("lookahead") ? intValue(p, "lookahead", 0, 1) : 1;
         rp.tolerance = doubleValue(p, "tolerance", 1e-300, 0.999999);
         rp.seed = unsigned(intValue(p, "seed", 0, 2147483647));
         processor = std::make_unique<stream::RtpghiProcessor>(config, rp);
-    } else if (method == "omisi") {
-        stream::OnlineMisiParams mp;
-        mp.lookahead = p.isSet("lookahead") ? intValue(p, "lookahead", 0, 16) : 1;
-        mp.iterations = p.isSet("iterations") ? intValue(p, "iterations", 0, 1000) : -1;
-        mp.sinusoidalStart = choiceValue(p, "start", {"mix", "sinus"}) == "sinus";
-        processor = std::make_unique<stream::OnlineMisiProcessor>(config, J, mp);
+    } else if (method == "rtisi-la" || method == "gsrtisi-la") {
+        stream::RtisiLaParams rp;
+        const bool gs = method == "gsrtisi-la";
+        rp.variant = gs ? stream::RtisiLaParams::Variant::GsRtisiLa : stream::RtisiLaParams::Variant::RtisiLa;
+        rp.lookahead = p.isSet("lookahead") ? intValue(p, "lookahead", 0, 16) : gs ? 1 : 2;
+        rp.iterations = p.isSet("iterations") ? intValue(p, "iterations", 1, 1000) : 12;
+        if (gs) {
+            const QString start = p.isSet("start") ? choiceValue(p, "start", {"rtpghi", "rtpghi-causal", "zeros"}) : "rtpghi";
+            rp.start = start == "rtpghi" ? stream::RtisiLaParams::Start::Rtpghi1
+                       : start == "rtpghi-causal" ? stream::RtisiLaParams::Start::Rtpghi0
+                                                  : stream::RtisiLaParams::Start::Zeros;
+            rp.rtpghi.tolerance = doubleValue(p, "tolerance", 1e-300, 0.999999);
+            rp.rtpghi.seed = unsigned(intValue(p, "seed", 0, 2147483647));
+        }
+        processor = std::make_unique<stream::RtisiLaProcessor>(config, rp);
     } else {
-        processor = std::make_unique<stream::OnlineWienerProcessor>(config, J);
+        if (method == "omisi") {
+            stream::OnlineMisiParams mp;
+            mp.lookahead = p.isSet("lookahead") ? intValue(p, "lookahead", 0, 16) : 1;
+            mp.iterations = p.isSet("iterations") ? intValue(p, "iterations", 0, 1000) : -1;
+            mp.sinusoidalStart = p.isSet("start") && choiceValue(p, "start", {"mix", "sinus"}) == "sinus";
+            processor = std::make_unique<stream::OnlineMisiProcessor>(config, J, mp);
+        } else if (method == "aw") {
+            processor = std::make_unique<stream::OnlineAwProcessor>(config, J, doubleValue(p, "kappa", 0, 1e6));
+        } else {
+            processor = std::make_unique<stream::OnlineWienerProcessor>(config, J);
+        }
+        if (magnitudes == "nmf") {
+            nmf::SupervisedNmfParams sp;
+            sp.components = intValue(p, "components", 1, 1000);
+            sp.learnIterations = intValue(p, "learn-iterations", 1, 100000);
+            sp.beta = doubleValue(p, "beta", 0, 2);
+            Stft stft(config);
+            std::vector<Magnitudes> training;
+            for (const auto& t : readInStep(trainPaths, "training file", rate, frames, inputPath, false))
+                training.push_back(stft.analyse(t).abs());
+            stream::NmfFrameParams fp;
+            fp.iterations = intValue(p, "nmf-iterations", 1, 10000);
+            fp.beta = sp.beta;
+            processor = std::make_unique<stream::NmfSeparationProcessor>(
+                std::make_unique<stream::NmfFrameModel>(nmf::learnDictionaries(training, sp), fp), std::move(processor));
+        }
     }
     stream::StreamEngine engine(config, std::move(processor));
     const int lookahead = engine.processor().lookahead();
@@ -145,7 +237,8 @@ int runStream(const QStringList& args) {
     QStringList outputs;
     if (separating) {
         std::vector<std::string> names;
-        for (const QString& r : referencePaths) names.push_back(toStd(QFileInfo(r).completeBaseName()));
+        for (const QString& r : referencePaths.isEmpty() ? sourcePaths : referencePaths)
+            names.push_back(toStd(QFileInfo(r).completeBaseName()));
         if (!QDir().mkpath(out)) throw InputError("cannot create the output directory " + toStd(out));
         for (const auto& name : uniqueFileNames(names)) {
             const std::string path = policy.inside(toStd(out), name + ".wav");
@@ -174,7 +267,13 @@ int runStream(const QStringList& args) {
                   {"blocks", double(run.blocks)},
                   {"real_time_factor", QJsonObject{{"mean", run.meanFactor}, {"max", run.maxFactor}}},
                   {"aligned", !keepLatency}};
-    if (method == "omisi") o["start"] = p.value("start");
+    if (method == "omisi") o["start"] = p.isSet("start") ? p.value("start") : "mix";
+    if (method == "gsrtisi-la") o["start"] = p.isSet("start") ? p.value("start") : "rtpghi";
+    if (method == "omisi" || method == "rtisi-la" || method == "gsrtisi-la")
+        o["iterations_per_frame"] = method == "omisi" ? p.isSet("iterations") ? p.value("iterations").toInt() : 15 / (lookahead + 1)
+                                                      : p.isSet("iterations") ? p.value("iterations").toInt() : 12;
+    if (method == "aw") o["kappa"] = p.value("kappa").toDouble();
+    if (separating) o["magnitudes"] = magnitudes;
     Stft stft(config);
     double sc = NAN;
     std::vector<double> sdr, sir, sar, siSdr, siSdri;
@@ -183,11 +282,11 @@ int runStream(const QStringList& args) {
         if ((V > 0).any() && !keepLatency) sc = spectralConvergenceDb(stft.analyse(run.outputs[0]), V);
         o["output"] = out;
         o["spectral_convergence_db"] = jsonNumber(sc);
-    } else if (!keepLatency) {
+    } else if (!keepLatency && !references.empty()) {
         std::vector<metrics::Signal> refs, ests;
         metrics::BssParams bp;
         for (int j = 0; j < J; ++j) {
-            refs.push_back(inputs[std::size_t(j + 1)].cast<double>());
+            refs.push_back(references[std::size_t(j)].cast<double>());
             ests.push_back(run.outputs[std::size_t(j)].cast<double>());
             bp.referenceNames.push_back(toStd(referencePaths[j]));
             bp.estimateNames.push_back(toStd(outputs[j]));
@@ -217,7 +316,7 @@ int runStream(const QStringList& args) {
         QJsonArray outs;
         for (const QString& s : outputs) outs << s;
         o["outputs"] = outs;
-        if (keepLatency) o["metrics"] = QJsonValue(QJsonValue::Null);
+        if (keepLatency || references.empty()) o["metrics"] = QJsonValue(QJsonValue::Null);
     }
     if (p.isSet("json")) {
         printJson(o);
@@ -233,9 +332,12 @@ int runStream(const QStringList& args) {
         if (!keepLatency) std::printf("spectral convergence %.2f dB\n", sc);
         std::printf("wrote %s\n", qPrintable(out));
     } else {
+        std::printf("source magnitudes: %s\n", magnitudes == "oracle" ? "the references, in step (oracle)"
+                                               : magnitudes == "stems" ? "the stems, in step"
+                                                                       : "supervised NMF on the input (dictionaries from --train)");
         for (int j = 0; j < J; ++j) {
             std::printf("  %s", qPrintable(outputs[j]));
-            if (!keepLatency)
+            if (!sdr.empty())
                 std::printf("   SDR %6.2f  SIR %6.2f  SAR %6.2f  SI-SDR %6.2f (%+.2f over the mixture) dB", sdr[std::size_t(j)],
                             sir[std::size_t(j)], sar[std::size_t(j)], siSdr[std::size_t(j)], siSdri[std::size_t(j)]);
             std::printf("\n");

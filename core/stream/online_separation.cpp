@@ -1,6 +1,7 @@
 #include "core/stream/online_separation.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <numbers>
 
@@ -112,6 +113,11 @@ OnlineMisiProcessor::OnlineMisiProcessor(const StftConfig& config, int sources, 
     estimate_.setZero(F, sources_ * (K_ + 1));
     committed_.setZero(span, sources_);
     block_.setZero(span);
+    error_.setZero(F);
+    norm_.setZero(F);
+    mixtureNorm_.setZero(F);
+    scale_.setZero(F);
+    fallbackScale_.setZero(F);
     sinusoidal_ = params.sinusoidalStart;
     previous_.setZero(F, sources_);
     frequency_.setZero(F);
@@ -170,16 +176,23 @@ void OnlineMisiProcessor::process(const Spectrogram& in, Spectrogram& out) {
             for (int k = 0; k <= K_; ++k)
                 transform_.analyse(block_.data() + Eigen::Index(k) * hop, estimate_.col(col(j, k)).data());
         }
-        for (int k = 0; k <= K_; ++k)
-            for (Eigen::Index m = 0; m < F; ++m) {
-                std::complex<float> error = mixture_(m, k);
-                for (int j = 0; j < sources_; ++j) error -= estimate_(m, col(j, k));
-                error /= float(sources_);
-                for (int j = 0; j < sources_; ++j) {
-                    std::complex<float>& y = estimate_(m, col(j, k));
-                    y = withMagnitude(y + error, target_(m, col(j, k)), mixture_(m, k));
-                }
+        for (int k = 0; k <= K_; ++k) {
+            error_ = mixture_.col(k);
+            for (int j = 0; j < sources_; ++j) error_ -= estimate_.col(col(j, k));
+            error_ /= float(sources_);
+            mixtureNorm_ = mixture_.col(k).abs2();
+            for (int j = 0; j < sources_; ++j) {
+                auto y = estimate_.col(col(j, k));
+                const auto v = target_.col(col(j, k));
+                y += error_;
+                norm_ = y.abs2();
+                scale_ = v / norm_.max(FLT_MIN).sqrt();
+                fallbackScale_ = v / mixtureNorm_.max(FLT_MIN).sqrt();
+                y = (norm_ > 0).select(y * scale_.cast<std::complex<float>>(),
+                                       (mixtureNorm_ > 0).select(mixture_.col(k) * fallbackScale_.cast<std::complex<float>>(),
+                                                                 v.cast<std::complex<float>>()));
             }
+        }
     }
     const Eigen::Index span = committed_.rows();
     for (int j = 0; j < sources_; ++j) {

@@ -97,6 +97,8 @@ private:
     Spectrogram estimate_;   // bins x J(K+1)
     Eigen::ArrayXXf committed_;  // (N + K hop) x J: frames before i, overlap-added with the dual window
     Eigen::ArrayXf block_;       // N + K hop
+    Eigen::ArrayXcf error_;      // bins: the mixing error of one frame, shared out
+    Eigen::ArrayXf norm_, mixtureNorm_, scale_, fallbackScale_;  // bins
     bool sinusoidal_;
     Spectrogram previous_;       // bins x J: each source's frame i+K-1 as it stood
     Eigen::ArrayXf frequency_;   // bins: QIFFT frequency per bin (sinusoidal start)

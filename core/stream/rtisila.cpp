@@ -1,6 +1,7 @@
 #include "core/stream/rtisila.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "core/common/error.h"
@@ -123,6 +124,8 @@ RtisiLaProcessor::RtisiLaProcessor(const StftConfig& config, const RtisiLaParams
     block_.setZero(committed_.size());
     updated_.setZero(N);
     analysed_.setZero(F, 1);
+    norm_.setZero(F);
+    scale_.setZero(F);
 }
 
 const Eigen::ArrayXf& RtisiLaProcessor::analysisWindow(int rightFrames, bool firstPass) const {
@@ -143,11 +146,10 @@ void RtisiLaProcessor::reset() {
 void RtisiLaProcessor::refine(int j, const float* window) {
     const int N = config_.windowLength, hop = config_.hop;
     transform_.analyse(block_.data() + Eigen::Index(j) * hop, window, analysed_.data());
-    for (Eigen::Index m = 0; m < analysed_.rows(); ++m) {
-        const std::complex<float> z = analysed_(m, 0);
-        const float a = std::norm(z), s = target_(m, j);
-        estimate_(m, j) = a > 0 ? z * (s / std::sqrt(a)) : std::complex<float>(s, 0.0f);
-    }
+    norm_ = analysed_.col(0).abs2();
+    scale_ = target_.col(j) / norm_.max(FLT_MIN).sqrt();
+    estimate_.col(j) = (norm_ > 0).select(analysed_.col(0) * scale_.cast<std::complex<float>>(),
+                                          target_.col(j).cast<std::complex<float>>());
     updated_.setZero();
     transform_.synthesiseAdd(estimate_.col(j).data(), transform_.dualWindow().data(), updated_.data());
     block_.segment(Eigen::Index(j) * hop, N) += updated_ - frames_.col(j);

@@ -83,6 +83,7 @@ private:
     Eigen::ArrayXf block_;       // N + k hop: committed_ + frames_
     Eigen::ArrayXf updated_;     // N
     Spectrogram analysed_;       // bins x 1
+    Eigen::ArrayXf norm_, scale_;  // bins: |analysed|^2, target / |analysed|
     long long received_ = 0;
 };
 
