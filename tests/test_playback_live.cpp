@@ -1,7 +1,10 @@
 // The Live mode into a private PulseAudio null sink (issue 13; run through tests/with_pulseaudio.sh):
 // a file streamed as live through RTPGHI (10 s) and through online MISI with oracle magnitudes (60 s)
 // plays to the null sink, is recorded back from its monitor, and equals, once aligned, what the same
-// engine gives offline on the same looping input; no underrun after the start.
+// engine gives offline on the same looping input; no underrun after the start. An input device (the
+// null sink's monitor, a file played into the sink) streams through RTPGHI and through a separation
+// with NMF magnitudes (the only kind a device's single stream allows): what is heard is the same
+// engine on what was captured.
 #include <QAudioSink>
 #include <QAudioSource>
 #include <QBuffer>
@@ -9,6 +12,8 @@
 #include <QtTest>
 
 #include "core/io/audio.h"
+#include "core/nmf/supervised_nmf.h"
+#include "core/stream/nmf_stream.h"
 #include "core/stream/online_separation.h"
 #include "core/stream/rtpghi.h"
 #include "pulse_support.h"
@@ -23,6 +28,13 @@ std::unique_ptr<stream::LiveChain> makeChain(bool separation, const StftConfig& 
     std::unique_ptr<stream::FrameProcessor> p;
     if (separation) p = std::make_unique<stream::OnlineMisiProcessor>(c, 3, stream::OnlineMisiParams{1, -1});
     else p = std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{});
+    return std::make_unique<stream::LiveChain>(std::make_unique<stream::StreamEngine>(c, std::move(p)), 256);
+}
+
+// NMF magnitudes (dictionaries learned on the three stems) + online Wiener: one input stream.
+std::unique_ptr<stream::LiveChain> makeNmfChain(const StftConfig& c, const std::vector<nmf::Matrix>& dictionaries) {
+    auto p = std::make_unique<stream::NmfSeparationProcessor>(std::make_unique<stream::NmfFrameModel>(dictionaries, stream::NmfFrameParams{}),
+                                                              std::make_unique<stream::OnlineWienerProcessor>(c, 3));
     return std::make_unique<stream::LiveChain>(std::make_unique<stream::StreamEngine>(c, std::move(p)), 256);
 }
 
@@ -148,7 +160,13 @@ private slots:
     // An input device as the source: a file played into the null sink is captured from its monitor
     // and streamed through RTPGHI; what is heard equals the same engine on the captured input, and
     // the captured input is the file.
+    void streamsFromAnInputDevice_data() {
+        QTest::addColumn<bool>("separation");
+        QTest::newRow("RTPGHI") << false;
+        QTest::newRow("NMF magnitudes + online Wiener") << true;
+    }
     void streamsFromAnInputDevice() {
+        QFETCH(bool, separation);
         PHASELAB_REQUIRE_PULSEAUDIO();
         const QAudioDevice loop = test::loopSource();
         QVERIFY2(!loop.isNull(), "the 'loop' source is not visible to Qt Multimedia");
@@ -157,8 +175,19 @@ private slots:
         StftConfig c;
         c.windowLength = 2048;
         c.hop = 256;
+        std::vector<nmf::Matrix> dictionaries;
+        if (separation) {
+            Stft stft(c);
+            std::vector<Magnitudes> training;
+            for (const char* stem : {"piano", "bass", "drums"})
+                training.push_back(stft.analyse(readAudio(test::sharedAudio(std::string("music_pbd_44k_") + stem + ".wav")).mono()).abs());
+            nmf::SupervisedNmfParams params;
+            params.learnIterations = 40;
+            dictionaries = nmf::learnDictionaries(training, params);
+        }
+        auto chainFor = [&] { return separation ? makeNmfChain(c, dictionaries) : makeChain(false, c); };
         LiveRunner runner;
-        runner.startFromDevice(loop, rate, makeChain(false, c), false);
+        runner.startFromDevice(loop, rate, chainFor(), false);
         QVERIFY(runner.fromDevice());
 
         QAudioFormat format;
@@ -170,7 +199,7 @@ private slots:
         played.open(QIODevice::ReadOnly);
         QAudioSink player(QMediaDevices::defaultAudioOutput(), format);
         player.start(&played);
-        QTest::qWait(5000);
+        QTest::qWait(6500);
         player.stop();
         runner.stop();
         std::vector<float> input(1 << 19), heard(1 << 19);
@@ -181,7 +210,7 @@ private slots:
         QCOMPARE(heard.size(), input.size());
 
         // What is heard is the engine on what was captured, block by block.
-        auto chain = makeChain(false, c);
+        auto chain = chainFor();
         std::vector<float> expected(input.size());
         for (std::size_t at = 0; at + 256 <= input.size(); at += 256) {
             const float* in[] = {input.data() + at};

@@ -3,6 +3,7 @@
 // the latency shown follows the parameters changed while running; A/B/bypass; a separation without
 // references is refused with a reason; a new document stops the stream; the recording is saved.
 // Screenshots (screenshots/live_panel_*.png) are written for a look.
+#include <QCheckBox>
 #include <QDir>
 #include <QtTest>
 
@@ -82,6 +83,52 @@ private slots:
         const Audio saved = readAudio(path.toStdString());
         QCOMPARE(saved.sampleRate, 16000.0);
         QCOMPARE(std::size_t(saved.frames()), panel.recording().size());
+    }
+
+    // RTISI-LA and GSRTISI-LA from RTPGHI run live with their latencies; NMF magnitudes: the
+    // dictionaries are learned from the references off the GUI thread (the panel stays responsive),
+    // then the separation runs on the mixture alone, one row per source.
+    void streamsThroughRtisiAndNmfSeparation() {
+        LivePanel panel;
+        panel.resize(1280, 720);
+        panel.show();
+        panel.setAudioOutputEnabled(false);
+        panel.setSource(shared("music_pbd_16k_mix.wav"), "music_pbd_16k_mix",
+                        {shared("music_pbd_16k_piano.wav"), shared("music_pbd_16k_bass.wav"), shared("music_pbd_16k_drums.wav")},
+                        {"piano", "bass", "drums"});
+        panel.selectMethod("gsrtisi-la");
+        QVERIFY2(panel.latencyText().contains("2560 samples = 160.0 ms (window 2048 + 2 × hop 256: look-ahead 1 + 1 for the RTPGHI start)"),
+                 qPrintable(panel.latencyText()));
+        QVERIFY(panel.start());
+        QTest::qWait(800);
+        QTRY_VERIFY(panel.outputLevels()->framesShown() > 20);
+        QVERIFY(panel.runner()->load() < 0.5);
+        panel.selectMethod("rtisi-la");  // look-ahead 2, 12 passes
+        QVERIFY(panel.isRunning());
+        QVERIFY2(panel.latencyText().startsWith("Latency 2560 samples"), qPrintable(panel.latencyText()));
+
+        panel.setNmfMagnitudes(true);
+        panel.selectMethod("aw");
+        QVERIFY(!panel.nmfReady());
+        QVERIFY2(panel.statusText().contains("Learning NMF dictionaries"), qPrintable(panel.statusText()));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.nmfReady(), 120000);
+        QVERIFY(panel.isRunning());
+        QTRY_COMPARE(panel.runner()->latency(), 2048);  // AW has no look-ahead: the NMF chain runs
+        QList<QCheckBox*> solos;
+        for (QCheckBox* b : panel.findChildren<QCheckBox*>())
+            if (b->text() == "solo") solos << b;
+        QCOMPARE(solos.size(), 3);
+        panel.setSolo(1);
+        QTest::qWait(800);
+        const QImage heard = panel.outputLevels()->image();
+        int lit = 0;
+        for (int y = 0; y < heard.height(); ++y) lit += qGray(heard.pixel(heard.width() - 2, y)) > 40;
+        QVERIFY2(lit > 3, qPrintable(QString::number(lit)));
+        QDir().mkpath("screenshots");
+        QVERIFY(panel.grab().save("screenshots/live_panel_nmf_1280x720.png"));
+        panel.stop();
+        QVERIFY(panel.start());  // from the dictionaries learned: no wait
+        panel.stop();
     }
 
     void refusesWhatCannotRunAndStopsOnANewDocument() {

@@ -19,8 +19,11 @@
 #include <cmath>
 
 #include "core/common/error.h"
+#include "core/stream/nmf_stream.h"
 #include "core/stream/online_separation.h"
+#include "core/stream/rtisila.h"
 #include "core/stream/rtpghi.h"
+#include "widgets/dictionary_learner.h"
 #include "widgets/export_file.h"
 #include "widgets/live_runner.h"
 #include "widgets/scrolling_tf_view.h"
@@ -40,6 +43,9 @@ LivePanel::LivePanel(QWidget* parent)
       method_(new QComboBox(this)),
       lookahead_(new QSpinBox(this)),
       iterations_(new QSpinBox(this)),
+      magnitudes_(new QComboBox(this)),
+      kappa_(new QDoubleSpinBox(this)),
+      learner_(new DictionaryLearner(this)),
       stft_(new StftChooser(this)),
       startButton_(new QPushButton(tr("Start"), this)),
       processed_(new QRadioButton(tr("B: processed"), this)),
@@ -58,9 +64,21 @@ LivePanel::LivePanel(QWidget* parent)
       outputPhase_(new ScrollingTfView(ScrollingTfView::Kind::Phase, tr("Heard phase"), this)),
       poll_(new QTimer(this)) {
     method_->addItem(tr("RTPGHI: phase rebuilt from the magnitude"), "rtpghi");
-    method_->addItem(tr("Online MISI (oracle magnitudes)"), "omisi");
-    method_->addItem(tr("Online Wiener (oracle magnitudes)"), "wiener");
+    method_->addItem(tr("RTISI-LA: phase rebuilt iteratively, with look-ahead"), "rtisi-la");
+    method_->addItem(tr("GSRTISI-LA from RTPGHI: the best real-time phase"), "gsrtisi-la");
+    method_->addItem(tr("Online MISI: phase-aware separation"), "omisi");
+    method_->addItem(tr("Online Wiener: separation"), "wiener");
+    method_->addItem(tr("Online anisotropic Wiener: separation"), "aw");
     method_->setToolTip(tr("The online method the stream runs through"));
+    magnitudes_->addItem(tr("Magnitudes: the references, in step (oracle)"), "oracle");
+    magnitudes_->addItem(tr("Magnitudes: NMF of the input (dictionaries learned on the references)"), "nmf");
+    magnitudes_->setToolTip(tr("Where the separation's source magnitudes come from. NMF needs only the input, so it "
+                               "also separates an audio input device."));
+    kappa_->setRange(0, 50);
+    kappa_->setDecimals(2);
+    kappa_->setValue(1.0);
+    kappa_->setToolTip(tr("Anisotropic Wiener: concentration of the source phases around their sinusoidal "
+                          "prediction (0: the Wiener filter)"));
     lookahead_->setToolTip(tr("Look-ahead in frames: each frame adds one hop of latency"));
     lookahead_->setRange(0, 16);
     lookahead_->setValue(1);
@@ -95,7 +113,10 @@ LivePanel::LivePanel(QWidget* parent)
     form->addWidget(lookahead_, 1, 1);
     form->addWidget(new QLabel(tr("Iterations"), this), 1, 2);
     form->addWidget(iterations_, 1, 3);
-    form->addWidget(stft_, 2, 0, 1, 4);
+    form->addWidget(magnitudes_, 2, 0, 1, 4);
+    form->addWidget(new QLabel(tr("Kappa"), this), 3, 0);
+    form->addWidget(kappa_, 3, 1);
+    form->addWidget(stft_, 4, 0, 1, 4);
     column->addLayout(form);
     auto* monitor = new QHBoxLayout;
     monitor->addWidget(startButton_);
@@ -136,9 +157,27 @@ LivePanel::LivePanel(QWidget* parent)
     layout->addLayout(views, 1);
 
     connect(method_, &QComboBox::currentIndexChanged, this, [this] {
+        applyMethodDefaults();
         updateControls();
         rebuildSourceRows();
         parametersChanged();
+    });
+    connect(magnitudes_, &QComboBox::currentIndexChanged, this, [this] {
+        updateControls();
+        parametersChanged();
+    });
+    connect(kappa_, &QDoubleSpinBox::valueChanged, this, &LivePanel::parametersChanged);
+    connect(learner_, &DictionaryLearner::learned, this, [this] {
+        updateControls();
+        parametersChanged();
+        status_->setText(tr("NMF dictionaries learned: %1 sources × %2 components.%3")
+                             .arg(learner_->dictionaries().size())
+                             .arg(learner_->dictionaries().empty() ? 0 : learner_->dictionaries()[0].cols())
+                             .arg(isRunning() ? tr(" The separation runs on them from the next block.") : QString()));
+    });
+    connect(learner_, &DictionaryLearner::failed, this, [this](const QString& reason) {
+        status_->setText(tr("The NMF dictionaries could not be learned: %1").arg(reason));
+        updateControls();
     });
     connect(lookahead_, &QSpinBox::valueChanged, this, &LivePanel::parametersChanged);
     connect(iterations_, &QSpinBox::valueChanged, this, &LivePanel::parametersChanged);
@@ -193,15 +232,17 @@ void LivePanel::setSource(std::shared_ptr<const Audio> mixture, const QString& n
         sourceLabel_->setText(tr("Source: %1, played as live and looping (%2 Hz%3)%4")
                                   .arg(name, QString::number(mixture_->sampleRate, 'f', 0),
                                        mixture_->channels() > 1 ? tr(", mono downmix") : QString(),
-                                       references_.empty() ? tr(". No references: online separation needs them as "
-                                                                "oracle magnitudes.")
-                                                           : tr(", with %1 references as oracle magnitudes").arg(references_.size())));
+                                       references_.empty() ? tr(". No references: online separation needs them (as "
+                                                                "oracle magnitudes or to learn NMF dictionaries).")
+                                                           : tr(", with %1 references (oracle magnitudes, or NMF "
+                                                                "training)").arg(references_.size())));
     for (ScrollingTfView* v : {inputLevels_, outputLevels_, inputPhase_, outputPhase_}) v->clear();
     recorded_.clear();
     saveRecording_->setEnabled(false);
     updateControls();
     rebuildSourceRows();
     updateLatency();
+    ensureDictionaries();
 }
 
 void LivePanel::setAudioOutputEnabled(bool enabled) { audioOutput_ = enabled; }
@@ -240,6 +281,8 @@ void LivePanel::selectMethod(const QString& id) {
 }
 
 void LivePanel::setLookahead(int frames) { lookahead_->setValue(frames); }
+void LivePanel::setNmfMagnitudes(bool nmf) { magnitudes_->setCurrentIndex(magnitudes_->findData(nmf ? "nmf" : "oracle")); }
+bool LivePanel::nmfReady() const { return learner_->isReady(dictionaryKey()); }
 void LivePanel::setIterations(int iterations) { iterations_->setValue(iterations); }
 
 void LivePanel::setMonitor(stream::Monitor monitor) {
@@ -256,9 +299,42 @@ void LivePanel::setSolo(int output) {
     for (int j = 0; j < int(rows_.size()); ++j) rows_[std::size_t(j)].solo->setChecked(j == output);
 }
 
+bool LivePanel::separation() const { return method() == "omisi" || method() == "wiener" || method() == "aw"; }
+
+bool LivePanel::usesNmf() const { return separation() && magnitudes_->currentData().toString() == "nmf"; }
+
+QString LivePanel::dictionaryKey() const {
+    QString key = QString::fromStdString(stft_->config().describe()) + "|" + name_;
+    for (const auto& r : references_) key += "|" + QString::number(quintptr(r.get()));
+    return key;
+}
+
+void LivePanel::ensureDictionaries() {
+    if (!usesNmf() || references_.empty()) return;
+    const QString key = dictionaryKey();
+    if (learner_->isReady(key) || (learner_->isLearning() && learner_->key() == key)) return;
+    std::vector<Eigen::ArrayXf> training;
+    for (const auto& r : references_) training.push_back(r->mono());
+    nmf::SupervisedNmfParams params;
+    params.learnIterations = 100;
+    learner_->learn(training, references_[0]->sampleRate, stft_->config(), params, key);
+    status_->setText(tr("Learning NMF dictionaries from the %1 references (at most 30 s each)…").arg(references_.size()));
+    updateControls();
+}
+
+void LivePanel::applyMethodDefaults() {
+    const QSignalBlocker a(lookahead_), b(iterations_);
+    const QString m = method();
+    updateControls();
+    if (m == "rtisi-la") lookahead_->setValue(2);
+    else if (m != "wiener" && m != "aw") lookahead_->setValue(1);
+    if (m == "rtisi-la" || m == "gsrtisi-la") iterations_->setValue(12);
+    else iterations_->setValue(-1);
+}
+
 std::vector<Eigen::ArrayXf> LivePanel::sourceSignals() const {
     std::vector<Eigen::ArrayXf> s{mixture_->mono()};
-    if (method() != "rtpghi")
+    if (separation() && !usesNmf())
         for (const auto& r : references_) s.push_back(r->mono());
     return s;
 }
@@ -267,22 +343,47 @@ std::unique_ptr<stream::LiveChain> LivePanel::makeChain() const {
     const StftConfig c = stft_->config();
     std::unique_ptr<stream::FrameProcessor> p;
     const int J = int(references_.size());
-    if (method() == "rtpghi") p = std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{lookahead_->value(), 1e-6, 0});
-    else if (method() == "omisi")
+    const QString m = method();
+    if (m == "rtpghi") {
+        p = std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{lookahead_->value(), 1e-6, 0});
+    } else if (m == "rtisi-la" || m == "gsrtisi-la") {
+        stream::RtisiLaParams rp;
+        rp.lookahead = lookahead_->value();
+        rp.iterations = iterations_->value();
+        if (m == "gsrtisi-la") {
+            rp.variant = stream::RtisiLaParams::Variant::GsRtisiLa;
+            rp.start = stream::RtisiLaParams::Start::Rtpghi1;
+        }
+        p = std::make_unique<stream::RtisiLaProcessor>(c, rp);
+    } else if (m == "omisi") {
         p = std::make_unique<stream::OnlineMisiProcessor>(c, J, stream::OnlineMisiParams{lookahead_->value(), iterations_->value()});
-    else p = std::make_unique<stream::OnlineWienerProcessor>(c, J);
+    } else if (m == "aw") {
+        p = std::make_unique<stream::OnlineAwProcessor>(c, J, kappa_->value());
+    } else {
+        p = std::make_unique<stream::OnlineWienerProcessor>(c, J);
+    }
+    if (usesNmf()) {
+        if (!learner_->isReady(dictionaryKey())) throw InputError("the NMF dictionaries are not learned yet");
+        p = std::make_unique<stream::NmfSeparationProcessor>(
+            std::make_unique<stream::NmfFrameModel>(learner_->dictionaries(), stream::NmfFrameParams{}), std::move(p));
+    }
     return std::make_unique<stream::LiveChain>(std::make_unique<stream::StreamEngine>(c, std::move(p)), kBlock);
 }
 
 bool LivePanel::start() {
     problem_.clear();
+    if (usesNmf() && !learner_->isReady(dictionaryKey()))
+        problem_ = references_.empty() ? tr("NMF magnitudes need dictionaries: open a file with its references to learn them.")
+                                       : tr("The NMF dictionaries are still being learned: start again in a moment.");
+    else if (fromDevice() && separation() && !usesNmf())
+        problem_ = tr("An input device gives one stream: separation on it needs the NMF magnitudes (dictionaries "
+                      "learned on a document's references), not the references played in step.");
+    if (!problem_.isEmpty()) {
+        status_->setText(problem_);
+        ensureDictionaries();
+        return false;
+    }
     if (fromDevice()) {
-        if (method() != "rtpghi") {
-            problem_ = tr("An input device gives one stream: only RTPGHI (phase recovery) runs on it; online "
-                          "separation needs the sources' magnitudes, which a file's references give.");
-            status_->setText(problem_);
-            return false;
-        }
         QAudioDevice device;
         for (const QAudioDevice& d : QMediaDevices::audioInputs())
             if (d.id() == input_->currentData().toByteArray()) device = d;
@@ -300,7 +401,7 @@ bool LivePanel::start() {
         return true;
     }
     if (!mixture_ || mixture_->frames() == 0) problem_ = tr("Open an audio file first: the Live mode streams it.");
-    else if (method() != "rtpghi" && references_.empty())
+    else if (separation() && references_.empty())
         problem_ = tr("Online separation needs the sources' magnitudes: open a file with its references.");
     if (!problem_.isEmpty()) {
         status_->setText(problem_);
@@ -347,7 +448,9 @@ void LivePanel::stop() {
 
 void LivePanel::parametersChanged() {
     updateLatency();
+    ensureDictionaries();
     if (!isRunning()) return;
+    if (usesNmf() && !learner_->isReady(dictionaryKey())) return;  // the new chain follows once they are learned
     try {
         if (!fromDevice() && int(sourceSignals().size()) != runningInputs_) {  // recovery <-> separation: other streams
             stop();
@@ -363,15 +466,27 @@ void LivePanel::parametersChanged() {
 }
 
 void LivePanel::updateControls() {
-    const bool separation = method() != "rtpghi";
-    const QSignalBlocker block(lookahead_);
-    if (method() == "rtpghi") lookahead_->setRange(0, 1);
-    else if (method() == "omisi") lookahead_->setRange(0, 16);
+    const QString m = method();
+    const QSignalBlocker block(lookahead_), blockIterations(iterations_);
+    if (m == "rtpghi") lookahead_->setRange(0, 1);
+    else if (m == "rtisi-la" || m == "omisi") lookahead_->setRange(0, 16);
+    else if (m == "gsrtisi-la") lookahead_->setRange(1, 16);
     else lookahead_->setRange(0, 0);
-    lookahead_->setEnabled(method() != "wiener");
-    iterations_->setEnabled(method() == "omisi");
+    lookahead_->setEnabled(m != "wiener" && m != "aw");
+    const bool rtisi = m == "rtisi-la" || m == "gsrtisi-la";
+    iterations_->setRange(rtisi ? 1 : -1, 100);
+    iterations_->setSpecialValueText(rtisi ? QString() : tr("15/(K+1)"));
+    iterations_->setEnabled(rtisi || m == "omisi");
+    iterations_->setToolTip(rtisi ? tr("Passes over the look-ahead frames for each new frame")
+                                  : tr("Online MISI iterations per frame (15/(K+1): the work of 15 offline iterations)"));
+    lookahead_->setToolTip(m == "gsrtisi-la" ? tr("Look-ahead k of GSRTISI-LA in frames; the RTPGHI(1) start adds one more")
+                                             : tr("Look-ahead in frames: each frame adds one hop of latency"));
+    magnitudes_->setEnabled(separation());
+    kappa_->setEnabled(m == "aw");
+    const bool sep = separation(), nmfReady = !usesNmf() || learner_->isReady(dictionaryKey());
     startButton_->setText(isRunning() ? tr("Stop") : tr("Start"));
-    startButton_->setEnabled(fromDevice() ? !separation : mixture_ && (!separation || !references_.empty()));
+    startButton_->setEnabled(isRunning() || (nmfReady && (fromDevice() ? !sep || usesNmf()
+                                                                        : mixture_ && (!sep || !references_.empty()))));
 }
 
 void LivePanel::rebuildSourceRows() {
@@ -381,7 +496,7 @@ void LivePanel::rebuildSourceRows() {
     }
     rows_.clear();
     QStringList names;
-    if (method() == "rtpghi") names << tr("recovered");
+    if (!separation()) names << tr("recovered");
     else names = referenceNames_;
     for (int j = 0; j < names.size(); ++j) {
         auto* label = new QLabel(names[j], this);
@@ -424,7 +539,11 @@ void LivePanel::pushMix() {
     runner_->setMix(mix);
 }
 
-int LivePanel::lookaheadFrames() const { return method() == "wiener" ? 0 : lookahead_->value(); }
+int LivePanel::lookaheadFrames() const {
+    const QString m = method();
+    if (m == "wiener" || m == "aw") return 0;
+    return lookahead_->value() + (m == "gsrtisi-la" ? 1 : 0);
+}
 
 int LivePanel::latencySamples() const {
     const StftConfig c = stft_->config();
@@ -437,7 +556,11 @@ void LivePanel::updateLatency() {
     const double rate = isRunning() ? runner_->sampleRate() : mixture_ ? mixture_->sampleRate : 0;
     QString text = tr("Latency %1 samples").arg(latencySamples());
     if (rate > 0) text += tr(" = %1 ms").arg(1000.0 * latencySamples() / rate, 0, 'f', 1);
-    text += tr(" (window %1 + %2 × hop %3)").arg(c.windowLength).arg(K).arg(c.hop);
+    text += tr(" (window %1 + %2 × hop %3%4)")
+                .arg(c.windowLength)
+                .arg(K)
+                .arg(c.hop)
+                .arg(method() == "gsrtisi-la" ? tr(": look-ahead %1 + 1 for the RTPGHI start").arg(K - 1) : QString());
     if (isRunning() && rate > 0) {
         text += tr(", + blocks of %1 ms").arg(1000.0 * kBlock / rate, 0, 'f', 1);
         if (runner_->outputStatus().isEmpty())

@@ -1,7 +1,9 @@
 #pragma once
-// The Live mode (issue 13): the document's mixture streamed as if it were live through an online
-// method — RTPGHI (the phase rebuilt from the magnitude stream), online MISI or online Wiener (the
-// document's references as oracle magnitude streams, played in step) — in real time, to the audio
+// The Live mode (issue 13): the document's mixture (or an audio input device) streamed as if it were
+// live through an online method — phase recovery from the magnitude stream (RTPGHI, RTISI-LA,
+// GSRTISI-LA from RTPGHI) or separation (online MISI, Wiener, anisotropic Wiener) with source
+// magnitudes from the document's references played in step (oracle), or from supervised NMF of the
+// input with dictionaries learned on the references (off the GUI thread) — in real time, to the audio
 // output when there is one. Shows the latency (samples, ms, and what it is made of), the processing
 // load (time per block / block duration, last and peak), output underruns, scrolling level and phase
 // strips of the input and of what is heard; switches A (the input, delayed by the latency), B (the
@@ -29,6 +31,7 @@ class QTimer;
 
 namespace phaselab {
 
+class DictionaryLearner;
 class LiveRunner;
 class ScrollingTfView;
 class StftChooser;
@@ -44,17 +47,22 @@ public:
                    const std::vector<std::shared_ptr<const Audio>>& references, const QStringList& referenceNames);
     void setAudioOutputEnabled(bool enabled);  // default on; takes effect at the next start
     // The source: "" for the document's mixture played as live (the default), or the id of an audio
-    // input device (QAudioDevice::id(); phase recovery only). inputIds() lists what is offered.
+    // input device (QAudioDevice::id(); phase recovery, or separation with NMF magnitudes). inputIds()
+    // lists what is offered.
     void selectInput(const QByteArray& deviceId);
     QList<QByteArray> inputIds() const;
 
     bool start();  // false (and the reason in statusText()) when it cannot run
     void stop();
     bool isRunning() const;
-    void selectMethod(const QString& id);  // "rtpghi", "omisi", "wiener"
+    // "rtpghi", "rtisi-la", "gsrtisi-la", "omisi", "wiener", "aw"; sets that method's default look-ahead
+    // and iterations.
+    void selectMethod(const QString& id);
     QString method() const;
     void setLookahead(int frames);
-    void setIterations(int iterations);  // oMISI; -1 = 15 / (K + 1)
+    void setIterations(int iterations);  // oMISI (-1 = 15 / (K + 1)), RTISI-LA, GSRTISI-LA
+    void setNmfMagnitudes(bool nmf);      // separation magnitudes: NMF of the input, or the references
+    bool nmfReady() const;                // the dictionaries for the current source and STFT are learned
     void setMonitor(stream::Monitor monitor);
     void setSourceGain(int output, double gainDb);
     void setSourceMuted(int output, bool muted);
@@ -90,6 +98,11 @@ private:
     void configureViews(double sampleRate);
     void began(const QString& status);  // after a start: meters, controls, signal
     int lookaheadFrames() const;
+    bool separation() const;
+    bool usesNmf() const;
+    QString dictionaryKey() const;
+    void ensureDictionaries();   // learning starts when NMF magnitudes are chosen and not learned
+    void applyMethodDefaults();
 
     std::shared_ptr<const Audio> mixture_;
     std::vector<std::shared_ptr<const Audio>> references_;
@@ -104,6 +117,9 @@ private:
     QComboBox* method_;
     QSpinBox* lookahead_;
     QSpinBox* iterations_;
+    QComboBox* magnitudes_;
+    QDoubleSpinBox* kappa_;
+    DictionaryLearner* learner_;
     StftChooser* stft_;
     QPushButton* startButton_;
     QRadioButton *processed_, *original_, *bypass_;
