@@ -137,10 +137,15 @@ private slots:
         const auto r = runCli({"algorithms", "--json"});
         QCOMPARE(r.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
-        QStringList ids;
+        QStringList ids, online;
         for (const auto& a : o["algorithms"].toArray()) {
             const QJsonObject d = a.toObject();
             ids << d["id"].toString();
+            if (d["command"].toString() == "stream") online << d["id"].toString();
+            if (d["id"].toString() == "gsrtisi-la") {
+                QCOMPARE(d["category"].toString(), QString("online recovery"));
+                QCOMPARE(d["parameters"].toArray()[2].toObject()["default"].toString(), QString("rtpghi"));
+            }
             if (d["id"].toString() == "misi") {
                 const QJsonObject it = d["parameters"].toArray()[0].toObject();
                 QCOMPARE(it["id"].toString(), QString("iterations"));
@@ -151,6 +156,8 @@ private slots:
                                "pu-iter", "bregman-misi", "nmf", "cnmf", "cisnmf", "hpss"})
             QVERIFY2(ids.contains(id), id);
         QVERIFY(o["not_implemented"].toArray().isEmpty());
+        // the online methods of `phaselab-cli stream`, by their --method names
+        QCOMPARE(online, (QStringList{"rtpghi", "rtisi-la", "gsrtisi-la", "omisi", "wiener", "aw"}));
     }
 };
 

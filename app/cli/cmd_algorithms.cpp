@@ -7,6 +7,7 @@
 #include "core/nmf/em_isnmf.h"
 #include "core/recovery/registry.h"
 #include "core/separation/registry.h"
+#include "core/stream/registry.h"
 
 namespace phaselab::cli {
 namespace {
@@ -42,9 +43,11 @@ QJsonObject toJson(const AlgorithmDescription& d) {
         }
         params << o;
     }
+    const bool online = d.category.rfind("online", 0) == 0;
     return QJsonObject{{"id", QString::fromStdString(d.id)},
                        {"name", QString::fromStdString(d.name)},
                        {"category", QString::fromStdString(d.category)},
+                       {"command", online ? "stream" : "recover / separate"},
                        {"summary", QString::fromStdString(d.summary)},
                        {"parameters", params}};
 }
@@ -54,6 +57,7 @@ std::vector<const AlgorithmDescription*> allDescriptions() {
     for (const auto& m : separation::separationMethods()) d.push_back(m.description);
     d.push_back(&nmf::betaNmfDescription());
     d.push_back(&nmf::emIsNmfDescription());
+    for (const auto* s : stream::streamAlgorithms()) d.push_back(s);
     return d;
 }
 
@@ -63,7 +67,8 @@ int runAlgorithms(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription(
         "List the algorithms with their parameters, defaults, ranges and units (from their descriptions):\n"
-        "phase recovery, separation methods and magnitude estimators.");
+        "phase recovery, separation methods and magnitude estimators, and the online methods of\n"
+        "`phaselab-cli stream` (categories 'online recovery' and 'online separation').");
     p.addOption({"json", "Print JSON."});
     if (!parse(p, args, 0, 0)) return ExitOk;
     const auto all = allDescriptions();

@@ -11,6 +11,25 @@
 
 namespace phaselab::stream {
 
+const AlgorithmDescription& onlineWienerDescription() {
+    static const AlgorithmDescription d{
+        "wiener", "Online Wiener", "online separation",
+        "The Wiener mask V_j^2 / sum_k V_k^2 applied to each mixture frame as it arrives: no look-ahead, latency the "
+        "window.",
+        {}};
+    return d;
+}
+
+const AlgorithmDescription& onlineAwDescription() {
+    static const AlgorithmDescription d{
+        "aw", "Online anisotropic Wiener", "online separation",
+        "The anisotropic Wiener filter frame by frame (its phase locations follow each source's previous output frame "
+        "by the sinusoidal model): no look-ahead, latency the window.",
+        {realSpec("kappa", "Kappa", 1.0, 0.0, 1e6, "",
+                  "Concentration of the source phases around their sinusoidal locations (0: the Wiener filter).")}};
+    return d;
+}
+
 OnlineWienerProcessor::OnlineWienerProcessor(const StftConfig& config, int sources) : sources_(sources) {
     if (sources < 1) throw InputError("online Wiener needs at least one source");
     total_.setZero(config.bins());
@@ -75,7 +94,7 @@ void OnlineAwProcessor::process(const Spectrogram& in, Spectrogram& out) {
 
 const AlgorithmDescription& onlineMisiDescription() {
     static const AlgorithmDescription d{
-        "omisi", "Online MISI", "separation",
+        "omisi", "Online MISI", "online separation",
         "MISI on a sliding block of the newest K + 1 frames, the past frozen (Magron & Virtanen 2020): phase-aware "
         "separation with a latency of the window plus K hops.",
         {

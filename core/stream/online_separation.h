@@ -26,6 +26,9 @@
 
 namespace phaselab::stream {
 
+const AlgorithmDescription& onlineWienerDescription();  // id "wiener" (stream): no parameters
+const AlgorithmDescription& onlineAwDescription();      // id "aw" (stream): kappa
+
 class OnlineWienerProcessor final : public FrameProcessor {
 public:
     OnlineWienerProcessor(const StftConfig& config, int sources);  // InputError unless sources >= 1

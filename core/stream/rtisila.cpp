@@ -25,7 +25,7 @@ ParamSpec iterationsSpec() {
 
 const AlgorithmDescription& rtisiLaDescription() {
     static const AlgorithmDescription d{
-        "rtisi-la", "RTISI-LA (real-time iterative inversion)", "recovery",
+        "rtisi-la", "RTISI-LA (real-time iterative inversion)", "online recovery",
         "Phase of a magnitude stream by Griffin-Lim iterations over the newest k + 1 frames, the past committed "
         "(Zhu, Beauregard & Wyse 2007). Latency: the window plus k hops.",
         {lookaheadSpec(2), iterationsSpec()}};
@@ -34,7 +34,7 @@ const AlgorithmDescription& rtisiLaDescription() {
 
 const AlgorithmDescription& gsRtisiLaDescription() {
     static const AlgorithmDescription d{
-        "gsrtisi-la", "GSRTISI-LA (RTISI-LA, compensated windows)", "recovery",
+        "gsrtisi-la", "GSRTISI-LA (RTISI-LA, compensated windows)", "online recovery",
         "RTISI-LA with an analysis window per look-ahead position that divides out the overlap still missing "
         "(Gnann & Spiertz 2010), started from RTPGHI (Průša, ltfatnote048): the best published real-time "
         "quality. Latency: the window plus k hops, one more with the RTPGHI start.",

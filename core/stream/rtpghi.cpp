@@ -14,7 +14,7 @@ namespace phaselab::stream {
 
 const AlgorithmDescription& rtpghiDescription() {
     static const AlgorithmDescription d{
-        "rtpghi", "RTPGHI (real-time PGHI)", "recovery",
+        "rtpghi", "RTPGHI (real-time PGHI)", "online recovery",
         "Phase of a magnitude stream frame by frame from its phase gradients, integrated over the previous and the "
         "current frame only (Průša & Søndergaard 2016). Latency: the window, plus one hop with look-ahead 1.",
         {
