@@ -122,7 +122,7 @@ class TestRecoveryPghi : public QObject {
 
 private slots:
     void fittedWindowConstantsMatchTheTable() {
-        for (WindowType w : {WindowType::Hann, WindowType::SqrtHann, WindowType::Hamming, WindowType::Blackman})
+        for (WindowType w : allWindows())
             for (int gl : {256, 1024, 2048}) {
                 const double fitted = fittedGammaConstant(makeWindow(w, gl));
                 QVERIFY2(std::abs(fitted / windowGammaConstant(w) - 1) < 0.002,

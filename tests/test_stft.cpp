@@ -27,7 +27,8 @@ std::complex<double> naiveBin(const Eigen::ArrayXf& x, const StftConfig& c, Eige
 QList<StftConfig> configurations() {
     return {StftConfig{WindowType::Hann, 2048, 512, 0, true},    StftConfig{WindowType::Hann, 1024, 256, 0, false},
             StftConfig{WindowType::SqrtHann, 1024, 512, 0, true}, StftConfig{WindowType::Hamming, 1000, 250, 1024, true},
-            StftConfig{WindowType::Blackman, 256, 64, 512, false}, StftConfig{WindowType::Hann, 513, 100, 1024, true}};
+            StftConfig{WindowType::Blackman, 256, 64, 512, false}, StftConfig{WindowType::Hann, 513, 100, 1024, true},
+            StftConfig{WindowType::Gauss, 2048, 256, 0, true}};
 }
 
 double omegaInner(const Spectrogram& a, const Spectrogram& b) {
@@ -42,6 +43,20 @@ double omegaInner(const Spectrogram& a, const Spectrogram& b) {
 class TestStft : public QObject {
     Q_OBJECT
 private slots:
+    // The truncated Gaussian: 1 at the centre, 1 % at the ends, symmetric, by its name.
+    void gaussWindowIsTheTruncatedGaussian() {
+        for (int n : {256, 2048}) {
+            const Eigen::ArrayXf w = makeWindow(WindowType::Gauss, n);
+            QCOMPARE(w(n / 2), 1.0f);
+            QVERIFY(std::abs(w(0) - 0.01f) < 1e-6f);
+            for (int k = 1; k < n / 2; ++k) QVERIFY(std::abs(w(n / 2 - k) - w(n / 2 + k)) < 1e-6f);
+            const double gamma = -M_PI * n * n / (4 * std::log(0.01));
+            QVERIFY(std::abs(w(n / 4) - float(std::exp(-M_PI * (n / 4.0) * (n / 4.0) / gamma))) < 1e-6f);
+        }
+        QCOMPARE(windowFromName("gauss"), WindowType::Gauss);
+        QCOMPARE(int(allWindows().size()), 5);
+    }
+
     void matchesNaiveDft() {
         const Eigen::ArrayXf x = test::whiteNoise(5000, 3);
         for (const auto& c : configurations()) {

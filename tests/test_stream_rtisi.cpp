@@ -3,7 +3,7 @@
 // and look-ahead frames, each partial signal overlap-added from its neighbours, a naive DFT, the
 // windows summed from their definitions), within what the algorithm itself moves for input changes
 // of float size; the RTPGHI start is RTPGHI's frame integrated from the refined previous frame;
-// quality on real music is ordered as the spec's tables where PhaseLab has their window, with the
+// quality on real music is ordered as the spec's tables (Hann; the truncated Gaussian), with the
 // latency the window plus the look-ahead.
 #include <QtTest>
 #include <cmath>
@@ -257,10 +257,10 @@ private slots:
     // algorithms-online.md §4 on the first 6 s of real music, 2048/256, 24 iterations per frame; the
     // output is the engine's, delay-compensated by its reported latency.
     // §4.1 (Hann): RTISI-LA(0) and RTISI-LA(1) below RTPGHI(0) and RTPGHI(1).
-    // §4.2 (truncated Gaussian; Blackman here, the nearest window PhaseLab has): GSRTISI-LA(2) and
-    // RTPGHI(1) -> GSRTISI-LA(1) far above RTPGHI(1) and RTISI-LA(2). Published, the RTPGHI start is
-    // 8 dB above GSRTISI-LA(2); here the two are level (both ~ -42 dB) and under Hann the zero start
-    // is ahead: the test bounds that, and the README states it.
+    // §4.2 (the truncated Gaussian of the real-time demo, a = 256, M = gl = 2048): GSRTISI-LA(2) far
+    // above RTPGHI(1) and RTISI-LA(2), RTPGHI(1) -> GSRTISI-LA(1) above it. Published, the RTPGHI start
+    // is 8 dB above GSRTISI-LA(2) and RTISI-LA(2) 1.2 dB below RTPGHI(1); here 1.1 dB and level: the
+    // test bounds those, and the README states them.
     void qualityIsOrderedAsPublished() {
         const Audio a = readAudio(test::sharedAudio("real_music_44k.wav"));
         const Eigen::ArrayXf x = a.mono().head(Eigen::Index(6 * a.sampleRate));
@@ -274,7 +274,7 @@ private slots:
             p.start = s;
             return p;
         };
-        for (WindowType window : {WindowType::Hann, WindowType::Blackman}) {
+        for (WindowType window : {WindowType::Hann, WindowType::Gauss}) {
             StftConfig c;
             c.window = window;
             c.windowLength = 2048;
@@ -302,12 +302,13 @@ private slots:
                 const double rtisi2 = sc(std::make_unique<RtisiLaProcessor>(c, rtisi(V_::RtisiLa, 2, S::Zeros)), 2);
                 const double gs2 = sc(std::make_unique<RtisiLaProcessor>(c, rtisi(V_::GsRtisiLa, 2, S::Zeros)), 2);
                 const double best = sc(std::make_unique<RtisiLaProcessor>(c, rtisi(V_::GsRtisiLa, 1, S::Rtpghi1)), 2);
-                qInfo("Blackman: RTPGHI(1) %.2f, RTISI-LA(2) %.2f, GSRTISI-LA(2) %.2f, RTPGHI(1) -> GSRTISI-LA(1) "
-                      "%.2f dB (published, truncated Gaussian: -28.87, -27.72, -34.22, -42.21)",
+                qInfo("truncated Gaussian: RTPGHI(1) %.2f, RTISI-LA(2) %.2f, GSRTISI-LA(2) %.2f, RTPGHI(1) -> GSRTISI-LA(1) "
+                      "%.2f dB (published: -28.87, -27.72, -34.22, -42.21)",
                       pghi1, rtisi2, gs2, best);
                 QVERIFY(gs2 < std::min(pghi1, rtisi2) - 5);
                 QVERIFY(best < std::min(pghi1, rtisi2) - 5);
-                QVERIFY(std::abs(best - gs2) < 2);
+                QVERIFY(best < gs2);
+                QVERIFY(std::abs(rtisi2 - pghi1) < 1.5);
             }
         }
     }

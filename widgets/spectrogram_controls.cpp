@@ -114,8 +114,7 @@ SpectrogramControls::SpectrogramControls(SpectrogramPane* pane, QWidget* parent)
     auto* stftForm = new QFormLayout(stftBox);
     const StftConfig cfg = pane->stftConfig();
     window_ = new QComboBox(stftBox);
-    for (WindowType w : {WindowType::Hann, WindowType::SqrtHann, WindowType::Hamming, WindowType::Blackman})
-        window_->addItem(windowName(w), int(w));
+    for (WindowType w : allWindows()) window_->addItem(windowName(w), int(w));
     window_->setCurrentIndex(window_->findData(int(cfg.window)));
     length_ = numberBox({256, 512, 1024, 2048, 4096, 8192}, cfg.windowLength, stftBox);
     hop_ = numberBox({64, 128, 256, 512, 1024, 2048, 4096}, cfg.hop, stftBox);

@@ -67,7 +67,7 @@ void addStftOptions(QCommandLineParser& p, int window, int hop) {
     p.addOption({"window", "STFT window length in samples.", "N", QString::number(window)});
     p.addOption({"hop", "STFT hop in samples.", "N", QString::number(hop)});
     p.addOption({"fft", "FFT size in samples (>= window; default: the window length).", "N", "0"});
-    p.addOption({"window-type", "Window: hann, sqrt-hann, hamming, blackman.", "NAME", "hann"});
+    p.addOption({"window-type", "Window: hann, sqrt-hann, hamming, blackman, gauss (truncated at 1 %).", "NAME", "hann"});
 }
 
 StftConfig stftFromOptions(const QCommandLineParser& p) {
@@ -75,7 +75,7 @@ StftConfig stftFromOptions(const QCommandLineParser& p) {
     c.windowLength = intValue(p, "window", 4, 1 << 20);
     c.hop = intValue(p, "hop", 1, 1 << 20);
     c.fftSize = intValue(p, "fft", 0, 1 << 21);
-    c.window = windowFromName(toStd(choiceValue(p, "window-type", {"hann", "sqrt-hann", "hamming", "blackman"})));
+    c.window = windowFromName(toStd(choiceValue(p, "window-type", {"hann", "sqrt-hann", "hamming", "blackman", "gauss"})));
     try {
         c.validate();
     } catch (const std::exception& e) {

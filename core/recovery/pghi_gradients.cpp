@@ -14,6 +14,7 @@ double windowGammaConstant(WindowType window) {
         case WindowType::SqrtHann: return 0.41532;
         case WindowType::Hamming: return 0.29794;
         case WindowType::Blackman: return 0.17954;
+        case WindowType::Gauss: return std::numbers::pi / (4 * std::log(100.0));  // exact for this window
     }
     return 0.25645;
 }

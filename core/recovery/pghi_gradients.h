@@ -30,7 +30,7 @@
 namespace phaselab::recovery {
 
 // C_g of the Gaussian closest to the window (hann 0.25645, sqrt-hann 0.41532, hamming 0.29794,
-// blackman 0.17954).
+// blackman 0.17954; gauss pi / (4 ln 100) = 0.17055, its own).
 double windowGammaConstant(WindowType window);
 // C_g fitted to an arbitrary symmetric window of gl samples peaking in its middle (>= 8 samples):
 // for heights h = 0.010 .. 0.800 the Gaussian of the same full width w(h) at h; the closest one in

@@ -23,14 +23,21 @@ const char* windowName(WindowType w) {
         case WindowType::SqrtHann: return "sqrt-hann";
         case WindowType::Hamming: return "hamming";
         case WindowType::Blackman: return "blackman";
+        case WindowType::Gauss: return "gauss";
     }
     return "hann";
 }
 
+const std::vector<WindowType>& allWindows() {
+    static const std::vector<WindowType> all{WindowType::Hann, WindowType::SqrtHann, WindowType::Hamming, WindowType::Blackman,
+                                             WindowType::Gauss};
+    return all;
+}
+
 WindowType windowFromName(const std::string& name) {
-    for (auto w : {WindowType::Hann, WindowType::SqrtHann, WindowType::Hamming, WindowType::Blackman})
+    for (auto w : allWindows())
         if (name == windowName(w)) return w;
-    throw InputError("unknown window '" + name + "' (use hann, sqrt-hann, hamming or blackman)");
+    throw InputError("unknown window '" + name + "' (use hann, sqrt-hann, hamming, blackman or gauss)");
 }
 
 Eigen::ArrayXf makeWindow(WindowType type, int n) {
@@ -41,6 +48,12 @@ Eigen::ArrayXf makeWindow(WindowType type, int n) {
         case WindowType::SqrtHann: w = (0.5 - 0.5 * phase.cos()).max(0.0).sqrt(); break;
         case WindowType::Hamming: w = 0.54 - 0.46 * phase.cos(); break;
         case WindowType::Blackman: w = (0.42 - 0.5 * phase.cos() + 0.08 * (2 * phase).cos()).max(0.0); break;
+        case WindowType::Gauss: {
+            const double gamma = -std::numbers::pi * double(n) * n / (4 * std::log(0.01));
+            const Eigen::ArrayXd l = Eigen::ArrayXd::LinSpaced(n, 0, n - 1) - double(n / 2);
+            w = (-std::numbers::pi * l.square() / gamma).exp();
+            break;
+        }
     }
     return w.cast<float>();
 }

@@ -37,12 +37,15 @@ namespace phaselab {
 using Spectrogram = Eigen::ArrayXXcf;   // bins x frames
 using Magnitudes = Eigen::ArrayXXf;     // bins x frames
 
-enum class WindowType { Hann, SqrtHann, Hamming, Blackman };
+// Gauss: the truncated Gaussian exp(-pi (n - N/2)^2 / gamma) with end samples at 1 % of the peak,
+// gamma = -pi N^2 / (4 ln 0.01) (algorithms-online.md §1.3: PGHI's and the real-time demos' window).
+enum class WindowType { Hann, SqrtHann, Hamming, Blackman, Gauss };
 
-const char* windowName(WindowType w);           // "hann", "sqrt-hann", "hamming", "blackman"
+const char* windowName(WindowType w);           // "hann", "sqrt-hann", "hamming", "blackman", "gauss"
 WindowType windowFromName(const std::string&);  // InputError for an unknown name
+const std::vector<WindowType>& allWindows();    // in the order above
 
-// Periodic window of length n.
+// Periodic window of length n (sample n/2 is the centre).
 Eigen::ArrayXf makeWindow(WindowType type, int n);
 
 struct StftConfig {
