@@ -133,6 +133,69 @@ private slots:
         QVERIFY(!QFileInfo::exists(QDir(out).filePath("tone440_16k.wav")));
     }
 
+    // mc-wiener keeps the channels: stereo images out, scored with bss_eval_images as `eval --mode
+    // images` scores the written files; 3 channels work, magnitudes it cannot use are refused.
+    void multichannelWienerWritesImages() {
+        const QString mix = audio("stereo/stereo_speech_16k_mix.flac"), a = audio("stereo/stereo_speech_16k_spk1.flac"),
+                      b = audio("stereo/stereo_speech_16k_spk2.flac");
+        const QString out = dir.filePath("mcw");
+        const auto r = runCli({"separate", mix, "-o", out, "--method", "mc-wiener", "--iterations", "2", "--reference", a, b,
+                               "--window", "1024", "--hop", "256", "--eval", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["channels"].toInt(), 2);
+        QCOMPARE(o["iterations"].toInt(), 2);
+        const QJsonArray outputs = o["outputs"].toArray();
+        QCOMPARE(outputs.size(), 2);
+        const phaselab::Audio written = phaselab::readAudio(outputs[0].toString().toStdString());
+        QCOMPARE(written.channels(), 2);
+        QCOMPARE(written.frames(), phaselab::readAudio(mix.toStdString()).frames());
+        const QJsonObject m = o["metrics"].toObject();
+        QCOMPARE(m["mode"].toString(), QString("images"));
+        const auto e = runCli({"eval", "--mode", "images", "--reference", a, b, "--estimate", outputs[0].toString(),
+                               outputs[1].toString(), "--json"});
+        QVERIFY2(e.code == 0, e.err.constData());
+        const QJsonArray evalSources = QJsonDocument::fromJson(e.out).object()["sources"].toArray();
+        for (int j = 0; j < 2; ++j) {
+            const QJsonObject mine = m["sources"].toArray()[j].toObject(), theirs = evalSources[j].toObject();
+            for (const char* key : {"sdr", "isr", "sir", "sar"})
+                QVERIFY2(std::abs(mine[key].toDouble() - theirs[key].toDouble()) < 1e-9, key);
+            QVERIFY(mine["sdr"].toDouble() > 12);
+        }
+
+        // three channels: [L, R, (L + R) / 2] of the mixture and of each image
+        QStringList three;
+        for (const QString& f : {mix, a, b}) {
+            phaselab::Audio x = phaselab::readAudio(f.toStdString());
+            phaselab::Audio y;
+            y.sampleRate = x.sampleRate;
+            y.data.resize(x.frames(), 3);
+            y.data.leftCols(2) = x.data;
+            y.data.col(2) = 0.5f * (x.data.col(0) + x.data.col(1));
+            three << dir.filePath(QFileInfo(f).completeBaseName() + "_3ch.wav");
+            phaselab::writeAudio(three.back().toStdString(), y, phaselab::SampleFormat::Float32);
+        }
+        const auto t = runCli({"separate", three[0], "-o", dir.filePath("mcw3"), "--method", "mc-wiener", "--reference", three[1],
+                               three[2], "--window", "1024", "--hop", "256", "--eval", "--json"});
+        QVERIFY2(t.code == 0, t.err.constData());
+        const QJsonObject to = QJsonDocument::fromJson(t.out).object();
+        QCOMPARE(to["channels"].toInt(), 3);
+        QVERIFY(to["metrics"].toObject()["sources"].toArray()[0].toObject()["sdr"].toDouble() > 10);
+
+        const auto nmf = runCli({"separate", mix, "-o", dir.filePath("mcw_nmf"), "--method", "mc-wiener", "--magnitudes", "nmf",
+                                 "--reference", a, b});
+        QCOMPARE(nmf.code, 2);
+        QVERIFY2(nmf.err.contains("per-channel magnitudes"), nmf.err.constData());
+        const auto channels = runCli({"separate", mix, "-o", dir.filePath("mcw_ch"), "--method", "mc-wiener", "--reference",
+                                      three[1], three[2]});
+        QCOMPARE(channels.code, 1);
+        QVERIFY2(channels.err.contains("3 channels but the mixture has 2"), channels.err.constData());
+        const auto kappa = runCli({"separate", mix, "-o", dir.filePath("mcw_k"), "--method", "mc-wiener", "--kappa", "2",
+                                   "--reference", a, b});
+        QCOMPARE(kappa.code, 2);
+        QVERIFY(kappa.err.contains("--kappa"));
+    }
+
     void algorithmsJson() {
         const auto r = runCli({"algorithms", "--json"});
         QCOMPARE(r.code, 0);
@@ -153,7 +216,7 @@ private slots:
             }
         }
         for (const char* id : {"gl", "fgla", "pu", "bregman", "ideal-binary", "ideal-ratio", "wiener", "misi", "aw", "cw", "caw",
-                               "pu-iter", "bregman-misi", "nmf", "cnmf", "cisnmf", "hpss"})
+                               "pu-iter", "bregman-misi", "nmf", "cnmf", "cisnmf", "hpss", "mc-wiener"})
             QVERIFY2(ids.contains(id), id);
         QVERIFY(o["not_implemented"].toArray().isEmpty());
         // the online methods of `phaselab-cli stream`, by their --method names

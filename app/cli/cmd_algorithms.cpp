@@ -6,6 +6,7 @@
 #include "core/nmf/beta_nmf.h"
 #include "core/nmf/em_isnmf.h"
 #include "core/recovery/registry.h"
+#include "core/separation/multichannel_wiener.h"
 #include "core/separation/registry.h"
 #include "core/stream/registry.h"
 
@@ -55,6 +56,7 @@ QJsonObject toJson(const AlgorithmDescription& d) {
 std::vector<const AlgorithmDescription*> allDescriptions() {
     std::vector<const AlgorithmDescription*> d = recovery::recoveryAlgorithms();
     for (const auto& m : separation::separationMethods()) d.push_back(m.description);
+    d.push_back(&separation::mcWienerDescription());
     d.push_back(&nmf::betaNmfDescription());
     d.push_back(&nmf::emIsNmfDescription());
     for (const auto* s : stream::streamAlgorithms()) d.push_back(s);

@@ -73,9 +73,10 @@ int runSeparate(const QStringList& rawArgs) {
             for (const auto& id : plannedSeparationMethods()) s += (s.empty() ? "" : ", ") + id;
             return s.empty() ? s : "\nMethods not implemented yet (exit code 2): " + s;
         }()));
-    p.addPositionalArgument("MIXTURE", "Mixture audio file (mono; multichannel files are downmixed).");
+    p.addPositionalArgument("MIXTURE", "Mixture audio file (multichannel files are downmixed, except by mc-wiener, which "
+                                       "separates every channel into stereo/multichannel images).");
     p.addOption({{"o", "output"}, "Output directory (created if missing).", "OUTDIR"});
-    p.addOption({"method", "Separation method: " + allMethods().join(", ") + ".", "METHOD", "wiener"});
+    p.addOption({"method", "Separation method: " + (allMethods() + multichannelMethods()).join(", ") + ".", "METHOD", "wiener"});
     p.addOption({"magnitudes", "Source magnitudes: oracle, nmf, hpss, files.", "SOURCE", "oracle"});
     p.addOption({"reference", "True source files (oracle magnitudes, NMF training, --eval, output names).", "FILE"});
     p.addOption({"estimates", "Estimated source files whose magnitudes are used (--magnitudes files).", "FILE"});
@@ -89,7 +90,8 @@ int runSeparate(const QStringList& rawArgs) {
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUTDIR");
 
-    const QString methodId = choiceValue(p, "method", allMethods());
+    const QString methodId = choiceValue(p, "method", allMethods() + multichannelMethods());
+    if (multichannelMethods().contains(methodId)) return runMultichannelSeparate(p, optionIds);
     const SeparationMethod* method = findSeparationMethod(toStd(methodId));
     if (!method) throw UsageError("method '" + toStd(methodId) + "' is not implemented yet");
     // The nmf method is the NMF mask: its magnitudes are the NMF models unless stated otherwise.

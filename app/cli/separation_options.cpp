@@ -3,6 +3,7 @@
 #include "cli_common.h"
 #include "core/common/error.h"
 #include "core/nmf/beta_nmf.h"
+#include "core/separation/multichannel_wiener.h"
 #include "core/separation/registry.h"
 
 namespace phaselab::cli {
@@ -39,6 +40,7 @@ QStringList expandMultiValue(const QStringList& args, const QStringList& names) 
 std::vector<const AlgorithmDescription*> optionDescriptions() {
     std::vector<const AlgorithmDescription*> d;
     for (const auto& m : separationMethods()) d.push_back(m.description);
+    d.push_back(&mcWienerDescription());
     d.push_back(&nmf::betaNmfDescription());
     return d;
 }

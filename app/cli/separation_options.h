@@ -12,11 +12,16 @@
 
 namespace phaselab::cli {
 
-// The ids of the implemented separation methods.
+// The ids of the implemented separation methods (mono: the registry's; `batch` runs them).
 QStringList allMethods();
+// The methods `separate` runs on every channel of a multichannel mixture: "mc-wiener".
+QStringList multichannelMethods();
+// `separate --method mc-wiener` (multichannel_separate.cpp), after the options are parsed.
+int runMultichannelSeparate(const QCommandLineParser& p, const std::set<std::string>& optionIds);
 // "--reference a b c" -> "--reference a --reference b --reference c" (values run up to the next option).
 QStringList expandMultiValue(const QStringList& args, const QStringList& names);
-// The descriptions whose parameters become options: every separation method and the beta-NMF.
+// The descriptions whose parameters become options: every separation method (mc-wiener too) and the
+// beta-NMF.
 std::vector<const AlgorithmDescription*> optionDescriptions();
 // Adds one option per parameter id (a choice shared by several methods lists each one's choices);
 // `ids` receives the ids added.
