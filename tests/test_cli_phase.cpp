@@ -42,6 +42,39 @@ private slots:
             QCOMPARE(img.size(), QSize(500, 300));
         }
     }
+    // Stereo: the inter-channel views render; the IPD fit is concentrated for a coherent image (the
+    // bass: centre pan, no delay) and less so for the mixture of three images; mono is refused.
+    void interChannelViewsAndIpdFit() {
+        const QString mix = QString::fromStdString(phaselab::test::sharedAudio("stereo/stereo_music_44k_mix.flac"));
+        const QString bass = QString::fromStdString(phaselab::test::sharedAudio("stereo/stereo_music_44k_bass.flac"));
+        for (const QString view : {"ipd", "ild", "pan"}) {
+            const QString out = dir.filePath(view + ".png");
+            const auto r = runCli({"phase", mix, "--view", view, "-o", out, "--size", "640x360"});
+            QVERIFY2(r.code == 0, r.err.constData());
+            const QImage img(out);
+            QCOMPARE(img.size(), QSize(640, 360));
+            QVERIFY(r.out.contains("of channels 1 and 2"));
+        }
+        auto kappa = [&](const QString& file) {
+            const auto r = runCli({"vonmises", file, "--ipd", "--json", "--fmax", "4000"});
+            if (r.code != 0) qFatal("%s", r.err.constData());
+            return QJsonDocument::fromJson(r.out).object()["ipd"].toObject()["kappa"].toDouble();
+        };
+        const double kb = kappa(bass), km = kappa(mix);
+        qInfo("IPD kappa below 4 kHz: bass image %.2f, mixture %.2f", kb, km);
+        QVERIFY(kb > 10);
+        QVERIFY(km < kb);
+        const QString tone = QString::fromStdString(phaselab::test::sharedAudio("tone440_16k.wav"));
+        const auto mono = runCli({"phase", tone, "--view", "ipd", "-o", dir.filePath("mono.png")});
+        QCOMPARE(mono.code, 1);
+        QVERIFY(mono.err.contains("is mono"));
+        const auto monoFit = runCli({"vonmises", tone, "--ipd"});
+        QCOMPARE(monoFit.code, 1);
+        const auto third = runCli({"phase", mix, "--view", "ild", "--channels", "1,3", "-o", dir.filePath("c3.png")});
+        QCOMPARE(third.code, 1);
+        QVERIFY(third.err.contains("no channel 3"));
+        QCOMPARE(runCli({"phase", mix, "--view", "phase", "--channels", "1,2", "-o", dir.filePath("c.png")}).code, 2);
+    }
     void usageErrors() {
         const QString tone = QString::fromStdString(phaselab::test::sharedAudio("tone440_16k.wav"));
         QCOMPARE(runCli({"phase", tone, "--view", "spiral", "-o", dir.filePath("x.png")}).code, 2);

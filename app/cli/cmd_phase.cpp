@@ -1,10 +1,13 @@
 #include <QFileInfo>
 #include <cmath>
+#include <numbers>
 #include <cstdio>
 #include <QMap>
 
 #include "cli_common.h"
+#include "core/common/error.h"
 #include "core/io/audio.h"
+#include "core/phase/inter_channel.h"
 #include "core/phase/phase_views.h"
 #include "core/phase/phase_statistics.h"
 #include "core/phase/sinusoidal.h"
@@ -12,6 +15,77 @@
 #include "widgets/spectrogram_image.h"
 
 namespace phaselab::cli {
+
+namespace {
+
+// The two channels --channels names (1-based "L,R"), InputError for a file without them.
+std::pair<int, int> channelPair(const QCommandLineParser& p, const Audio& audio, const std::string& path) {
+    const QStringList parts = p.value("channels").split(',');
+    bool ok1 = false, ok2 = false;
+    const int a = parts.size() == 2 ? parts[0].toInt(&ok1) : 0, b = parts.size() == 2 ? parts[1].toInt(&ok2) : 0;
+    if (!ok1 || !ok2 || a < 1 || b < 1 || a == b) throw UsageError("--channels must be two different channel numbers, e.g. 1,2");
+    if (audio.channels() < 2)
+        throw InputError(path + " is mono: the inter-channel views need two channels");
+    if (a > audio.channels() || b > audio.channels())
+        throw InputError(path + " has " + std::to_string(audio.channels()) + " channels: there is no channel " +
+                         std::to_string(std::max(a, b)));
+    return {a - 1, b - 1};
+}
+
+int runInterChannelView(const QCommandLineParser& p, const QString& view) {
+    if (!p.isSet("output")) throw UsageError("missing -o OUT.png");
+    const StftConfig config = stftFromOptions(p);
+    const float rangeDb = float(doubleValue(p, "range", 1, 200));
+    const QSize size = imageSizeFromOptions(p);
+    const std::string path = toStd(p.positionalArguments().at(0)), out = toStd(p.value("output"));
+    OutputPolicy policy = outputPolicy(p);
+    policy.addInput(path);
+    policy.check(out, "the " + toStd(view) + " image");
+    const Audio audio = readInput(path);
+    const auto [a, b] = channelPair(p, audio, path);
+    Stft stft(config);
+    const Spectrogram L = stft.analyse(audio.channel(a)), R = stft.analyse(audio.channel(b));
+    const float floor = std::max(L.abs().maxCoeff(), R.abs().maxCoeff()) * std::pow(10.0f, -rangeDb / 20.0f);
+    SpectrogramStyle style;
+    style.axis = FrequencyAxis{scaleFromName(toStd(choiceValue(p, "scale", {"linear", "log", "mel"}))), 0, audio.sampleRate / 2};
+    style.nanColour = QColor(128, 128, 128);
+    style.maxPooling = false;
+    Magnitudes values;
+    QString what;
+    if (view == "ipd") {
+        values = interChannelPhase(L, R, floor);
+        style.colormap = ColormapId::Twilight;
+        style.topDb = float(std::numbers::pi);
+        style.rangeDb = float(2 * std::numbers::pi);
+        style.unit = "rad";
+        what = "inter-channel phase difference";
+    } else if (view == "ild") {
+        values = interChannelLevel(L, R, floor);
+        style.colormap = ColormapId::Cividis;
+        style.topDb = 20;
+        style.rangeDb = 40;
+        style.unit = "dB";
+        style.nanColour = QColor(0, 0, 0);  // the map's middle is grey
+        what = "inter-channel level difference";
+    } else {
+        values = panPosition(L, R, floor);
+        style.colormap = ColormapId::Cividis;
+        style.topDb = 1;
+        style.rangeDb = 2;
+        style.unit = "";
+        style.nanColour = QColor(0, 0, 0);
+        what = "pan position (-1 left, +1 right)";
+    }
+    const QString title = QFileInfo(QString::fromStdString(path)).fileName() + QString("  —  channels %1 / %2, ").arg(a + 1).arg(b + 1) +
+                          what + ", " + QString::fromStdString(config.describe()) + ", bins within " + QString::number(rangeDb) + " dB";
+    writePng(renderLabelledSpectrogram(values, audio.sampleRate / config.fft(), config.hop / audio.sampleRate, style, size, title),
+             QString::fromStdString(out));
+    std::printf("wrote %s (%s of channels %d and %d, %lld frames x %d bins)\n", out.c_str(), qPrintable(view), a + 1, b + 1,
+                static_cast<long long>(L.cols()), int(L.rows()));
+    return ExitOk;
+}
+
+}  // namespace
 
 int runPhase(const QStringList& args) {
     QCommandLineParser p;
@@ -21,10 +95,14 @@ int runPhase(const QStringList& args) {
         "Views: phase (raw STFT phase, zero-phase framing: phase at the frame centre), centred (psi = phi - mu,\n"
         "mu = previous frame's phase + 2 pi hop nu from the sinusoidal model), if (instantaneous frequency minus the\n"
         "bin's centre frequency, Hz),\n"
-        "group-delay (ms from the frame centre), kappa (local von Mises concentration of psi).");
+        "group-delay (ms from the frame centre), kappa (local von Mises concentration of psi).\n"
+        "Inter-channel views of a stereo FILE (--channels picks two of more): ipd (phase of L conj(R), positive\n"
+        "when the right channel lags), ild (20 log10 |L| / |R|, dB, positive when louder on the left), pan\n"
+        "(constant-power pan position, -1 left .. +1 right). A mono FILE is refused for them.");
     p.addPositionalArgument("FILE", "Audio file.");
     p.addOption({{"o", "output"}, "Output PNG file.", "OUT.png"});
-    p.addOption({"view", "phase, centred, if, group-delay or kappa.", "VIEW", "phase"});
+    p.addOption({"view", "phase, centred, if, group-delay, kappa; stereo: ipd, ild, pan.", "VIEW", "phase"});
+    p.addOption({"channels", "ipd, ild, pan: the two channels (1-based) of a multichannel FILE.", "L,R", "1,2"});
     addStftOptions(p, 1024, 256);
     p.addOption({"range", "Show bins within this many dB of the loudest one.", "DB", "60"});
     p.addOption({"kappa-bins", "kappa view: neighbourhood height in bins (odd).", "N", "3"});
@@ -34,7 +112,9 @@ int runPhase(const QStringList& args) {
     addForceOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUT.png");
-    const QString view = choiceValue(p, "view", {"phase", "centred", "if", "group-delay", "kappa"});
+    const QString view = choiceValue(p, "view", {"phase", "centred", "if", "group-delay", "kappa", "ipd", "ild", "pan"});
+    if (view == "ipd" || view == "ild" || view == "pan") return runInterChannelView(p, view);
+    if (p.isSet("channels")) throw UsageError("--channels applies to the views ipd, ild and pan");
     const StftConfig config = stftFromOptions(p);
     const float rangeDb = float(doubleValue(p, "range", 1, 200));
     const QSize size = imageSizeFromOptions(p);
@@ -80,7 +160,9 @@ int runVonMises(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription(
         "Von Mises fits of the STFT phase of FILE (mono downmix) over a time-frequency region: the raw phase\n"
-        "(unknown mean) and the centred phase psi (mean 0), kappa by maximum likelihood.");
+        "(unknown mean) and the centred phase psi (mean 0), kappa by maximum likelihood. With --ipd, of a stereo\n"
+        "FILE's inter-channel phase difference instead (weighted by |L| |R|): its kappa says how coherent the\n"
+        "stereo image is in the region, its mean where the sources sit.");
     p.addPositionalArgument("FILE", "Audio file.");
     addStftOptions(p, 1024, 256);
     p.addOption({"start", "Region start (s).", "S", "0"});
@@ -89,13 +171,16 @@ int runVonMises(const QStringList& args) {
     p.addOption({"fmax", "Highest frequency (Hz); default: Nyquist.", "HZ", "-1"});
     p.addOption({"range", "Use bins within this many dB of the region's loudest one.", "DB", "40"});
     p.addOption({"bins", "Histogram bins.", "N", "72"});
+    p.addOption({"ipd", "Fit the inter-channel phase difference of two channels instead (stereo FILE)."});
+    p.addOption({"channels", "--ipd: the two channels (1-based) of a multichannel FILE.", "L,R", "1,2"});
     p.addOption({"json", "Print JSON."});
     if (!parse(p, args, 1, 1)) return ExitOk;
     const StftConfig config = stftFromOptions(p);
     const std::string path = toStd(p.positionalArguments().at(0));
-    const Audio audio = readInput(path, Channels::Mono);
+    if (p.isSet("channels") && !p.isSet("ipd")) throw UsageError("--channels applies to --ipd");
+    const Audio audio = readInput(path, p.isSet("ipd") ? Channels::Keep : Channels::Mono);
     Stft stft(config);
-    const Spectrogram S = stft.analyse(audio.data.col(0));
+    const Spectrogram S = stft.analyse(p.isSet("ipd") ? Eigen::ArrayXf(audio.mono()) : Eigen::ArrayXf(audio.data.col(0)));
     const double start = doubleValue(p, "start", 0, 1e7), end = doubleValue(p, "end", -1, 1e7);
     const double fmin = doubleValue(p, "fmin", 0, 1e7), fmax = doubleValue(p, "fmax", -1, 1e7);
     PhaseRegion region;
@@ -106,6 +191,22 @@ int runVonMises(const QStringList& args) {
     region.rangeDb = float(doubleValue(p, "range", 1, 200));
     if (end >= 0 && end <= start) throw UsageError("--end must be after --start");
     if (fmax >= 0 && fmax <= fmin) throw UsageError("--fmax must be above --fmin");
+    if (p.isSet("ipd")) {
+        const auto [a, b] = channelPair(p, audio, path);
+        const vonmises::Fit f = interChannelPhaseFit(stft.analyse(audio.channel(a)), stft.analyse(audio.channel(b)), region.firstFrame,
+                                                     region.lastFrame, region.firstBin, region.lastBin, region.rangeDb);
+        if (f.n == 0) throw InputError("no bin of the region is within --range of its loudest");
+        if (p.isSet("json")) {
+            printJson(QJsonObject{{"ipd", QJsonObject{{"kappa", f.kappa}, {"mean_resultant_length", f.meanResultantLength},
+                                                      {"mu", f.mu}, {"n", qint64(f.n)}}},
+                                  {"channels", QJsonArray{a + 1, b + 1}},
+                                  {"stft", stftToJson(config)}});
+            return ExitOk;
+        }
+        std::printf("inter-channel phase of channels %d / %d: kappa %.4f, R %.4f, mu %.4f rad, n %lld\n", a + 1, b + 1, f.kappa,
+                    f.meanResultantLength, f.mu, static_cast<long long>(f.n));
+        return ExitOk;
+    }
     const PhaseHistograms h = phaseHistograms(S, config.hop, config.fft(), region, intValue(p, "bins", 8, 4096));
     auto figures = [](const PhaseHistogram& x) {
         return QJsonObject{{"kappa", x.fit.kappa}, {"mean_resultant_length", x.fit.meanResultantLength}, {"mu", x.fit.mu},
