@@ -63,6 +63,74 @@ private slots:
         QVERIFY(!pane.isUpToDate());
         QTRY_VERIFY_WITH_TIMEOUT(pane.isUpToDate(), 20000);
     }
+    // Stereo: the IPD of the stereo speech set's spk2 image (right channel 5 samples late) follows the
+    // slope 2 pi 5 f / fs; the ILD is its pan's (spk2 at +0.6: the right louder, about -9.6 dB) and
+    // a mono signal gets a note instead of a map.
+    void interChannelViews() {
+        const auto a = std::make_shared<const Audio>(readAudio(test::sharedAudio("stereo/stereo_speech_16k_spk2.flac")));
+        ViewManager view;
+        view.reset(a->duration(), a->sampleRate / 2);
+        view.setVisibleRange(1.0, 2.0);
+        view.setFrequencyRange(0, 2000);
+        PhaseMapPane pane(&view);
+        pane.resize(1280, 360);
+        pane.setStftConfig(StftConfig{WindowType::Hann, 1024, 256});
+        pane.setSignal(std::make_shared<Eigen::ArrayXf>(a->mono()), a->sampleRate);
+        pane.setStereo(a);
+        QVERIFY(pane.hasStereo());
+        pane.setKind(PhaseMapPane::Kind::Ipd);
+        QTRY_VERIFY_WITH_TIMEOUT(pane.isUpToDate(), 20000);
+        QVERIFY(pane.unit() == "rad");
+        const auto& axis = view.frequencyAxis();
+        int close = 0, mirrored = 0, defined = 0;
+        double definedT = 0, definedHz = 0;
+        for (double hz = 200; hz < 1500; hz += 15.625)
+            for (double t = 1.02; t < 1.98; t += 0.016) {
+                const double ipd = pane.valueAt(t, axis.toPosition(hz));
+                if (std::isnan(ipd)) continue;
+                ++defined;
+                definedT = t, definedHz = hz;
+                const double expected = 2 * M_PI * 5 * hz / a->sampleRate;
+                close += std::abs(std::remainder(ipd - expected, 2 * M_PI)) < 0.5;
+                mirrored += std::abs(std::remainder(ipd + expected, 2 * M_PI)) < 0.5;  // the opposite delay
+            }
+        qInfo("IPD within 0.5 rad of 2 pi 5 f / fs in %d of %d defined cells (of -2 pi 5 f / fs: %d)", close, defined, mirrored);
+        QVERIFY(defined > 500);
+        QVERIFY(close > 0.5 * defined);  // the room tail (decorrelated, -14 dB) scatters the rest
+        QVERIFY(mirrored < 0.25 * defined);
+        QVERIFY2(pane.readoutAt(definedT, axis.toPosition(definedHz)).contains("IPD ="), qPrintable(pane.readoutAt(definedT, axis.toPosition(definedHz))));
+        QDir().mkpath("screenshots");
+        QVERIFY(pane.grab().save("screenshots/phase_map_ipd.png"));
+
+        pane.setKind(PhaseMapPane::Kind::Ild);
+        QTRY_VERIFY_WITH_TIMEOUT(pane.isUpToDate(), 20000);
+        const double theta = (0.6 + 1) * M_PI / 4, expected = 20 * std::log10(std::cos(theta) / std::sin(theta));
+        std::vector<double> ilds;
+        for (double hz = 200; hz < 1500; hz += 15.625)
+            for (double t = 1.02; t < 1.98; t += 0.016)
+                if (const double v = pane.valueAt(t, axis.toPosition(hz)); !std::isnan(v)) ilds.push_back(v);
+        std::nth_element(ilds.begin(), ilds.begin() + std::ptrdiff_t(ilds.size() / 2), ilds.end());
+        const double ild = ilds[ilds.size() / 2];
+        qInfo("median ILD %.2f dB over %zu cells, the pan law says %.2f dB", ild, ilds.size(), expected);
+        QVERIFY(std::abs(ild - expected) < 1.5);  // the room tail lifts the quieter channel (dry pan: test_inter_channel)
+        QVERIFY(pane.grab().save("screenshots/phase_map_ild.png"));
+
+        pane.setKind(PhaseMapPane::Kind::Pan);
+        QTRY_VERIFY_WITH_TIMEOUT(pane.isUpToDate(), 20000);
+        std::vector<double> pans;
+        for (double hz = 200; hz < 1500; hz += 15.625)
+            for (double t = 1.02; t < 1.98; t += 0.016)
+                if (const double v = pane.valueAt(t, axis.toPosition(hz)); !std::isnan(v)) pans.push_back(v);
+        std::nth_element(pans.begin(), pans.begin() + std::ptrdiff_t(pans.size() / 2), pans.end());
+        qInfo("median pan %.3f (spk2 is panned at +0.6)", pans[pans.size() / 2]);
+        QVERIFY(std::abs(pans[pans.size() / 2] - 0.6) < 0.1);
+
+        pane.setStereo(nullptr);
+        QVERIFY(!pane.hasStereo());
+        QVERIFY(pane.isUpToDate());  // the note is shown
+        QVERIFY(std::isnan(pane.valueAt(definedT, axis.toPosition(definedHz))));
+    }
+
     void longViewsAskToZoomIn() {
         ViewManager view;
         view.reset(120, 8000);

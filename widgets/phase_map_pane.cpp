@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/phase/inter_channel.h"
 #include "core/phase/phase_views.h"
 #include "widgets/export_file.h"
 
@@ -21,6 +22,9 @@ PhaseView toView(PhaseMapPane::Kind k) {
         case PhaseMapPane::Kind::InstantaneousFrequency: return PhaseView::IfDeviation;
         case PhaseMapPane::Kind::GroupDelay: return PhaseView::GroupDelay;
         case PhaseMapPane::Kind::Kappa: return PhaseView::Kappa;
+        case PhaseMapPane::Kind::Ipd:
+        case PhaseMapPane::Kind::Ild:
+        case PhaseMapPane::Kind::Pan: break;
     }
     return PhaseView::Phase;
 }
@@ -34,6 +38,9 @@ QString PhaseMapPane::kindName(Kind k) {
         case Kind::InstantaneousFrequency: return tr("Instantaneous frequency");
         case Kind::GroupDelay: return tr("Group delay");
         case Kind::Kappa: return tr("Kappa (sinusoidality)");
+        case Kind::Ipd: return tr("Inter-channel phase (IPD)");
+        case Kind::Ild: return tr("Inter-channel level (ILD)");
+        case Kind::Pan: return tr("Pan position");
     }
     return {};
 }
@@ -58,12 +65,22 @@ QString PhaseMapPane::explanation(Kind k) {
             return tr("Local von Mises concentration κ of the centred phase over a small neighbourhood (3 bins × 5 frames by "
                       "default): high (bright) "
                       "where the signal is sinusoidal, near 0 for noise. Overlapping frames give noise a small κ too.");
+        case Kind::Ipd:
+            return tr("Inter-channel phase difference arg(L·conj R) of a stereo file, in radians. A source panned by "
+                      "level only is 0 (dark); one reaching the right channel d samples late slopes by 2π·d/N per bin, "
+                      "so it shows as stripes over frequency. Noise and reverberation scatter it.");
+        case Kind::Ild:
+            return tr("Inter-channel level difference 20·log10 |L|/|R| of a stereo file, in dB: positive (bright) where the "
+                      "left channel is louder. Each source sits at its own level difference.");
+        case Kind::Pan:
+            return tr("Where each bin sits between the loudspeakers, from its level difference under the constant-power "
+                      "pan law: −1 hard left, 0 centre, +1 hard right. A panned source keeps its colour over time.");
     }
     return {};
 }
 
 bool PhaseMapPane::Request::operator==(const Request& o) const {
-    return signal == o.signal && sampleRate == o.sampleRate && config.windowLength == o.config.windowLength &&
+    return signal == o.signal && stereo == o.stereo && sampleRate == o.sampleRate && config.windowLength == o.config.windowLength &&
            config.hop == o.config.hop && config.fft() == o.config.fft() && config.window == o.config.window && kind == o.kind &&
            rangeDb == o.rangeDb && kappaBins == o.kappaBins && kappaFrames == o.kappaFrames && t0 == o.t0 && t1 == o.t1 && axis.scale == o.axis.scale && axis.minHz == o.axis.minHz &&
            axis.maxHz == o.axis.maxHz && size == o.size;
@@ -105,6 +122,13 @@ void PhaseMapPane::setSignal(std::shared_ptr<const Eigen::ArrayXf> mono, double 
     schedule();
 }
 
+void PhaseMapPane::setStereo(std::shared_ptr<const Audio> audio) {
+    stereo_ = audio && audio->channels() >= 2 ? std::move(audio) : nullptr;
+    stereoPeak_ = stereo_ ? double(stereo_->data.leftCols(2).abs().maxCoeff()) : 0.0;
+    shown_.reset();
+    schedule();
+}
+
 void PhaseMapPane::setStftConfig(const StftConfig& config) {
     config.validate();
     config_ = config;
@@ -131,8 +155,10 @@ void PhaseMapPane::setKappaNeighbourhood(int halfBins, int halfFrames) {
 PhaseMapPane::Request PhaseMapPane::currentRequest() const {
     Request r;
     r.signal = signal_;
+    const bool stereo = isInterChannel(kind_);
+    r.stereo = stereo ? stereo_ : nullptr;
     r.sampleRate = sampleRate_;
-    r.peak = peak_;
+    r.peak = stereo ? stereoPeak_ : peak_;
     r.config = config_;
     r.kind = kind_;
     r.rangeDb = rangeDb_;
@@ -151,11 +177,15 @@ bool PhaseMapPane::needsZoom() const {
     return frames > kMaxFramesPerPixel * std::max(1, plotRect().width());
 }
 
-bool PhaseMapPane::isUpToDate() const { return shown_ && shown_->request == currentRequest() && !running_; }
+bool PhaseMapPane::isUpToDate() const {
+    if (signal_ && isInterChannel(kind_) && !stereo_) return true;  // the note is what there is to show
+    return shown_ && shown_->request == currentRequest() && !running_;
+}
 
 void PhaseMapPane::schedule() {
     update();
     if (!signal_ || needsZoom() || plotRect().isEmpty()) return;
+    if (isInterChannel(kind_) && !stereo_) return;  // paintPlot says why
     if (shown_ && shown_->request == currentRequest()) return;
     if (running_) {
         pending_ = true;
@@ -170,6 +200,18 @@ void PhaseMapPane::schedule() {
 }
 
 SpectrogramStyle PhaseMapPane::styleFor(const Request& r) {
+    if (isInterChannel(r.kind)) {
+        SpectrogramStyle s;
+        s.axis = r.axis;
+        const bool ipd = r.kind == Kind::Ipd, pan = r.kind == Kind::Pan;
+        s.topDb = ipd ? float(M_PI) : pan ? 1.0f : 20.0f;
+        s.rangeDb = ipd ? float(2 * M_PI) : pan ? 2.0f : 40.0f;
+        s.unit = ipd ? "rad" : pan ? "" : "dB";
+        s.colormap = ipd ? ColormapId::Twilight : ColormapId::Cividis;
+        s.nanColour = QColor(52, 55, 62);
+        s.maxPooling = false;
+        return s;
+    }
     const PhaseView v = toView(r.kind);
     const PhaseViewRange range = phaseViewRange(v, r.config, r.sampleRate);
     SpectrogramStyle s;
@@ -194,14 +236,25 @@ std::shared_ptr<PhaseMapPane::Result> PhaseMapPane::compute(const Request& r, co
     const Eigen::Index s1 = std::clamp<Eigen::Index>((fb - 1) * hop + N / 2 + 1, s0, x.size());
     Stft stft(r.config);
     Spectrogram S;
-    stft.analyseFrames(x.segment(s0, s1 - s0), s0, first, count, S);
-    if (cancel.load()) return nullptr;
     auto out = std::make_shared<Result>();
     out->request = r;
     out->firstFrame = first;
     const float floor = float(r.peak) * stft.fullScaleMagnitude() * std::pow(10.0f, -r.rangeDb / 20.0f);
-    out->values = phaseViewValues(toView(r.kind), S, r.config, r.sampleRate, std::max(floor, 1e-30f),
-                                  KappaNeighbourhood{r.kappaBins, r.kappaFrames});
+    if (isInterChannel(r.kind)) {
+        Spectrogram R;
+        stft.analyseFrames(r.stereo->data.col(0).segment(s0, s1 - s0), s0, first, count, S);
+        stft.analyseFrames(r.stereo->data.col(1).segment(s0, s1 - s0), s0, first, count, R);
+        if (cancel.load()) return nullptr;
+        const float f = std::max(floor, 1e-30f);
+        out->values = r.kind == Kind::Ipd   ? interChannelPhase(S, R, f)
+                      : r.kind == Kind::Ild ? interChannelLevel(S, R, f)
+                                            : panPosition(S, R, f);
+    } else {
+        stft.analyseFrames(x.segment(s0, s1 - s0), s0, first, count, S);
+        if (cancel.load()) return nullptr;
+        out->values = phaseViewValues(toView(r.kind), S, r.config, r.sampleRate, std::max(floor, 1e-30f),
+                                      KappaNeighbourhood{r.kappaBins, r.kappaFrames});
+    }
     if (cancel.load()) return nullptr;
     const double framesPerSecond = r.sampleRate / hop;
     out->image = renderSpectrogram(out->values, r.t0 * framesPerSecond - double(first), r.t1 * framesPerSecond - double(first),
@@ -210,6 +263,7 @@ std::shared_ptr<PhaseMapPane::Result> PhaseMapPane::compute(const Request& r, co
 }
 
 QString PhaseMapPane::unit() const {
+    if (isInterChannel(kind_)) return kind_ == Kind::Ipd ? "rad" : kind_ == Kind::Ild ? "dB" : "";
     return QString::fromStdString(phaseViewRange(toView(kind_), config_, sampleRate_ > 0 ? sampleRate_ : 1).unit);
 }
 
@@ -228,7 +282,8 @@ QString PhaseMapPane::readoutAt(double t, double heightFraction) const {
     const double hz = view()->frequencyAxis().toHz(std::clamp(heightFraction, 0.0, 1.0));
     const double v = valueAt(t, heightFraction);
     const QString symbol = kind_ == Kind::Phase ? "φ" : kind_ == Kind::Centred ? "ψ" : kind_ == Kind::Kappa ? "κ"
-                         : kind_ == Kind::GroupDelay ? "group delay" : "IF − bin";
+                         : kind_ == Kind::GroupDelay ? "group delay" : kind_ == Kind::Ipd ? "IPD" : kind_ == Kind::Ild ? "ILD" : kind_ == Kind::Pan ? "pan"
+                                                                                                   : "IF − bin";
     const QString value = std::isnan(v) ? tr("masked (below the level range)") : QString("%1 = %2 %3").arg(symbol).arg(v, 0, 'f', 3).arg(unit());
     return QString("%1 s · %2 · %3").arg(t, 0, 'f', 3).arg(formatHz(hz)).arg(value.trimmed());
 }
@@ -285,6 +340,12 @@ void PhaseMapPane::paintPlot(QPainter& p, const QRect& plot) {
         p.drawText(plot, Qt::AlignCenter, tr("No signal"));
         return;
     }
+    if (isInterChannel(kind_) && !stereo_) {
+        p.setPen(axisText());
+        p.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("%1 compares the two channels of a stereo file: this signal is mono.").arg(kindName(kind_)));
+        return;
+    }
     if (needsZoom()) {
         p.setPen(axisText());
         p.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
@@ -310,10 +371,12 @@ void PhaseMapPane::paintPlot(QPainter& p, const QRect& plot) {
     f.setPointSizeF(f.pointSizeF() * 0.85);
     p.setFont(f);
     // Legend: name, a colour bar and its range, so a screenshot explains itself.
-    const PhaseViewRange range = phaseViewRange(toView(kind_), config_, sampleRate_ > 0 ? sampleRate_ : 1);
-    const QString u = range.unit.empty() ? QString() : " " + QString::fromStdString(range.unit);
+    Request request = currentRequest();
+    if (request.sampleRate <= 0) request.sampleRate = 1;
+    const SpectrogramStyle style = styleFor(request);
+    const QString u = style.unit.isEmpty() ? QString() : " " + style.unit;
     const QString label = kindName(kind_) + (running_ ? tr(" · computing…") : QString());
-    const QString lo = QString::number(range.low, 'g', 3) + u, hi = QString::number(range.high, 'g', 3) + u;
+    const QString lo = QString::number(style.topDb - style.rangeDb, 'g', 3) + u, hi = QString::number(style.topDb, 'g', 3) + u;
     const QFontMetrics fm = p.fontMetrics();
     const int barWidth = 90;
     const int width = fm.horizontalAdvance(label) + fm.horizontalAdvance(lo) + fm.horizontalAdvance(hi) + barWidth + 36;
@@ -325,7 +388,7 @@ void PhaseMapPane::paintPlot(QPainter& p, const QRect& plot) {
     x += fm.horizontalAdvance(label) + 10;
     p.drawText(QRect(x, at.top(), fm.horizontalAdvance(lo), at.height()), Qt::AlignVCenter, lo);
     x += fm.horizontalAdvance(lo) + 4;
-    const Colormap& cmap = Colormap::get(styleFor(currentRequest()).colormap);
+    const Colormap& cmap = Colormap::get(style.colormap);
     for (int i = 0; i < barWidth; ++i) {
         p.setPen(QColor(cmap.at(float(i) / float(barWidth - 1))));
         p.drawLine(x + i, at.top() + 4, x + i, at.bottom() - 4);

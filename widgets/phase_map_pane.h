@@ -7,6 +7,9 @@
 //   IF           instantaneous frequency minus the bin's centre frequency (Hz);
 //   Group delay  -dphi/domega in ms from the frame centre;
 //   Kappa        local von Mises concentration of psi ("how sinusoidal").
+//   IPD, ILD,    of a stereo signal (setStereo): inter-channel phase difference arg(L conj R),
+//   Pan          level difference 20 log10 |L| / |R| and constant-power pan position -1 .. +1
+//                (core/phase/inter_channel.h); a mono signal shows a note instead.
 // Bins more than rangeDb below the file's full-scale peak level are masked (grey): there the phase
 // is noise. Phase maps are only meaningful zoomed in: beyond kMaxFramesPerPixel frames per pixel
 // the pane asks the user to zoom in instead of computing.
@@ -18,6 +21,7 @@
 #include <atomic>
 #include <memory>
 
+#include "core/io/audio.h"
 #include "core/tf/stft.h"
 #include "widgets/spectrogram_image.h"
 #include "widgets/time_pane.h"
@@ -27,7 +31,8 @@ namespace phaselab {
 class PhaseMapPane : public TimePane {
     Q_OBJECT
 public:
-    enum class Kind { Phase, Centred, InstantaneousFrequency, GroupDelay, Kappa };
+    enum class Kind { Phase, Centred, InstantaneousFrequency, GroupDelay, Kappa, Ipd, Ild, Pan };
+    static bool isInterChannel(Kind k) { return k == Kind::Ipd || k == Kind::Ild || k == Kind::Pan; }
     static constexpr double kMaxFramesPerPixel = 4.0;
     static QString kindName(Kind k);
     static QString explanation(Kind k);  // the "what am I looking at" note
@@ -36,6 +41,10 @@ public:
     ~PhaseMapPane() override;
 
     void setSignal(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate);
+    // The multichannel signal whose first two channels the IPD and ILD views compare (shared, not
+    // copied); null or mono: those views say they need a stereo file.
+    void setStereo(std::shared_ptr<const Audio> audio);
+    bool hasStereo() const { return bool(stereo_); }
     void setStftConfig(const StftConfig& config);
     const StftConfig& stftConfig() const { return config_; }
     void setKind(Kind kind);
@@ -72,6 +81,7 @@ protected:
 private:
     struct Request {
         std::shared_ptr<const Eigen::ArrayXf> signal;
+        std::shared_ptr<const Audio> stereo;
         double sampleRate = 0, peak = 0;
         StftConfig config;
         Kind kind = Kind::Phase;
@@ -94,7 +104,8 @@ private:
     void schedule();
 
     std::shared_ptr<const Eigen::ArrayXf> signal_;
-    double sampleRate_ = 0, peak_ = 0;
+    std::shared_ptr<const Audio> stereo_;
+    double sampleRate_ = 0, peak_ = 0, stereoPeak_ = 0;
     StftConfig config_{WindowType::Hann, 1024, 256};
     Kind kind_ = Kind::Centred;
     float rangeDb_ = 60;

@@ -5,6 +5,7 @@
 //                                         spectrogram is shown, save the window, quit (works headless
 //                                         with QT_QPA_PLATFORM=offscreen)
 //   --view A:B, --select A:B, --scale log   initial view (for screenshots), --size WxH
+#include <QComboBox>
 #include <QCommandLineParser>
 
 #include "app/gui/application.h"
@@ -38,7 +39,9 @@ int main(int argc, char** argv) {
     QCommandLineOption range("view", "Visible time range in seconds once loaded, e.g. 2.5:4.", "start:end");
     QCommandLineOption scale("scale", "Frequency scale: linear, log or mel.", "scale");
     QCommandLineOption select("select", "Selection in seconds once loaded, e.g. 3:3.5.", "start:end");
-    parser.addOptions({demo, screenshot, size, range, scale, select});
+    QCommandLineOption phaseView("phase-view", "The phase pane's view: centred, phase, if, group-delay, kappa, ipd, ild or pan.",
+                                 "view");
+    parser.addOptions({demo, screenshot, size, range, scale, select, phaseView});
     parser.addPositionalArgument("file", "Audio file to open.", "[FILE]");
     parser.process(app);
 
@@ -70,6 +73,16 @@ int main(int argc, char** argv) {
             vm->setCursor(a);
         }
     });
+    if (parser.isSet(phaseView)) {
+        const QStringList ids{"phase", "centred", "if", "group-delay", "kappa", "ipd", "ild", "pan"};  // PhaseMapPane::Kind order
+        const int k = int(ids.indexOf(parser.value(phaseView)));
+        auto* chooser = window.findChild<QComboBox*>("phaseViewChooser");
+        if (k < 0 || !chooser) {
+            qCritical("phaselab: unknown phase view '%s'", qPrintable(parser.value(phaseView)));
+            return 2;
+        }
+        chooser->setCurrentIndex(chooser->findData(k));
+    }
     const QStringList files = parser.positionalArguments();
     if (!files.isEmpty()) window.openFile(files.first());
     else if (parser.isSet(demo) || parser.isSet(screenshot)) {

@@ -59,8 +59,10 @@ struct StftInfo {
 QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, StftInfo* info) {
     auto* box = new QWidget;
     auto* kind = new QComboBox(box);
+    kind->setObjectName("phaseViewChooser");
     for (auto k : {PhaseMapPane::Kind::Centred, PhaseMapPane::Kind::Phase, PhaseMapPane::Kind::InstantaneousFrequency,
-                   PhaseMapPane::Kind::GroupDelay, PhaseMapPane::Kind::Kappa})
+                   PhaseMapPane::Kind::GroupDelay, PhaseMapPane::Kind::Kappa, PhaseMapPane::Kind::Ipd, PhaseMapPane::Kind::Ild,
+                   PhaseMapPane::Kind::Pan})
         kind->addItem(PhaseMapPane::kindName(k), int(k));
     auto* note = new QLabel(PhaseMapPane::explanation(PhaseMapPane::Kind::Centred), box);
     note->setWordWrap(true);
@@ -231,6 +233,7 @@ void installPanels(MainWindow* window) {
     QObject::connect(audioView, &AudioView::audioChanged, window, [=](std::shared_ptr<const Audio> audio) {
         const auto mono = audio ? std::make_shared<const Eigen::ArrayXf>(audio->mono()) : nullptr;
         phasePane->setSignal(mono, audio ? audio->sampleRate : 0);
+        phasePane->setStereo(audio);
         histograms->setSignal(mono, audio ? audio->sampleRate : 0);
         stftInfo->setSampleRate(audio ? audio->sampleRate : 0);
     });
