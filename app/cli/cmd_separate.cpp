@@ -112,6 +112,7 @@ int runSeparate(const QStringList& rawArgs) {
         nmfParams.learnIterations = nmfParams.iterations = int(numberParam(d, v, "nmf-iterations"));
         nmfParams.beta = numberParam(d, v, "beta");
         nmfParams.seed = unsigned(numberParam(d, v, "seed"));
+        nmfParams.trackObjective = false;  // no curve is shown: the objective would cost a W H product per iteration
     }
     for (const auto& id : optionIds)
         if (p.isSet(QString::fromStdString(id)) && !used.count(id))

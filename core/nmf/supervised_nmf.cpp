@@ -64,6 +64,7 @@ SupervisedNmfResult supervisedNmf(const Magnitudes& mixture, const std::vector<M
     p.beta = params.beta;
     p.seed = params.seed + 1000;
     p.updateW = false;
+    p.trackObjective = params.trackObjective;
     NmfResult r = betaNmf(mixture.matrix(), p, stageControl(control, J, J + 1, "fitting the mixture"), &W);
     out.activations = std::move(r.H);
     out.objective = std::move(r.objective);

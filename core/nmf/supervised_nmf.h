@@ -19,6 +19,9 @@ struct SupervisedNmfParams {
     int iterations = 200;        // activations on the mixture
     double beta = 1.0;           // 1 = KL (default), 0 = IS, 2 = Euclidean
     unsigned seed = 0;
+    // The fit's objective every iteration (a convergence curve to show; costs one W H product and a
+    // divergence per iteration). Headless runs that show no curve turn it off.
+    bool trackObjective = true;
 };
 
 struct SupervisedNmfResult {
