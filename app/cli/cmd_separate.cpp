@@ -22,12 +22,19 @@ namespace {
 
 using namespace phaselab::separation;
 
+// Source files: each channel (or the mono downmix), as the mixture is separated.
 struct Loaded {
-    std::vector<Eigen::ArrayXf> waveforms;
+    std::vector<Audio> audio;
     QStringList paths;
+    // Channel c of file j (a mono file serves every channel), or its downmix when c < 0.
+    Eigen::ArrayXf signal(std::size_t j, int c) const {
+        const Audio& a = audio[j];
+        return c < 0 ? a.mono() : a.channel(a.channels() == 1 ? 0 : c);
+    }
+    std::size_t size() const { return audio.size(); }
 };
 
-Loaded loadSignals(const QStringList& paths, const Audio& mixture, const char* what) {
+Loaded loadSignals(const QStringList& paths, const Audio& mixture, const char* what, bool perChannel) {
     Loaded l;
     for (const QString& path : paths) {
         const Audio a = readInput(toStd(path));
@@ -39,10 +46,13 @@ Loaded loadSignals(const QStringList& paths, const Audio& mixture, const char* w
             throw InputError(std::string(what) + " " + toStd(path) + " has " + std::to_string(a.frames()) +
                              " samples but the mixture has " + std::to_string(mixture.frames()) +
                              ": they must have the same length");
-        if (a.channels() > 1)
-            std::fprintf(stderr, "note: %s %s has %d channels; using the mono downmix\n", what, qPrintable(path),
-                         a.channels());
-        l.waveforms.push_back(a.mono());
+        if (perChannel && a.channels() != 1 && a.channels() != mixture.channels())
+            throw InputError(std::string(what) + " " + toStd(path) + " has " + std::to_string(a.channels()) +
+                             " channels but the mixture has " + std::to_string(mixture.channels()) +
+                             ": give it the mixture's channels (or one for all), or separate the downmix with --mono");
+        if (!perChannel && a.channels() > 1)
+            std::fprintf(stderr, "note: %s %s has %d channels; using the mono downmix\n", what, qPrintable(path), a.channels());
+        l.audio.push_back(a);
         l.paths << path;
     }
     return l;
@@ -67,7 +77,10 @@ int runSeparate(const QStringList& rawArgs) {
         "--reference file, then fitted on the mixture), hpss (two sources from the mixture by median filtering),\n"
         "files (|STFT| of the --estimates files, e.g. a neural network's stems). Mixture and references must\n"
         "share sample rate and length. List several files after --reference / --estimates, or repeat the option.\n"
-        "aw --kappa-mode estimated, cnmf and cisnmf also use the --reference files as isolated sources." +
+        "aw --kappa-mode estimated, cnmf and cisnmf also use the --reference files as isolated sources.\n"
+        "A multichannel MIXTURE is separated channel by channel (each method applied to each channel, with that\n"
+        "channel's magnitudes) into multichannel images, scored with bss_eval_images; --mono separates its\n"
+        "downmix instead. mc-wiener separates all channels jointly." +
         QString::fromStdString([] {
             std::string s;
             for (const auto& id : plannedSeparationMethods()) s += (s.empty() ? "" : ", ") + id;
@@ -84,7 +97,9 @@ int runSeparate(const QStringList& rawArgs) {
     std::set<std::string> optionIds;
     addAlgorithmOptions(p, optionIds);
     p.addOption({"threads", "Worker threads for the STFTs and the evaluation.", "N", "1"});
-    p.addOption({"eval", "Evaluate the estimates against --reference (BSS Eval v3 bss_eval_sources, as mir_eval)."});
+    p.addOption({"mono", "Separate the mono downmix of a multichannel MIXTURE (default: each channel, images out)."});
+    p.addOption({"eval", "Evaluate the estimates against --reference (BSS Eval v3 bss_eval_sources as mir_eval; "
+                         "multichannel images: bss_eval_images)."});
     addForceOption(p);
     p.addOption({"json", "Print a JSON summary instead of text."});
     if (!parse(p, args, 1, 1)) return ExitOk;
@@ -132,11 +147,13 @@ int runSeparate(const QStringList& rawArgs) {
     // Inputs.
     const std::string mixturePath = toStd(p.positionalArguments().at(0));
     const Audio mixture = readInput(mixturePath);
-    if (mixture.channels() > 1)
-        std::fprintf(stderr, "note: %s has %d channels; separating the mono downmix\n", mixturePath.c_str(),
+    const bool perChannel = mixture.channels() > 1 && !p.isSet("mono");
+    const int C = perChannel ? mixture.channels() : 1;
+    if (mixture.channels() > 1 && !perChannel)
+        std::fprintf(stderr, "note: %s has %d channels; separating the mono downmix (--mono)\n", mixturePath.c_str(),
                      mixture.channels());
-    const Loaded refs = loadSignals(referencePaths, mixture, "reference");
-    const Loaded ests = loadSignals(estimatePaths, mixture, "estimate");
+    const Loaded refs = loadSignals(referencePaths, mixture, "reference", perChannel);
+    const Loaded ests = loadSignals(estimatePaths, mixture, "estimate", perChannel);
 
     // Output names, checked before any computation.
     const bool hpssMagnitudes = method->usesMagnitudes && magnitudeSource == MagnitudeSource::Hpss;
@@ -144,12 +161,12 @@ int runSeparate(const QStringList& rawArgs) {
     if (!method->usesMagnitudes || hpssMagnitudes)
         J = 2;
     else if (magnitudeSource == MagnitudeSource::Files)
-        J = int(ests.waveforms.size());
+        J = int(ests.size());
     else
-        J = int(refs.waveforms.size());
-    if (p.isSet("eval") && int(refs.waveforms.size()) != J)
+        J = int(refs.size());
+    if (p.isSet("eval") && int(refs.size()) != J)
         throw UsageError("--eval needs one --reference per estimated source (" + std::to_string(J) + "), got " +
-                         std::to_string(refs.waveforms.size()));
+                         std::to_string(refs.size()));
     const QString outDir = p.value("output");
     OutputPolicy policy = outputPolicy(p);
     policy.addInput(mixturePath);
@@ -167,19 +184,28 @@ int runSeparate(const QStringList& rawArgs) {
     }
 
     // Separation.
+    // Each channel on its own (the method's per-channel application, magnitudes per channel), or the
+    // mono downmix.
     const auto start = std::chrono::steady_clock::now();
-    PipelineInput pipeline;
-    pipeline.mixture = mixture.mono();
-    pipeline.references = refs.waveforms;
-    pipeline.stems = ests.waveforms;
-    pipeline.magnitudes = magnitudeSource;
-    pipeline.config = config;
-    pipeline.nmf = nmfParams;
-    pipeline.threads = threads;
-    SeparationResult result = separate(*method, methodValues, pipeline);
+    std::vector<Audio> estimates(std::size_t(J), Audio{mixture.sampleRate, Eigen::ArrayXXf(mixture.frames(), C)});
+    SeparationResult result;
+    for (int c = 0; c < C; ++c) {
+        const int channel = perChannel ? c : -1;
+        PipelineInput pipeline;
+        pipeline.mixture = perChannel ? mixture.channel(c) : mixture.mono();
+        for (std::size_t j = 0; j < refs.size(); ++j) pipeline.references.push_back(refs.signal(j, channel));
+        for (std::size_t j = 0; j < ests.size(); ++j) pipeline.stems.push_back(ests.signal(j, channel));
+        pipeline.magnitudes = magnitudeSource;
+        pipeline.config = config;
+        pipeline.nmf = nmfParams;
+        pipeline.threads = threads;
+        SeparationResult r = separate(*method, methodValues, pipeline);
+        for (int j = 0; j < J; ++j) estimates[std::size_t(j)].data.col(c) = r.waveforms[std::size_t(j)];
+        if (c == 0) result = std::move(r);
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    for (int j = 0; j < J; ++j) writeAudio(toStd(outputs[j]), Audio::fromMono(result.waveforms[j], mixture.sampleRate));
+    for (int j = 0; j < J; ++j) writeAudio(toStd(outputs[j]), estimates[std::size_t(j)]);
 
     // Complex NMF models learn their own magnitudes from the isolated sources (the V_j only fix J).
     const QString magnitudesLabel = !method->usesMagnitudes                        ? QString("mixture")
@@ -192,22 +218,30 @@ int runSeparate(const QStringList& rawArgs) {
         metrics::BssParams bp;
         bp.threads = std::max(1, threads);
         for (int j = 0; j < J; ++j) {
-            r.push_back(refs.waveforms[j].cast<double>());
-            e.push_back(result.waveforms[j].cast<double>());
+            metrics::Signal ref(mixture.frames(), C);
+            for (int c = 0; c < C; ++c) ref.col(c) = refs.signal(std::size_t(j), perChannel ? c : -1).cast<double>();
+            r.push_back(ref);
+            e.push_back(estimates[std::size_t(j)].data.cast<double>());
             bp.referenceNames.push_back(toStd(referencePaths[j]));
             bp.estimateNames.push_back(toStd(outputs[j]));
         }
-        bss = metrics::bssEvalSources(r, e, bp);
-        // The shape of `phaselab-cli eval --json` (mode "sources"): one object per reference.
+        bss = perChannel ? metrics::bssEvalImages(r, e, bp) : metrics::bssEvalSources(r, e, bp);
+        // The shape of `phaselab-cli eval --json` (mode "sources", or "images" for multichannel images).
         QJsonArray perm, sources;
         for (int j = 0; j < J; ++j) {
             perm << bss.permutation[j];
             const int e = bss.permutation[j];
-            sources << QJsonObject{{"reference", referencePaths[j]}, {"estimate", outputs[e]}, {"sdr", dbValue(bss.sdr[j])},
-                                   {"sir", dbValue(bss.sir[j])}, {"sar", dbValue(bss.sar[j])}};
+            QJsonObject source{{"reference", referencePaths[j]}, {"estimate", outputs[e]}, {"sdr", dbValue(bss.sdr[j])},
+                               {"sir", dbValue(bss.sir[j])}, {"sar", dbValue(bss.sar[j])}};
+            if (perChannel) source["isr"] = dbValue(bss.isr[j]);
+            sources << source;
         }
-        metricsJson = QJsonObject{{"mode", "sources"}, {"function", "bss_eval_sources"}, {"version", "v3"},
-                                  {"permutation", perm}, {"filter_length", 512}, {"sources", sources}};
+        metricsJson = QJsonObject{{"mode", perChannel ? "images" : "sources"},
+                                  {"function", perChannel ? "bss_eval_images" : "bss_eval_sources"},
+                                  {"version", "v3"},
+                                  {"permutation", perm},
+                                  {"filter_length", 512},
+                                  {"sources", sources}};
     }
 
     if (p.isSet("json")) {
@@ -218,17 +252,24 @@ int runSeparate(const QStringList& rawArgs) {
                       {"magnitudes", magnitudesLabel},
                       {"seconds", seconds},
                       {"stft", stftToJson(config)},
+                      {"channels", C},
+                      {"channel_handling", perChannel ? "per channel" : mixture.channels() > 1 ? "mono downmix" : "mono"},
                       {"outputs", outs},
                       {"trace", trace}};
         o["metrics"] = p.isSet("eval") ? QJsonValue(metricsJson) : QJsonValue(QJsonValue::Null);
         printJson(o);
         return ExitOk;
     }
-    std::printf("method %s, %s magnitudes, %s, %.2f s\n", qPrintable(methodId), qPrintable(magnitudesLabel),
-                config.describe().c_str(), seconds);
+    std::printf("method %s, %s magnitudes, %s, %s, %.2f s\n", qPrintable(methodId), qPrintable(magnitudesLabel),
+                config.describe().c_str(),
+                perChannel ? qPrintable(QString("%1 channels, each separated").arg(C))
+                           : mixture.channels() > 1 ? "mono downmix" : "mono",
+                seconds);
     for (int j = 0; j < J; ++j) {
         std::printf("  %s", qPrintable(outputs[j]));
-        if (p.isSet("eval"))
+        if (p.isSet("eval") && perChannel)
+            std::printf("   SDR %6.2f  ISR %6.2f  SIR %6.2f  SAR %6.2f dB (images)", bss.sdr[j], bss.isr[j], bss.sir[j], bss.sar[j]);
+        else if (p.isSet("eval"))
             std::printf("   SDR %6.2f  SIR %6.2f  SAR %6.2f dB", bss.sdr[j], bss.sir[j], bss.sar[j]);
         std::printf("\n");
     }
