@@ -74,6 +74,9 @@ private slots:
         QCOMPARE(third.code, 1);
         QVERIFY(third.err.contains("no channel 3"));
         QCOMPARE(runCli({"phase", mix, "--view", "phase", "--channels", "1,2", "-o", dir.filePath("c.png")}).code, 2);
+        const auto same = runCli({"phase", mix, "--view", "ipd", "--channels", "1,1", "-o", dir.filePath("same.png")});
+        QCOMPARE(same.code, 2);
+        QVERIFY2(same.err.contains("two different channel numbers"), same.err.constData());
     }
     void usageErrors() {
         const QString tone = QString::fromStdString(phaselab::test::sharedAudio("tone440_16k.wav"));

@@ -173,12 +173,7 @@ double scOf(const Eigen::ArrayXf& y, const Magnitudes& V, const StftConfig& conf
     return spectralConvergenceDb(stft.analyse(y), V);
 }
 
-Eigen::ArrayXf clip(const char* name, double seconds, double* rate = nullptr) {
-    const Audio a = readAudio(test::sharedAudio(name));
-    if (rate) *rate = a.sampleRate;
-    const Eigen::ArrayXf m = a.mono();
-    return m.head(std::min<Eigen::Index>(m.size(), Eigen::Index(seconds * a.sampleRate)));
-}
+using test::clip;
 
 }  // namespace
 
@@ -419,11 +414,7 @@ private slots:
 
     // Online Wiener is the offline Wiener mask frame by frame: the same signals.
     void onlineWienerEqualsOfflineWiener() {
-        double rate = 0;
-        const Eigen::ArrayXf mix = clip("music_pbd_16k_mix.wav", 6, &rate);
-        std::vector<Eigen::ArrayXf> refs;
-        for (const char* name : {"music_pbd_16k_piano.wav", "music_pbd_16k_bass.wav", "music_pbd_16k_drums.wav"})
-            refs.push_back(clip(name, 6));
+        const auto [mix, refs] = test::musicPbd16k(6);
         StftConfig c;
         c.windowLength = 1024;
         c.hop = 256;
@@ -445,10 +436,7 @@ private slots:
     // Online AW is the offline AW frame by frame (same locations, same posterior mean): the same frames,
     // for kappa 0 (the Wiener filter) and 2.
     void onlineAwEqualsOfflineAw() {
-        const Eigen::ArrayXf mix = clip("music_pbd_16k_mix.wav", 4);
-        std::vector<Eigen::ArrayXf> refs;
-        for (const char* name : {"music_pbd_16k_piano.wav", "music_pbd_16k_bass.wav", "music_pbd_16k_drums.wav"})
-            refs.push_back(clip(name, 4));
+        const auto [mix, refs] = test::musicPbd16k(4);
         StftConfig c;
         c.windowLength = 1024;
         c.hop = 256;

@@ -20,11 +20,7 @@ using namespace phaselab::stream;
 
 namespace {
 
-Eigen::ArrayXf clip(const char* name, double seconds) {
-    const Audio a = readAudio(test::sharedAudio(name));
-    const Eigen::ArrayXf m = a.mono();
-    return m.head(std::min<Eigen::Index>(m.size(), Eigen::Index(seconds * a.sampleRate)));
-}
+using test::clip;
 
 std::vector<Eigen::ArrayXf> streamAligned(StreamEngine& engine, const Eigen::ArrayXf& x) {
     const Eigen::Index L = x.size(), total = L + engine.latency();
@@ -102,10 +98,7 @@ private slots:
     // true sources ("informed" NMF, algorithms.md §10.2) with the defaults (50 iterations per frame,
     // warm start), against offline supervised NMF (200 iterations on the whole mixture) + Wiener.
     void liveNmfSeparationMatchesOffline() {
-        const Eigen::ArrayXf mix = clip("music_pbd_16k_mix.wav", 8);
-        std::vector<Eigen::ArrayXf> refs;
-        for (const char* name : {"music_pbd_16k_piano.wav", "music_pbd_16k_bass.wav", "music_pbd_16k_drums.wav"})
-            refs.push_back(clip(name, 8));
+        const auto [mix, refs] = test::musicPbd16k(8);
         StftConfig c;
         c.windowLength = 1024;
         c.hop = 256;

@@ -2,8 +2,12 @@
 // Shared helpers for PhaseLab's tests: where the test audio is, seeded signals.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <random>
 #include <string>
+#include <vector>
+
+#include "core/io/audio.h"
 
 namespace phaselab::test {
 
@@ -19,6 +23,26 @@ inline Eigen::ArrayXf whiteNoise(Eigen::Index n, unsigned seed, float sigma = 0.
     Eigen::ArrayXf x(n);
     for (auto& v : x) v = d(g);
     return x;
+}
+
+// The mono downmix of a test signal, at most `seconds` long; its sample rate in *rate if given.
+inline Eigen::ArrayXf clip(const std::string& name, double seconds, double* rate = nullptr) {
+    const Audio a = readAudio(sharedAudio(name));
+    if (rate) *rate = a.sampleRate;
+    const Eigen::ArrayXf m = a.mono();
+    return m.head(std::min<Eigen::Index>(m.size(), Eigen::Index(seconds * a.sampleRate)));
+}
+
+// music_pbd_16k: the mixture and its piano, bass and drums, the first `seconds` of each.
+struct SourceSet {
+    Eigen::ArrayXf mixture;
+    std::vector<Eigen::ArrayXf> sources;
+};
+inline SourceSet musicPbd16k(double seconds) {
+    SourceSet s{clip("music_pbd_16k_mix.wav", seconds), {}};
+    for (const char* name : {"music_pbd_16k_piano.wav", "music_pbd_16k_bass.wav", "music_pbd_16k_drums.wav"})
+        s.sources.push_back(clip(name, seconds));
+    return s;
 }
 
 inline Eigen::ArrayXf sine(Eigen::Index n, double frequency, double sampleRate, double amplitude = 0.5, double phase = 0) {

@@ -27,7 +27,7 @@ void DictionaryLearner::cancel() {
     learning_ = false;
 }
 
-void DictionaryLearner::learn(const std::vector<Eigen::ArrayXf>& training, double sampleRate, const StftConfig& config,
+void DictionaryLearner::learn(const std::vector<std::shared_ptr<const Audio>>& training, const StftConfig& config,
                               const nmf::SupervisedNmfParams& params, const QString& key, double maxSeconds) {
     cancel();
     learning_ = true;
@@ -35,9 +35,6 @@ void DictionaryLearner::learn(const std::vector<Eigen::ArrayXf>& training, doubl
     dictionaries_.clear();
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     const int generation = generation_;
-    std::vector<Eigen::ArrayXf> clips;
-    const Eigen::Index most = std::max<Eigen::Index>(1, Eigen::Index(maxSeconds * sampleRate));
-    for (const auto& t : training) clips.push_back(t.head(std::min(most, t.size())));
     auto flag = cancel_;
     auto* watcher = new QFutureWatcher<Learned>(this);
     connect(watcher, &QFutureWatcher<Learned>::finished, this, [this, watcher, generation] {
@@ -52,11 +49,15 @@ void DictionaryLearner::learn(const std::vector<Eigen::ArrayXf>& training, doubl
         dictionaries_ = r.dictionaries;
         emit learned();
     });
-    watcher->setFuture(QtConcurrent::run(&pool_, [clips = std::move(clips), config, params, flag]() -> Learned {
+    watcher->setFuture(QtConcurrent::run(&pool_, [training, config, params, flag, maxSeconds]() -> Learned {
         try {
             Stft stft(config);
             std::vector<Magnitudes> spectra;
-            for (const auto& c : clips) spectra.push_back(stft.analyse(c).abs());
+            for (const auto& t : training) {
+                const Eigen::Index most = std::max<Eigen::Index>(1, Eigen::Index(maxSeconds * t->sampleRate));
+                const Audio head{t->sampleRate, t->data.topRows(std::min(most, t->frames()))};
+                spectra.push_back(stft.analyse(head.mono()).abs());
+            }
             RunControl control;
             control.cancel = flag.get();
             return {nmf::learnDictionaries(spectra, params, control), {}};

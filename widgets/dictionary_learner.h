@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/io/audio.h"
 #include "core/nmf/supervised_nmf.h"
 
 namespace phaselab {
@@ -20,9 +21,10 @@ public:
     explicit DictionaryLearner(QObject* parent = nullptr);
     ~DictionaryLearner() override;  // cancels and waits for the learning thread
 
-    // Learns one dictionary per training signal (at most `maxSeconds` of each) with `config`'s STFT;
-    // `key` identifies what was asked (dictionaries() belongs to key() once learned() is emitted).
-    void learn(const std::vector<Eigen::ArrayXf>& training, double sampleRate, const StftConfig& config,
+    // Learns one dictionary per training signal (the mono downmix of at most `maxSeconds` of each,
+    // taken on the learning thread) with `config`'s STFT; `key` identifies what was asked
+    // (dictionaries() belongs to key() once learned() is emitted).
+    void learn(const std::vector<std::shared_ptr<const Audio>>& training, const StftConfig& config,
                const nmf::SupervisedNmfParams& params, const QString& key, double maxSeconds = 30);
     void cancel();
     bool isLearning() const { return learning_; }

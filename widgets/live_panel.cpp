@@ -313,11 +313,9 @@ void LivePanel::ensureDictionaries() {
     if (!usesNmf() || references_.empty()) return;
     const QString key = dictionaryKey();
     if (learner_->isReady(key) || (learner_->isLearning() && learner_->key() == key)) return;
-    std::vector<Eigen::ArrayXf> training;
-    for (const auto& r : references_) training.push_back(r->mono());
     nmf::SupervisedNmfParams params;
     params.learnIterations = 100;
-    learner_->learn(training, references_[0]->sampleRate, stft_->config(), params, key);
+    learner_->learn(references_, stft_->config(), params, key);
     status_->setText(tr("Learning NMF dictionaries from the %1 references (at most 30 s each)…").arg(references_.size()));
     updateControls();
 }
