@@ -251,7 +251,9 @@ private slots:
         BssParams noPerm;
         noPerm.permutation = false;
         checkSources("audio sources", e["sources_perm"].toObject(), bssEvalSources(refs, reversed(ests)), 0.01);
-        checkSources("audio images", e["images"].toObject(), bssEvalImages(refs, ests, noPerm), 0.01);
+        const BssResult images = bssEvalImages(refs, ests, noPerm);
+        checkSources("audio images", e["images"].toObject(), images, 0.01);
+        QCOMPARE(images.solver, std::string("levinson"));  // real signals: no dense factorisation
         checkFrames("audio framewise", e["framewise"].toObject(),
                     bssEvalFramewise(refs, ests, rate, rate / 2, FramewiseKind::Sources, noPerm), 0.01);
         checkFrames("audio framewise", e["images_framewise"].toObject(),
@@ -319,7 +321,7 @@ private slots:
         r3.push_back(refs[0]);  // an exact duplicate
         e3.push_back(0.5 * ests[0] + 0.5 * ests[1]);
         const BssResult three = bssEvalSources(r3, e3, BssParams{128, false, 2, {}, {}});
-        QVERIFY2(three.solver != "cholesky", three.solver.c_str());
+        QVERIFY2(three.solver == "cholesky+ridge" || three.solver == "pseudo-inverse", three.solver.c_str());
         QVERIFY(std::abs(three.sar(0) - two.sar(0)) < 0.01);
         QVERIFY(std::abs(three.sar(1) - two.sar(1)) < 0.01);
     }

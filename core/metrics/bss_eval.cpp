@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/common/error.h"
+#include "core/metrics/block_toeplitz.h"
 #include "core/metrics/correlation.h"
 
 namespace phaselab::metrics {
@@ -72,7 +73,7 @@ private:
 // Reference signals r_k (k = j * C + c) and estimate channels (column e * C + c).
 struct System {
     int J = 0, C = 0, K = 0, L = 0;
-    Eigen::MatrixXd G;       // K L x K L Gram of the delayed references
+    BlockToeplitz G;         // K L x K L Gram of the delayed references, as its lag blocks
     Eigen::MatrixXd D;       // K L x columns: correlations of delayed references with estimates
     Eigen::VectorXd energy;  // ||estimate channel||^2 per column
 };
@@ -95,19 +96,11 @@ System buildSystem(const std::vector<Signal>& refs, const std::vector<Signal>& e
     const auto ep = channelPointers(ests, from);
     const LagCorrelations r = lagCorrelations(rp, ep, length, L, true, threads, run);
     const int K = s.K;
-    s.G.resize(Eigen::Index(K) * L, Eigen::Index(K) * L);
-    for (int a = 0; a < K; ++a)
-        for (int b = a; b < K; ++b) {
-            const double* lag = r.refPairs[r.pairIndex(a, b)].data() + (L - 1);  // lag[m] = r_ab[m]
-            // G[(a,i),(b,k)] = r_ab[k - i], written column by column (contiguous)
-            for (int k = 0; k < L; ++k)
-                s.G.col(Eigen::Index(b) * L + k).segment(Eigen::Index(a) * L, L) =
-                    Eigen::Map<const Eigen::VectorXd>(lag + k - (L - 1), L).reverse();
-            if (a != b)
-                for (int i = 0; i < L; ++i)
-                    s.G.col(Eigen::Index(a) * L + i).segment(Eigen::Index(b) * L, L) =
-                        Eigen::Map<const Eigen::VectorXd>(lag - i, L);
-        }
+    std::vector<Eigen::MatrixXd> lags(std::size_t(L), Eigen::MatrixXd(K, K));
+    for (int m = 0; m < L; ++m)
+        for (int a = 0; a < K; ++a)
+            for (int b = 0; b < K; ++b) lags[std::size_t(m)](a, b) = r.refLag(a, b, m);  // G[(a,i),(b,i+m)]
+    s.G = BlockToeplitz(std::move(lags));
     const int cols = int(ep.size());
     s.D.resize(Eigen::Index(K) * L, cols);
     s.energy.resize(cols);
@@ -119,6 +112,20 @@ System buildSystem(const std::vector<Signal>& refs, const std::vector<Signal>& e
     return s;
 }
 
+// (G + ridge I) X = B: block Levinson when its backward error is at working precision, else the
+// dense factorisation (GramSolver's Cholesky, ridge or pseudo-inverse).
+Eigen::MatrixXd solveGram(const BlockToeplitz& G, const Eigen::MatrixXd& B, double ridge, std::string& solver) {
+    if (auto x = G.solve(B, ridge)) {
+        solver = "levinson";
+        return std::move(*x);
+    }
+    Eigen::MatrixXd dense = G.dense();
+    dense.diagonal().array() += ridge;
+    const GramSolver gram(dense);
+    solver = gram.method();
+    return gram.solve(B);
+}
+
 // Filter coefficients for every estimate column: A = G^-1 D (all references) and, per target j,
 // A_j = G_jj^-1 D_j (the references of source j only).
 struct Filters {
@@ -127,45 +134,27 @@ struct Filters {
     std::string solver;
 };
 
-Filters solveFilters(const System& s, double ridge, int threads) {
+Filters solveFilters(const System& s, double ridge) {
     Filters f;
     const Eigen::Index n = Eigen::Index(s.C) * s.L;
     f.Aj.resize(std::size_t(s.J));
     f.GjAj.resize(std::size_t(s.J));
-    std::string targetSolver = "cholesky";
-    auto targets = [&]() {
-        for (int j = 0; j < s.J && s.J > 1; ++j) {
-            Eigen::MatrixXd Gj = s.G.block(j * n, j * n, n, n);
-            Gj.diagonal().array() += ridge;
-            const GramSolver solver(Gj);
-            if (solver.method() != "cholesky") targetSolver = solver.method();
-            f.Aj[std::size_t(j)] = solver.solve(s.D.middleRows(j * n, n));
-            f.GjAj[std::size_t(j)] = s.G.block(j * n, j * n, n, n) * f.Aj[std::size_t(j)];
+    f.A = solveGram(s.G, s.D, ridge, f.solver);
+    f.GA = s.G.multiply(f.A);
+    for (int j = 0; j < s.J; ++j) {
+        if (s.J == 1) {  // one source: the target projection is the full projection (e_interf = 0 exactly)
+            f.Aj[0] = f.A;
+            f.GjAj[0] = f.GA;
+            break;
         }
-    };
-    std::thread helper;
-    std::exception_ptr err;
-    if (threads > 1 && s.J > 1)
-        helper = std::thread([&] {
-            try {
-                targets();
-            } catch (...) {
-                err = std::current_exception();
-            }
-        });
-    Eigen::MatrixXd G = s.G;
-    G.diagonal().array() += ridge;
-    const GramSolver full(G);
-    f.A = full.solve(s.D);
-    f.GA.noalias() = s.G.selfadjointView<Eigen::Lower>() * f.A;
-    if (helper.joinable()) helper.join();
-    else targets();
-    if (err) std::rethrow_exception(err);
-    if (s.J == 1) {  // one source: the target projection is the full projection (e_interf = 0 exactly)
-        f.Aj[0] = f.A;
-        f.GjAj[0] = f.GA;
+        std::vector<int> channels(std::size_t(s.C));
+        std::iota(channels.begin(), channels.end(), j * s.C);
+        const BlockToeplitz Gj = s.G.subset(channels);
+        std::string solver;
+        f.Aj[std::size_t(j)] = solveGram(Gj, s.D.middleRows(j * n, n), ridge, solver);
+        f.GjAj[std::size_t(j)] = Gj.multiply(f.Aj[std::size_t(j)]);
+        if (solver != "levinson" && f.solver == "levinson") f.solver = solver;
     }
-    f.solver = full.method() != "cholesky" ? full.method() : targetSolver;
     return f;
 }
 
@@ -191,7 +180,7 @@ Scores pairScores(const System& s, const Filters& f, int est, int target, bool i
         PPj += f.GA.col(col).segment(off, n).dot(Aj.col(col));
         sPj += GjAj(Eigen::Index(c) * s.L, col);
         se += s.D(sRow, col);
-        ss += s.G(sRow, sRow);
+        ss += s.G.lag(0)(target * s.C + c, target * s.C + c);
     }
     const double interf = s.J == 1 ? 0.0 : PP - 2 * PPj + PjPj;  // ||P - P_j||^2
     const double artif = EE - 2 * eP + PP;                         // ||e - P||^2
@@ -218,7 +207,7 @@ BssResult evaluate(const std::vector<Signal>& refs, const std::vector<Signal>& e
                    const RunControl& run) {
     const System s = buildSystem(refs, ests, from, length, p.filterLength, threads, run);
     run.checkCancel();
-    const Filters f = solveFilters(s, 0.0, threads);
+    const Filters f = solveFilters(s, 0.0);
     const int J = s.J;
     BssResult r;
     r.solver = f.solver;
@@ -490,10 +479,10 @@ FramewiseResult bssEvalV4(const std::vector<Signal>& references, const std::vect
     const int threads = std::max(1, params.threads);
     const System s = buildSystem(references, estimates, 0, N, params.filterLength, threads, run);
     run.checkCancel();
-    const Filters f = solveFilters(s, std::numeric_limits<double>::epsilon(), threads);
+    const Filters f = solveFilters(s, std::numeric_limits<double>::epsilon());
     const int J = s.J, C = s.C, K = s.K, L = s.L;
 
-    const RealFftD fft(std::max(2, nextPow2(window + L - 1)));
+    const RealFftD fft(nextFastFftSize(window + L - 1));
     const int M = fft.size(), bins = fft.bins();
     const Eigen::Index out = window + L - 1;
     using Spectra = Eigen::ArrayXXcd;

@@ -14,13 +14,16 @@
 // is in FramewiseResult::reasons). Filter length L = 512 taps by default.
 //
 // Method. The Gram matrix of the delayed references (K*L x K*L, K = sources x channels) is built
-// once from FFT correlations (correlation.h) and factorised once (Cholesky; when it is
-// numerically singular - pure tones, dependent references - Cholesky of G + n eps ||G||_inf I,
-// then an eigenvalue pseudo-inverse: the least-squares solution mir_eval falls back to). Every estimate and every permutation candidate reuses it: the energies of the
-// decomposition s_true, e_spat, e_interf, e_artif are quadratic forms in the filter
-// coefficients, so no projection is ever synthesised (v4 windows excepted, where they are).
+// once from FFT correlations (correlation.h) and kept as its L lag blocks (block_toeplitz.h); it is
+// solved once for every estimate column by block Levinson recursion, checked by its backward
+// error. When that check fails (numerically singular: pure tones, dependent references) the dense
+// matrix is factorised instead: Cholesky, then Cholesky of G + n eps ||G||_inf I, then an
+// eigenvalue pseudo-inverse (the least-squares solution mir_eval falls back to). Every estimate
+// and every permutation candidate reuses the solution: the energies of the decomposition s_true,
+// e_spat, e_interf, e_artif are quadratic forms in the filter coefficients, so no projection is
+// ever synthesised (v4 windows excepted, where they are).
 // Precision: double throughout.
-// Cost: O((K L)^3 / 3) for the factorisation (~60 ms for K = 3 here) + O(N log) correlations.
+// Cost: O(3 K^3 L^2) for the Levinson solve (dense fallback O((K L)^3 / 3)) + O(N log) correlations.
 // Threads: `threads` (default 2) splits correlations and windows; threads = 1 runs on the
 // calling thread only. Re-entrant; progress and cancellation through RunControl.
 // Errors (phaselab::InputError): no sources, more than 100, different counts, lengths or
@@ -51,7 +54,7 @@ struct BssResult {
     std::vector<int> permutation;     // permutation[j] = estimate matched to reference j
     Eigen::ArrayXd sdr, sir, sar;     // per reference, in reference order
     Eigen::ArrayXd isr;               // images / v4 only (else empty)
-    std::string solver;               // "cholesky", "cholesky+ridge" or "pseudo-inverse" (fallback used, if any)
+    std::string solver;               // "levinson", or the dense fallback used: "cholesky", "cholesky+ridge", "pseudo-inverse"
 };
 
 // mir_eval.separation.bss_eval_sources. Signals must be mono (one column).

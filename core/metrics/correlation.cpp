@@ -20,6 +20,15 @@ int nextPow2(Eigen::Index n) {
     return p;
 }
 
+int nextFastFftSize(Eigen::Index n) {
+    for (Eigen::Index m = std::max<Eigen::Index>(2, n + (n & 1));; m += 2) {
+        Eigen::Index r = m;
+        for (int f : {2, 3, 5, 7})
+            while (r % f == 0) r /= f;
+        if (r == 1) return int(m);
+    }
+}
+
 LagCorrelations lagCorrelations(const std::vector<const double*>& refs, const std::vector<const double*>& others,
                                 Eigen::Index length, int filterLength, bool withRefPairs, int threads,
                                 const RunControl& run) {

@@ -46,4 +46,8 @@ LagCorrelations lagCorrelations(const std::vector<const double*>& refs, const st
 // Smallest power of two >= n.
 int nextPow2(Eigen::Index n);
 
+// Smallest even n' >= n whose only prime factors are 2, 3, 5 and 7 (sizes FFTW is fast at):
+// a linear convolution of length n needs no power of two (44611 -> 45000, not 65536).
+int nextFastFftSize(Eigen::Index n);
+
 }  // namespace phaselab::metrics
