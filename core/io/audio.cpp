@@ -108,8 +108,9 @@ std::string seconds(std::int64_t frames, int rate) {
     return text;
 }
 
-// Decodes up to `count` frames (all when count < 0) in blocks, never allocating more than what was
-// decoded plus one block beyond `reserve` (a length the file's size can hold, or -1). `expected`
+// Decodes up to `count` frames (all when count < 0) in blocks into the returned storage, never
+// allocating beyond `reserve` (a length the file's size can hold, or -1) unless frames decode
+// there, and then at most 1.5 times what decoded plus one block (or maxBytes). `expected`
 // is how many frames this read must give (-1: unknown). A decoder error or a
 // short read against the expected length is an InputError unless `allowTruncated`, in which case
 // `report` says what happened.
@@ -117,9 +118,15 @@ Audio readFrames(SNDFILE* f, const SF_INFO& info, std::int64_t count, std::int64
                  const std::string& path, std::int64_t maxBytes, bool allowTruncated, ReadReport* report) {
     const int ch = info.channels;
     constexpr std::int64_t kBlock = 1 << 16;
-    std::vector<float> interleaved;
-    if (reserve > 0)
-        interleaved.reserve(std::size_t(std::min<std::int64_t>(reserve, maxBytes / 4 / ch + 1)) * std::size_t(ch));
+    // Frames go straight into their final (column-major) storage: a mono block is decoded in
+    // place, a multichannel one through a one-block buffer. Capacity starts at what the file's
+    // size can hold and grows by half only when a stream decodes beyond it.
+    Audio a;
+    a.sampleRate = info.samplerate;
+    std::int64_t capacity = reserve > 0 ? std::min<std::int64_t>(reserve, maxBytes / 4 / ch + 1) : kBlock;
+    if (count >= 0) capacity = std::min(capacity, count);
+    a.data.resize(capacity, ch);
+    std::vector<float> block(ch > 1 ? std::size_t(kBlock) * std::size_t(ch) : 0);
     std::int64_t got = 0;
     while (count < 0 || got < count) {
         const std::int64_t n = count < 0 ? kBlock : std::min(kBlock, count - got);
@@ -129,12 +136,18 @@ Audio readFrames(SNDFILE* f, const SF_INFO& info, std::int64_t count, std::int64
               << " MB of samples";
             throw InputError(s.str());
         }
-        interleaved.resize(std::size_t(got + n) * std::size_t(ch));
-        const sf_count_t r = sf_readf_float(f, interleaved.data() + std::size_t(got) * std::size_t(ch), n);
+        if (got + n > capacity) {
+            capacity = std::max(got + n, std::min(capacity + capacity / 2, maxBytes / 4 / ch + kBlock));
+            a.data.conservativeResize(capacity, ch);
+        }
+        const sf_count_t r = sf_readf_float(f, ch == 1 ? a.data.data() + got : block.data(), n);
         if (r < 0) break;
+        for (int c = 0; c < ch && ch > 1; ++c)
+            for (sf_count_t i = 0; i < r; ++i) a.data(got + i, c) = block[std::size_t(i) * std::size_t(ch) + std::size_t(c)];
         got += r;
         if (r < n) break;
     }
+    if (got != capacity) a.data.conservativeResize(got, ch);
     if (got * ch * std::int64_t(sizeof(float)) > maxBytes) {
         std::ostringstream s;
         s << quoted(path) << " is too large to load: it would need " << got * ch * 4 / (1 << 20)
@@ -154,11 +167,6 @@ Audio readFrames(SNDFILE* f, const SF_INFO& info, std::int64_t count, std::int64
             report->warning = what + "; using the decoded part";
         }
     }
-    Audio a;
-    a.sampleRate = info.samplerate;
-    a.data.resize(got, ch);
-    for (std::int64_t i = 0; i < got; ++i)
-        for (int c = 0; c < ch; ++c) a.data(i, c) = interleaved[std::size_t(i) * std::size_t(ch) + std::size_t(c)];
     return a;
 }
 

@@ -536,9 +536,11 @@ FramewiseResult bssEvalV4(const std::vector<Signal>& references, const std::vect
             double ss = 0, tot = 0, spat = 0, PjPj = 0, interf = 0, PP = 0, artif = 0;
             for (int c = 0; c < C; ++c) {
                 const std::size_t q = std::size_t(j) * C + c;
-                spec = (FA[q] * R).rowwise().sum();
+                spec = FA[q].col(0) * R.col(0);
+                for (int k = 1; k < K; ++k) spec += FA[q].col(k) * R.col(k);
                 fft.inverse(spec.data(), P.data());
-                spec = (FAj[q] * R.middleCols(Eigen::Index(j) * C, C)).rowwise().sum();
+                spec = FAj[q].col(0) * R.col(Eigen::Index(j) * C);
+                for (int c2 = 1; c2 < C; ++c2) spec += FAj[q].col(c2) * R.col(Eigen::Index(j) * C + c2);
                 fft.inverse(spec.data(), Pj.data());
                 const auto p = P.head(out) / double(M);
                 const auto pj = Pj.head(out) / double(M);

@@ -27,15 +27,15 @@ void checkShapes(const Eigen::Ref<const Eigen::ArrayXXd>& s, const Eigen::Ref<co
 double siSdr(const Eigen::Ref<const Eigen::ArrayXXd>& reference, const Eigen::Ref<const Eigen::ArrayXXd>& estimate,
              bool zeroMean) {
     checkShapes(reference, estimate);
-    Eigen::ArrayXXd s = reference, e = estimate;
-    if (zeroMean) {
-        s.rowwise() -= s.colwise().mean();
-        e.rowwise() -= e.colwise().mean();
-    }
+    const Eigen::Index channels = reference.cols();
+    const Eigen::ArrayXXd ms = zeroMean ? Eigen::ArrayXXd(reference.colwise().mean()) : Eigen::ArrayXXd::Zero(1, channels);
+    const Eigen::ArrayXXd me = zeroMean ? Eigen::ArrayXXd(estimate.colwise().mean()) : Eigen::ArrayXXd::Zero(1, channels);
+    const auto s = reference.rowwise() - ms.row(0);  // expressions: no copy of the signals
+    const auto e = estimate.rowwise() - me.row(0);
     const double ss = s.square().sum();
     if (!(ss > 0)) throw InputError("the reference is silent (zero after mean removal): SI-SDR is undefined");
     const double alpha = (s * e).sum() / ss;
-    return db((alpha * s).square().sum(), (alpha * s - e).square().sum());
+    return db(alpha * alpha * ss, (alpha * s - e).square().sum());
 }
 
 double siSdrImprovement(const Eigen::Ref<const Eigen::ArrayXXd>& reference,
