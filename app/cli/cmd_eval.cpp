@@ -7,6 +7,7 @@
 
 #include "cli_common.h"
 #include "core/common/error.h"
+#include "core/common/memory.h"
 #include "core/io/audio.h"
 #include "core/metrics/bss_eval.h"
 #include "core/metrics/si_sdr.h"
@@ -107,7 +108,10 @@ int runEval(const QStringList& argsIn) {
         if (!refs.empty() && a.channels() != refs[0].cols())
             throw InputError(std::string(kind) + " '" + toStd(path) + "' has " + std::to_string(a.channels()) +
                              " channels but '" + toStd(refPaths[0]) + "' has " + std::to_string(refs[0].cols()));
-        return Signal(a.data.cast<double>());
+        Signal s(a.data.rows(), a.data.cols());
+        adviseHugePages(s.data(), std::size_t(s.size()) * sizeof(double));
+        s = a.data.cast<double>();
+        return s;
     };
     for (const auto& r : refPaths) {
         refs.push_back(load(r, "reference"));

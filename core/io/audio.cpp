@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/common/memory.h"
 #include "core/io/output_policy.h"
 
 namespace phaselab {
@@ -126,6 +127,7 @@ Audio readFrames(SNDFILE* f, const SF_INFO& info, std::int64_t count, std::int64
     std::int64_t capacity = reserve > 0 ? std::min<std::int64_t>(reserve, maxBytes / 4 / ch + 1) : kBlock;
     if (count >= 0) capacity = std::min(capacity, count);
     a.data.resize(capacity, ch);
+    adviseHugePages(a.data.data(), std::size_t(a.data.size()) * sizeof(float));
     std::vector<float> block(ch > 1 ? std::size_t(kBlock) * std::size_t(ch) : 0);
     std::int64_t got = 0;
     while (count < 0 || got < count) {

@@ -484,7 +484,9 @@ FramewiseResult bssEvalV4(const std::vector<Signal>& references, const std::vect
 
     const RealFftD fft(nextFastFftSize(window + L - 1));
     const int M = fft.size(), bins = fft.bins();
-    const Eigen::Index out = window + L - 1;
+    // Parseval for the real FFT of size M: sum x^2 = sum_k weight_k |X_k|^2.
+    Eigen::ArrayXd weight = Eigen::ArrayXd::Constant(bins, 2.0 / M);
+    weight(0) = weight(bins - 1) = 1.0 / M;
     using Spectra = Eigen::ArrayXXcd;
     auto filterSpectra = [&](const Eigen::MatrixXd& A, Eigen::Index col, int count) {
         Spectra S(bins, count);
@@ -523,36 +525,36 @@ FramewiseResult bssEvalV4(const std::vector<Signal>& references, const std::vect
             r.reasons[std::size_t(t)] = std::move(why);
             return;
         }
-        Spectra R(bins, K);
+        // Every signal of the window fits in M samples (the projections are window + L - 1 long), so
+        // the energies are sums over bins (Parseval): no inverse FFT.
+        Spectra R(bins, K), E(bins, K);
         Eigen::ArrayXd buf(M);
-        Eigen::ArrayXcd spec(bins);
         for (int k = 0; k < K; ++k) {
             buf.setZero();
             buf.head(window) = references[std::size_t(k / C)].col(k % C).segment(from, window);
             fft.forward(buf.data(), R.col(k).data());
+            buf.head(window) = estimates[std::size_t(k / C)].col(k % C).segment(from, window);
+            fft.forward(buf.data(), E.col(k).data());
         }
-        Eigen::ArrayXd P(M), Pj(M), sPad = Eigen::ArrayXd::Zero(out), ePad = Eigen::ArrayXd::Zero(out);
+        Eigen::ArrayXcd P(bins), Pj(bins);
         for (int j = 0; j < J; ++j) {
             double ss = 0, tot = 0, spat = 0, PjPj = 0, interf = 0, PP = 0, artif = 0;
             for (int c = 0; c < C; ++c) {
                 const std::size_t q = std::size_t(j) * C + c;
-                spec = FA[q].col(0) * R.col(0);
-                for (int k = 1; k < K; ++k) spec += FA[q].col(k) * R.col(k);
-                fft.inverse(spec.data(), P.data());
-                spec = FAj[q].col(0) * R.col(Eigen::Index(j) * C);
-                for (int c2 = 1; c2 < C; ++c2) spec += FAj[q].col(c2) * R.col(Eigen::Index(j) * C + c2);
-                fft.inverse(spec.data(), Pj.data());
-                const auto p = P.head(out) / double(M);
-                const auto pj = Pj.head(out) / double(M);
-                sPad.head(window) = references[std::size_t(j)].col(c).segment(from, window);
-                ePad.head(window) = estimates[std::size_t(j)].col(c).segment(from, window);
-                ss += sPad.square().sum();
-                tot += (ePad - sPad).square().sum();
-                spat += (pj - sPad).square().sum();
-                PjPj += pj.square().sum();
-                interf += J == 1 ? 0.0 : (p - pj).square().sum();
-                PP += p.square().sum();
-                artif += (ePad - p).square().sum();
+                P = FA[q].col(0) * R.col(0);
+                for (int k = 1; k < K; ++k) P += FA[q].col(k) * R.col(k);
+                Pj = FAj[q].col(0) * R.col(Eigen::Index(j) * C);
+                for (int c2 = 1; c2 < C; ++c2) Pj += FAj[q].col(c2) * R.col(Eigen::Index(j) * C + c2);
+                const auto S = R.col(Eigen::Index(q));
+                const auto Est = E.col(Eigen::Index(q));
+                const auto sTrue = references[std::size_t(j)].col(c).segment(from, window);
+                ss += sTrue.square().sum();
+                tot += (estimates[std::size_t(j)].col(c).segment(from, window) - sTrue).square().sum();
+                spat += (weight * (Pj - S).abs2()).sum();
+                PjPj += (weight * Pj.abs2()).sum();
+                interf += J == 1 ? 0.0 : (weight * (P - Pj).abs2()).sum();
+                PP += (weight * P.abs2()).sum();
+                artif += (weight * (Est - P).abs2()).sum();
             }
             r.sdr(j, t) = safeDb(ss, tot);
             r.isr(j, t) = safeDb(ss, spat);

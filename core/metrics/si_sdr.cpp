@@ -27,15 +27,20 @@ void checkShapes(const Eigen::Ref<const Eigen::ArrayXXd>& s, const Eigen::Ref<co
 double siSdr(const Eigen::Ref<const Eigen::ArrayXXd>& reference, const Eigen::Ref<const Eigen::ArrayXXd>& estimate,
              bool zeroMean) {
     checkShapes(reference, estimate);
-    const Eigen::Index channels = reference.cols();
-    const Eigen::ArrayXXd ms = zeroMean ? Eigen::ArrayXXd(reference.colwise().mean()) : Eigen::ArrayXXd::Zero(1, channels);
-    const Eigen::ArrayXXd me = zeroMean ? Eigen::ArrayXXd(estimate.colwise().mean()) : Eigen::ArrayXXd::Zero(1, channels);
-    const auto s = reference.rowwise() - ms.row(0);  // expressions: no copy of the signals
-    const auto e = estimate.rowwise() - me.row(0);
-    const double ss = s.square().sum();
+    double ss = 0, se = 0;  // sums over channels, each channel's mean removed on the fly (no copies)
+    Eigen::ArrayXd ms(reference.cols()), me(reference.cols());
+    for (Eigen::Index c = 0; c < reference.cols(); ++c) {
+        ms(c) = zeroMean ? reference.col(c).mean() : 0.0;
+        me(c) = zeroMean ? estimate.col(c).mean() : 0.0;
+        ss += (reference.col(c) - ms(c)).square().sum();
+        se += ((reference.col(c) - ms(c)) * (estimate.col(c) - me(c))).sum();
+    }
     if (!(ss > 0)) throw InputError("the reference is silent (zero after mean removal): SI-SDR is undefined");
-    const double alpha = (s * e).sum() / ss;
-    return db(alpha * alpha * ss, (alpha * s - e).square().sum());
+    const double alpha = se / ss;
+    double noise = 0;
+    for (Eigen::Index c = 0; c < reference.cols(); ++c)
+        noise += (alpha * (reference.col(c) - ms(c)) - (estimate.col(c) - me(c))).square().sum();
+    return db(alpha * alpha * ss, noise);
 }
 
 double siSdrImprovement(const Eigen::Ref<const Eigen::ArrayXXd>& reference,
