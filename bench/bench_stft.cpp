@@ -3,11 +3,8 @@
 // envelope normalisation) in the same process. The ratio counter is time / bare-loop time.
 #include <benchmark/benchmark.h>
 
+#include "bare_fftw_loop.h"
 #include "ratio_reporter.h"
-#include <fftw3.h>
-
-#include <cmath>
-#include <complex>
 
 #include "core/io/audio.h"
 #include "core/tf/stft.h"
@@ -25,40 +22,12 @@ const Eigen::ArrayXf& music() {
 
 void BM_BareFftwLoop(benchmark::State& state) {
     const Eigen::ArrayXf& x = music();
-    const int N = 2048, hop = 512, F = N / 2 + 1, half = N / 2;
-    const Eigen::Index L = x.size(), T = 1 + L / hop;
-    const Eigen::ArrayXf w = makeWindow(WindowType::Hann, N);
-    float* buf = fftwf_alloc_real(N);
-    fftwf_complex* spec = fftwf_alloc_complex(F);
-    fftwf_plan fwd = fftwf_plan_dft_r2c_1d(N, buf, spec, FFTW_MEASURE);
-    fftwf_plan inv = fftwf_plan_dft_c2r_1d(N, spec, buf, FFTW_MEASURE);
-    Eigen::ArrayXcf S(F, T);
-    Eigen::ArrayXf acc(L + N + hop), env = Eigen::ArrayXf::Zero(L + N + hop), y(L);
-    for (Eigen::Index t = 0; t < T; ++t) env.segment(t * hop, N) += w.square();
-    const Eigen::ArrayXf envInv = 1.0f / (env.segment(half, L) * float(N));
+    bench::BareFftwLoop bare(x.size());
+    Eigen::ArrayXf y;
     for (auto _ : state) {
-        for (Eigen::Index t = 0; t < T; ++t) {
-            const Eigen::Index s0 = t * hop - half;
-            for (int n = 0; n < N; ++n) {
-                const Eigen::Index s = s0 + n;
-                buf[n] = (s >= 0 && s < L) ? x[s] * w[n] : 0.0f;
-            }
-            fftwf_execute(fwd);
-            std::copy_n(reinterpret_cast<std::complex<float>*>(spec), F, S.col(t).data());
-        }
-        acc.setZero();
-        for (Eigen::Index t = 0; t < T; ++t) {
-            std::copy_n(S.col(t).data(), F, reinterpret_cast<std::complex<float>*>(spec));
-            fftwf_execute(inv);
-            for (int n = 0; n < N; ++n) acc[t * hop + n] += buf[n] * w[n];
-        }
-        y = acc.segment(half, L) * envInv;
+        bare.pass(x, y);
         benchmark::DoNotOptimize(y.data());
     }
-    fftwf_destroy_plan(fwd);
-    fftwf_destroy_plan(inv);
-    fftwf_free(buf);
-    fftwf_free(spec);
 }
 
 void BM_StftPass(benchmark::State& state) {

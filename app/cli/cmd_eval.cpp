@@ -108,8 +108,8 @@ int runEval(const QStringList& argsIn) {
         if (!refs.empty() && a.channels() != refs[0].cols())
             throw InputError(std::string(kind) + " '" + toStd(path) + "' has " + std::to_string(a.channels()) +
                              " channels but '" + toStd(refPaths[0]) + "' has " + std::to_string(refs[0].cols()));
-        Signal s(a.data.rows(), a.data.cols());
-        adviseHugePages(s.data(), std::size_t(s.size()) * sizeof(double));
+        Signal s;
+        resizeLarge(s, a.data.rows(), a.data.cols());
         s = a.data.cast<double>();
         return s;
     };

@@ -126,26 +126,30 @@ Audio readFrames(SNDFILE* f, const SF_INFO& info, std::int64_t count, std::int64
     a.sampleRate = info.samplerate;
     std::int64_t capacity = reserve > 0 ? std::min<std::int64_t>(reserve, maxBytes / 4 / ch + 1) : kBlock;
     if (count >= 0) capacity = std::min(capacity, count);
-    a.data.resize(capacity, ch);
-    adviseHugePages(a.data.data(), std::size_t(a.data.size()) * sizeof(float));
-    std::vector<float> block(ch > 1 ? std::size_t(kBlock) * std::size_t(ch) : 0);
+    resizeLarge(a.data, capacity, ch);
+    std::vector<float> block;
     std::int64_t got = 0;
     while (count < 0 || got < count) {
-        const std::int64_t n = count < 0 ? kBlock : std::min(kBlock, count - got);
+        std::int64_t n = count < 0 ? kBlock : std::min(kBlock, count - got);
         if ((got + n) * ch * std::int64_t(sizeof(float)) > maxBytes + kBlock * ch * std::int64_t(sizeof(float))) {
             std::ostringstream s;
             s << quoted(path) << " is too large to load: it decodes to more than " << maxBytes / (1 << 20)
               << " MB of samples";
             throw InputError(s.str());
         }
-        if (got + n > capacity) {
-            capacity = std::max(got + n, std::min(capacity + capacity / 2, maxBytes / 4 / ch + kBlock));
+        const std::int64_t room = capacity - got;
+        if (room > 0) n = std::min(n, room);  // fill what is reserved; beyond it, grow only for frames that decode
+        const bool inPlace = ch == 1 && room > 0;
+        if (!inPlace) block.resize(std::size_t(n) * std::size_t(ch));
+        const sf_count_t r = sf_readf_float(f, inPlace ? a.data.data() + got : block.data(), n);
+        if (r <= 0) break;
+        if (got + r > capacity) {
+            capacity = std::max(got + r, std::min(capacity + capacity / 2, maxBytes / 4 / ch + kBlock));
             a.data.conservativeResize(capacity, ch);
         }
-        const sf_count_t r = sf_readf_float(f, ch == 1 ? a.data.data() + got : block.data(), n);
-        if (r < 0) break;
-        for (int c = 0; c < ch && ch > 1; ++c)
-            for (sf_count_t i = 0; i < r; ++i) a.data(got + i, c) = block[std::size_t(i) * std::size_t(ch) + std::size_t(c)];
+        if (!inPlace)
+            for (int c = 0; c < ch; ++c)
+                for (sf_count_t i = 0; i < r; ++i) a.data(got + i, c) = block[std::size_t(i) * std::size_t(ch) + std::size_t(c)];
         got += r;
         if (r < n) break;
     }

@@ -1,6 +1,7 @@
 #include "core/separation/magnitudes.h"
 
 #include "core/common/error.h"
+#include "core/common/memory.h"
 
 namespace phaselab::separation {
 
@@ -36,7 +37,9 @@ std::vector<Magnitudes> signalMagnitudes(const std::vector<Eigen::ArrayXf>& wave
         if (!allowSilent && (waveforms[j] == 0).all())
             throw InputError(name + " is silent: its oracle magnitudes are zero and SIR is undefined");
         stft.analyse(waveforms[j], S);
-        V.push_back(S.abs2().sqrt());
+        Magnitudes& v = V.emplace_back();
+        resizeLarge(v, S.rows(), S.cols());
+        v = S.abs2().sqrt();
     }
     return V;
 }

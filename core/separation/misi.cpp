@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/common/error.h"
+#include "core/common/memory.h"
 #include "core/separation/source_start.h"
 
 namespace phaselab::separation {
@@ -140,6 +141,7 @@ SeparationResult runMisi(const SeparationInput& in, const MisiParams& params, co
     } else {
         Eigen::ArrayXf scratch;
         for (int j = 0; j < J; ++j) {  // r.stfts[j] serves as the scratch for V_j e^{i∠X}
+            resizeLarge(r.stfts[j], in.mixtureStft.rows(), in.mixtureStft.cols());
             r.stfts[j] = in.mixtureStft;
             lossAndProject(r.stfts[j].data(), in.magnitudes[j].data(), r.stfts[j].size(), true, scratch);
             stft.synthesise(r.stfts[j], L, r.waveforms[j]);
@@ -151,7 +153,6 @@ SeparationResult runMisi(const SeparationInput& in, const MisiParams& params, co
         log.record(it, {{"objective", loss}, {"spectral_convergence_db", 10 * std::log10(std::max(loss, 1e-300) / energy)}});
     };
     Eigen::ArrayXf residual(L), scratch;
-    Spectrogram block;
     const Eigen::Index T = in.mixtureStft.cols(), F = in.mixtureStft.rows();
     // STFT of source j in blocks of frames; each block, still in cache, gives its share of the loss
     // and (if project) is replaced by its magnitude projection V ⊙ S / |S| (the next iteration's first step).
@@ -160,16 +161,16 @@ SeparationResult runMisi(const SeparationInput& in, const MisiParams& params, co
         double loss = 0;
         for (Eigen::Index first = 0; first < T; first += blockFrames) {
             const Eigen::Index count = std::min(blockFrames, T - first);
-            stft.analyseFrames(r.waveforms[j], 0, first, count, block);
-            loss += lossAndProject(block.data(), in.magnitudes[j].data() + first * F, F * count, project, scratch);
-            r.stfts[j].middleCols(first, count) = block;
+            auto frames = r.stfts[j].middleCols(first, count);
+            stft.analyseFrames(r.waveforms[j], 0, first, count, frames);
+            loss += lossAndProject(frames.data(), in.magnitudes[j].data() + first * F, F * count, project, scratch);
         }
         return loss;
     };
     auto analyseAllSources = [&](bool project) {
         double loss = 0;
         for (int j = 0; j < J; ++j) {
-            r.stfts[j].resize(F, T);
+            resizeLarge(r.stfts[j], F, T);
             loss += analyseSource(j, project);
         }
         return loss;

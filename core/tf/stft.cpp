@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/common/error.h"
+#include "core/common/memory.h"
 
 namespace phaselab {
 
@@ -112,9 +113,17 @@ void Stft::forEachChunk(Eigen::Index count, Fn&& fn) {
 
 void Stft::analyseFrames(const Eigen::Ref<const Eigen::ArrayXf>& segment, Eigen::Index segmentStart,
                          Eigen::Index firstFrame, Eigen::Index count, Spectrogram& out) {
+    resizeLarge(out, config_.bins(), count);
+    analyseFrames(segment, segmentStart, firstFrame, count, Eigen::Ref<Spectrogram>(out));
+}
+
+void Stft::analyseFrames(const Eigen::Ref<const Eigen::ArrayXf>& segment, Eigen::Index segmentStart,
+                         Eigen::Index firstFrame, Eigen::Index count, Eigen::Ref<Spectrogram> out) {
     const int N = config_.windowLength, Nfft = config_.fft(), F = config_.bins(), half = N / 2;
     const Eigen::Index hop = config_.hop, segEnd = segmentStart + segment.size();
-    out.resize(F, count);
+    if (out.rows() != F || out.cols() != count)
+        throw InputError("analyseFrames: the output has " + std::to_string(out.rows()) + " x " +
+                         std::to_string(out.cols()) + " cells, not " + std::to_string(F) + " x " + std::to_string(count));
     forEachChunk(count, [&](Worker& w, Eigen::Index begin, Eigen::Index end) {
         Eigen::Map<Eigen::ArrayXf> buf(w.real.data(), Nfft);
         for (Eigen::Index j = begin; j < end; ++j) {

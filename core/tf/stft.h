@@ -88,6 +88,9 @@ public:
     // [firstFrame*hop - N/2, (firstFrame+count-1)*hop + N/2) clipped to the signal.
     void analyseFrames(const Eigen::Ref<const Eigen::ArrayXf>& segment, Eigen::Index segmentStart,
                        Eigen::Index firstFrame, Eigen::Index count, Spectrogram& out);
+    // The same into existing storage of bins() x count (e.g. S.middleCols(firstFrame, count)).
+    void analyseFrames(const Eigen::Ref<const Eigen::ArrayXf>& segment, Eigen::Index segmentStart,
+                       Eigen::Index firstFrame, Eigen::Index count, Eigen::Ref<Spectrogram> out);
 
     // Least-squares inverse; `length` is the original signal length (S must have
     // frameCount(length) columns and bins() rows, else InputError).
