@@ -21,6 +21,31 @@ private slots:
         QCOMPARE(kappaFromMeanResultantFast(1), 1000.0);
     }
 
+    // The block-wise histograms of a signal equal those of its whole spectrogram, bit for bit, for
+    // regions inside one block, across blocks, at the signal's start and its end; cancel stops it.
+    void histogramsOfSignalEqualWholeSpectrogram() {
+        const StftConfig c{WindowType::Hann, 512, 128};
+        const Eigen::ArrayXf x = test::sine(16000 * 6, 440.7, 16000, 0.3) + test::whiteNoise(16000 * 6, 9, 0.05f);
+        const Spectrogram S = Stft(c).analyse(x);
+        PhaseRegion whole, inside, across, tail;
+        inside.firstFrame = 10, inside.lastFrame = 90;
+        across.firstFrame = 200, across.lastFrame = 600, across.firstBin = 5, across.lastBin = 60, across.rangeDb = 50;
+        tail.firstFrame = 700;
+        for (const PhaseRegion& r : {whole, inside, across, tail}) {
+            const PhaseHistograms a = phaseHistograms(S, c.hop, c.fft(), r), b = phaseHistogramsOfSignal(x, c, r);
+            QCOMPARE(b.samples, a.samples);
+            QVERIFY(a.samples > 1000);
+            QVERIFY(b.raw.density == a.raw.density && b.centred.density == a.centred.density);
+            QCOMPARE(b.raw.fit.kappa, a.raw.fit.kappa);
+            QCOMPARE(b.centred.fit.kappa, a.centred.fit.kappa);
+            QCOMPARE(b.centred.rayleighP, a.centred.rayleighP);
+        }
+        std::atomic<bool> cancel{true};
+        RunControl run;
+        run.cancel = &cancel;
+        QVERIFY_THROWS_EXCEPTION(Cancelled, phaseHistogramsOfSignal(x, c, whole, 72, run));
+    }
+
     void sinusoidIsConcentratedNoiseIsNot() {
         const double sr = 16000;
         const StftConfig c{WindowType::Hann, 1024, 256};

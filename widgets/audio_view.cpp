@@ -3,6 +3,8 @@
 #include <QFutureWatcher>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+
+#include "core/common/memory.h"
 #include "widgets/export_file.h"
 
 namespace phaselab {
@@ -53,19 +55,28 @@ void AudioView::setAudio(std::shared_ptr<const Audio> audio) {
     view_->reset(audio_->duration(), audio_->sampleRate / 2);
     const quint64 gen = generation_;
     auto shared = audio_;
-    auto* watcher = new QFutureWatcher<std::shared_ptr<const WaveformData>>(this);
-    connect(watcher, &QFutureWatcher<std::shared_ptr<const WaveformData>>::finished, this, [this, watcher, gen] {
+    struct Prepared {
+        std::shared_ptr<const Eigen::ArrayXf> mono;
+        std::shared_ptr<const WaveformData> waveform;
+    };
+    auto* watcher = new QFutureWatcher<Prepared>(this);
+    connect(watcher, &QFutureWatcher<Prepared>::finished, this, [this, watcher, gen] {
         watcher->deleteLater();
         if (gen != generation_) return;
-        const auto data = watcher->result();
-        waveform_->setData(data);
-        overview_->setData(data);
-        spectrogram_->setSignal(data->samples, data->sampleRate);
+        const Prepared p = watcher->result();
+        waveform_->setData(p.waveform);
+        overview_->setData(p.waveform);
+        spectrogram_->setSignal(p.waveform->samples, p.waveform->sampleRate);
+        emit monoReady(p.mono, p.waveform->sampleRate);
     });
     watcher->setFuture(QtConcurrent::run([shared] {
-        // A mono file is shared as it is; other files are mixed down once.
-        auto mono = monoSamples(shared->channels() == 1 ? shared : std::make_shared<const Audio>(Audio::fromMono(shared->mono(), shared->sampleRate)));
-        return WaveformData::make(mono, shared->sampleRate);
+        // The one mono signal of this audio (its channel, or the mixdown), made off the GUI thread
+        // and shared by every pane.
+        auto mono = std::make_shared<Eigen::ArrayXf>();
+        resizeLarge(*mono, shared->frames(), 1);
+        if (shared->channels() == 1) *mono = shared->data.col(0);
+        else *mono = shared->data.rowwise().mean();
+        return Prepared{mono, WaveformData::make(monoSamples(std::shared_ptr<const Eigen::ArrayXf>(mono)), shared->sampleRate)};
     }));
 }
 

@@ -48,6 +48,8 @@ public:
 signals:
     void ready();
     void audioChanged(std::shared_ptr<const phaselab::Audio> audio);  // setAudio() was called
+    // The mono signal every pane shows (the file's channel or its mixdown), once per setAudio().
+    void monoReady(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate);
 
 private:
     ViewManager* view_;

@@ -20,4 +20,14 @@ inline std::shared_ptr<const MonoSamples> monoSamples(std::shared_ptr<const Audi
     return std::shared_ptr<const MonoSamples>(holder, &holder->samples);
 }
 
+// A view of `mono` that keeps it alive.
+inline std::shared_ptr<const MonoSamples> monoSamples(std::shared_ptr<const Eigen::ArrayXf> mono) {
+    struct Holder {
+        std::shared_ptr<const Eigen::ArrayXf> mono;
+        MonoSamples samples;
+    };
+    auto holder = std::make_shared<Holder>(Holder{mono, MonoSamples(mono->data(), mono->size())});
+    return std::shared_ptr<const MonoSamples>(holder, &holder->samples);
+}
+
 }  // namespace phaselab

@@ -190,7 +190,7 @@ void PhaseHistogramPanel::schedule() {
         Outcome o;
         try {
             const Eigen::ArrayXf& x = *r.signal;
-            const int hop = r.config.hop, N = r.config.windowLength;
+            const int hop = r.config.hop;
             const Eigen::Index T = 1 + x.size() / hop;
             PhaseRegion region;
             region.firstFrame = std::clamp<Eigen::Index>(Eigen::Index(std::lround(r.start * r.sampleRate / hop)), 0, T - 1);
@@ -199,17 +199,11 @@ void PhaseHistogramPanel::schedule() {
             region.firstBin = Eigen::Index(std::ceil(r.fmin * r.config.fft() / r.sampleRate));
             region.lastBin = r.fmax > r.fmin ? Eigen::Index(std::floor(r.fmax * r.config.fft() / r.sampleRate)) : -1;
             region.rangeDb = r.rangeDb;
-            // Analyse only the region's frames (plus the one before, for psi).
-            const Eigen::Index first = std::max<Eigen::Index>(0, region.firstFrame - 1), count = region.lastFrame - first + 1;
-            const Eigen::Index s0 = std::clamp<Eigen::Index>(first * hop - N / 2, 0, x.size());
-            const Eigen::Index s1 = std::clamp<Eigen::Index>(region.lastFrame * hop + N / 2 + 1, s0, x.size());
-            Stft stft(r.config);
-            Spectrogram S;
-            stft.analyseFrames(x.segment(s0, s1 - s0), s0, first, count, S);
-            if (cancel->load()) return o;
-            region.firstFrame -= first;
-            region.lastFrame -= first;
-            o.histograms = std::make_shared<PhaseHistograms>(phaseHistograms(S, hop, r.config.fft(), region));
+            RunControl run;
+            run.cancel = cancel.get();
+            o.histograms = std::make_shared<PhaseHistograms>(phaseHistogramsOfSignal(x, r.config, region, 72, run));
+        } catch (const Cancelled&) {
+            return Outcome{};
         } catch (const std::exception& e) {
             o.error = QString::fromStdString(e.what());
         }

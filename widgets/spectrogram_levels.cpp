@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include "core/common/memory.h"
+
 namespace phaselab {
 
 std::uint16_t SpectrogramLevels::quantise(float db) {
@@ -32,7 +34,10 @@ std::shared_ptr<SpectrogramLevels> computeSpectrogramLevels(const Eigen::Ref<con
     result->samples = mono.size();
     const int F = config.bins();
     const Eigen::Index T = 1 + mono.size() / config.hop;
-    auto& base = result->levels_.emplace_back(std::size_t(T) * std::size_t(F));
+    auto& base = result->levels_.emplace_back();
+    base.reserve(std::size_t(T) * std::size_t(F));  // allocated, advised, then touched
+    adviseHugePages(base.data(), base.capacity() * sizeof(std::uint16_t));
+    base.resize(std::size_t(T) * std::size_t(F));
     // Two workers, each with its own Stft, take alternate chunks of frames: FFT, then
     // dB = 10 log10(|X|^2 / fs^2) (Eigen's vectorised log), then quantisation.
     constexpr int kWorkers = 2;
@@ -77,7 +82,10 @@ std::shared_ptr<SpectrogramLevels> computeSpectrogramLevels(const Eigen::Ref<con
         control.checkCancel();
         const auto& prev = result->levels_.back();
         const Eigen::Index pt = Eigen::Index(prev.size()) / F, nt = (pt + 1) / 2;
-        std::vector<std::uint16_t> next(std::size_t(nt) * std::size_t(F));
+        std::vector<std::uint16_t> next;
+        next.reserve(std::size_t(nt) * std::size_t(F));
+        adviseHugePages(next.data(), next.capacity() * sizeof(std::uint16_t));
+        next.resize(std::size_t(nt) * std::size_t(F));
         for (Eigen::Index t = 0; t < nt; ++t) {
             const std::uint16_t* a = prev.data() + 2 * t * F;
             const std::uint16_t* b = 2 * t + 1 < pt ? a + F : a;

@@ -37,7 +37,7 @@ struct Loaded {
 Loaded loadSignals(const QStringList& paths, const Audio& mixture, const char* what, bool perChannel) {
     Loaded l;
     for (const QString& path : paths) {
-        const Audio a = readInput(toStd(path));
+        Audio a = readInput(toStd(path));
         if (a.sampleRate != mixture.sampleRate)
             throw InputError(std::string(what) + " " + toStd(path) + " has sample rate " + std::to_string(a.sampleRate) +
                              " Hz but the mixture has " + std::to_string(mixture.sampleRate) +
@@ -52,7 +52,7 @@ Loaded loadSignals(const QStringList& paths, const Audio& mixture, const char* w
                              ": give it the mixture's channels (or one for all), or separate the downmix with --mono");
         if (!perChannel && a.channels() > 1)
             std::fprintf(stderr, "note: %s %s has %d channels; using the mono downmix\n", what, qPrintable(path), a.channels());
-        l.audio.push_back(a);
+        l.audio.push_back(std::move(a));
         l.paths << path;
     }
     return l;

@@ -231,11 +231,14 @@ void installPanels(MainWindow* window) {
     // the spectrogram's STFT settings.
     AudioView* audioView = window->audioView();
     QObject::connect(audioView, &AudioView::audioChanged, window, [=](std::shared_ptr<const Audio> audio) {
-        const auto mono = audio ? std::make_shared<const Eigen::ArrayXf>(audio->mono()) : nullptr;
-        phasePane->setSignal(mono, audio ? audio->sampleRate : 0);
+        phasePane->setSignal(nullptr, 0);  // until the view's mono signal is ready
+        histograms->setSignal(nullptr, 0);
         phasePane->setStereo(audio);
-        histograms->setSignal(mono, audio ? audio->sampleRate : 0);
         stftInfo->setSampleRate(audio ? audio->sampleRate : 0);
+    });
+    QObject::connect(audioView, &AudioView::monoReady, window, [=](std::shared_ptr<const Eigen::ArrayXf> mono, double rate) {
+        phasePane->setSignal(mono, rate);
+        histograms->setSignal(mono, rate);
     });
     auto followStft = [=] {
         const StftConfig c = audioView->spectrogram()->stftConfig();

@@ -13,21 +13,32 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 
-PhaseHistogram histogramOf(const std::vector<float>& angles, int bins, bool centred) {
-    PhaseHistogram h;
-    h.width = 2 * kPi / bins;
-    h.uniformDensity = 1 / (2 * kPi);
-    std::vector<double> counts(std::size_t(bins), 0.0);
-    for (float a : angles) {
-        int b = int(std::floor((a + kPi) / h.width));
-        counts[std::size_t(std::clamp(b, 0, bins - 1))] += 1;
+// Counts and sufficient statistics of a stream of angles, in the order they come.
+struct AngleAccumulator {
+    std::vector<double> counts;
+    double width = 0, sumCos = 0, sumSin = 0;
+    std::int64_t n = 0;
+    explicit AngleAccumulator(int bins) : counts(std::size_t(bins), 0.0), width(2 * kPi / bins) {}
+    void add(float a) {
+        const int b = int(std::floor((a + kPi) / width));
+        counts[std::size_t(std::clamp(b, 0, int(counts.size()) - 1))] += 1;
+        sumCos += std::cos(a);
+        sumSin += std::sin(a);
+        ++n;
     }
-    const double n = double(angles.size());
-    h.fit = centred ? vonmises::fitCentred(angles) : vonmises::fit(angles);
+};
+
+PhaseHistogram histogramOf(const AngleAccumulator& acc, bool centred) {
+    const int bins = int(acc.counts.size());
+    PhaseHistogram h;
+    h.width = acc.width;
+    h.uniformDensity = 1 / (2 * kPi);
+    const double n = double(acc.n);
+    h.fit = centred ? vonmises::fitCentredFromSums(acc.sumCos, n, acc.n) : vonmises::fitFromSums(acc.sumCos, acc.sumSin, n, acc.n);
     for (int b = 0; b < bins; ++b) {
         const double c = -kPi + (b + 0.5) * h.width;
         h.centres.push_back(c);
-        const double p = counts[std::size_t(b)] / n;
+        const double p = acc.counts[std::size_t(b)] / n;
         h.density.push_back(p / h.width);
         if (p > 0) {
             h.klUniform += p * std::log(p / (h.uniformDensity * h.width));
@@ -39,6 +50,45 @@ PhaseHistogram histogramOf(const std::vector<float>& angles, int bins, bool cent
     // Rayleigh test with the usual small-sample correction (Zar, Biostatistical Analysis).
     h.rayleighP = std::clamp(std::exp(std::sqrt(1 + 4 * n + 4 * (n * n - n * n * R * R)) - (1 + 2 * n)), 0.0, 1.0);
     if (!std::isfinite(h.rayleighP)) h.rayleighP = std::exp(-z);
+    return h;
+}
+
+// Adds frames [t0, t1] of `block` (whose column 0 is frame blockStart) to the histograms: phi of
+// every bin in [f0, f1] at or above `floor`, psi where the previous frame is in the block (or the
+// frame is the signal's first).
+void accumulate(const Spectrogram& block, Eigen::Index blockStart, Eigen::Index t0, Eigen::Index t1, Eigen::Index f0,
+                Eigen::Index f1, float floor, int hop, int fftSize, AngleAccumulator& raw, AngleAccumulator& centred) {
+    const Magnitudes psi = sinusoidal::centredPhase(block, hop, fftSize);
+    for (Eigen::Index t = t0; t <= t1; ++t)
+        for (Eigen::Index f = f0; f <= f1; ++f) {
+            const Eigen::Index tb = t - blockStart;
+            if (std::abs(block(f, tb)) < floor) continue;
+            raw.add(std::arg(block(f, tb)));
+            if (tb > 0 || t == 0) centred.add(psi(f, tb));
+        }
+}
+
+struct Bounds {
+    Eigen::Index t0, t1, f0, f1;
+};
+
+Bounds regionBounds(const PhaseRegion& region, Eigen::Index F, Eigen::Index T) {
+    Bounds b{std::max<Eigen::Index>(0, region.firstFrame), region.lastFrame < 0 ? T - 1 : std::min(region.lastFrame, T - 1),
+             std::max<Eigen::Index>(0, region.firstBin), region.lastBin < 0 ? F - 1 : std::min(region.lastBin, F - 1)};
+    if (b.t1 < b.t0 || b.f1 < b.f0) throw InputError("phase histogram: the selected region is empty");
+    return b;
+}
+
+float levelFloor(float peak, float rangeDb) {
+    if (!(peak > 0)) throw InputError("phase histogram: the selected region is silent");
+    return peak * std::pow(10.0f, -rangeDb / 20.0f);
+}
+
+PhaseHistograms finish(const AngleAccumulator& raw, const AngleAccumulator& centred) {
+    PhaseHistograms h;
+    h.samples = raw.n;
+    h.raw = histogramOf(raw, false);
+    h.centred = histogramOf(centred.n == 0 ? raw : centred, true);
     return h;
 }
 
@@ -74,33 +124,47 @@ double kappaFromMeanResultantFast(double r) {
 
 PhaseHistograms phaseHistograms(const Spectrogram& S, int hop, int fftSize, const PhaseRegion& region, int bins) {
     if (bins < 8 || bins > 4096) throw InputError("phase histogram: the number of bins must be between 8 and 4096");
-    const Eigen::Index F = S.rows(), T = S.cols();
-    const Eigen::Index t0 = std::max<Eigen::Index>(0, region.firstFrame);
-    const Eigen::Index t1 = region.lastFrame < 0 ? T - 1 : std::min(region.lastFrame, T - 1);
-    const Eigen::Index f0 = std::max<Eigen::Index>(0, region.firstBin);
-    const Eigen::Index f1 = region.lastBin < 0 ? F - 1 : std::min(region.lastBin, F - 1);
-    if (t1 < t0 || f1 < f0) throw InputError("phase histogram: the selected region is empty");
-    // psi needs the previous frame's phase: analyse one frame more when there is one.
-    const Eigen::Index tStart = std::max<Eigen::Index>(0, t0 - 1);
-    const Spectrogram block = S.middleCols(tStart, t1 - tStart + 1);
-    const Magnitudes psi = sinusoidal::centredPhase(block, hop, fftSize);
-    const Magnitudes mag = block.abs();
-    const float peak = mag.block(f0, t0 - tStart, f1 - f0 + 1, t1 - t0 + 1).maxCoeff();
-    if (!(peak > 0)) throw InputError("phase histogram: the selected region is silent");
-    const float floor = peak * std::pow(10.0f, -region.rangeDb / 20.0f);
-    std::vector<float> raw, centred;
-    for (Eigen::Index t = t0; t <= t1; ++t)
-        for (Eigen::Index f = f0; f <= f1; ++f) {
-            const Eigen::Index tb = t - tStart;
-            if (mag(f, tb) < floor) continue;
-            raw.push_back(std::arg(block(f, tb)));
-            if (tb > 0 || t == 0) centred.push_back(psi(f, tb));
-        }
-    PhaseHistograms h;
-    h.samples = std::int64_t(raw.size());
-    h.raw = histogramOf(raw, bins, false);
-    h.centred = histogramOf(centred.empty() ? raw : centred, bins, true);
-    return h;
+    const Bounds b = regionBounds(region, S.rows(), S.cols());
+    // psi needs the previous frame's phase: take one frame more when there is one.
+    const Eigen::Index tStart = std::max<Eigen::Index>(0, b.t0 - 1);
+    const Spectrogram block = S.middleCols(tStart, b.t1 - tStart + 1);
+    const float floor = levelFloor(block.block(b.f0, b.t0 - tStart, b.f1 - b.f0 + 1, b.t1 - b.t0 + 1).abs().maxCoeff(), region.rangeDb);
+    AngleAccumulator raw(bins), centred(bins);
+    accumulate(block, tStart, b.t0, b.t1, b.f0, b.f1, floor, hop, fftSize, raw, centred);
+    return finish(raw, centred);
+}
+
+PhaseHistograms phaseHistogramsOfSignal(const Eigen::Ref<const Eigen::ArrayXf>& x, const StftConfig& config,
+                                        const PhaseRegion& region, int bins, const RunControl& run) {
+    if (bins < 8 || bins > 4096) throw InputError("phase histogram: the number of bins must be between 8 and 4096");
+    Stft stft(config);
+    const Bounds b = regionBounds(region, stft.bins(), stft.frameCount(x.size()));
+    constexpr Eigen::Index kBlock = 256;
+    const int N = config.windowLength, hop = config.hop;
+    Spectrogram block;
+    // Frames [first, last] of x, analysed from the samples they cover only.
+    auto analyse = [&](Eigen::Index first, Eigen::Index last) {
+        const Eigen::Index s0 = std::clamp<Eigen::Index>(first * hop - N / 2, 0, x.size());
+        const Eigen::Index s1 = std::clamp<Eigen::Index>(last * hop + N / 2 + 1, s0, x.size());
+        stft.analyseFrames(x.segment(s0, s1 - s0), s0, first, last - first + 1, block);
+        run.checkCancel();
+    };
+    float peak = 0;
+    for (Eigen::Index t = b.t0; t <= b.t1; t += kBlock) {
+        const Eigen::Index last = std::min(b.t1, t + kBlock - 1);
+        analyse(t, last);
+        peak = std::max(peak, block.middleRows(b.f0, b.f1 - b.f0 + 1).abs().maxCoeff());
+        run.report(0.5 * double(last - b.t0 + 1) / double(b.t1 - b.t0 + 1));
+    }
+    const float floor = levelFloor(peak, region.rangeDb);
+    AngleAccumulator raw(bins), centred(bins);
+    for (Eigen::Index t = b.t0; t <= b.t1; t += kBlock) {
+        const Eigen::Index last = std::min(b.t1, t + kBlock - 1), blockStart = std::max<Eigen::Index>(0, t - 1);
+        analyse(blockStart, last);
+        accumulate(block, blockStart, t, last, b.f0, b.f1, floor, hop, config.fft(), raw, centred);
+        run.report(0.5 + 0.5 * double(last - b.t0 + 1) / double(b.t1 - b.t0 + 1));
+    }
+    return finish(raw, centred);
 }
 
 Magnitudes kappaMap(const Magnitudes& centredPhase, const Magnitudes& magnitude, int halfBins, int halfFrames, float rangeDb,

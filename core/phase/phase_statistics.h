@@ -14,6 +14,7 @@
 #include <Eigen/Core>
 #include <vector>
 
+#include "core/common/progress.h"
 #include "core/phase/von_mises.h"
 #include "core/tf/stft.h"
 
@@ -47,6 +48,13 @@ struct PhaseHistograms {
 // Histograms (bins >= 8) of phi and psi over `region` of S (psi from the sinusoidal model with
 // this hop and FFT size). InputError for an empty region or one without any bin above the floor.
 PhaseHistograms phaseHistograms(const Spectrogram& S, int hop, int fftSize, const PhaseRegion& region, int bins = 72);
+
+// The same histograms of the STFT of x (frames and bins of `region`, in x's STFT), computed 256
+// frames at a time: memory O(bins x 256) whatever the length (a whole 10-minute file included),
+// for two STFT passes of the region (the level floor needs the region's peak first). Equal to
+// phaseHistograms(Stft(config).analyse(x), ...). Cancellable (Cancelled) and reports progress.
+PhaseHistograms phaseHistogramsOfSignal(const Eigen::Ref<const Eigen::ArrayXf>& x, const StftConfig& config,
+                                        const PhaseRegion& region, int bins = 72, const RunControl& run = {});
 
 // Local concentration of the centred phase: for every (f,t), kappa = A^-1(mean cos psi) over the
 // (2*halfBins+1) x (2*halfFrames+1) neighbourhood, counting only bins within rangeDb of the

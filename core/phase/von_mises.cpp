@@ -83,8 +83,26 @@ double density(double theta, double mu, double kappa) {
     return std::exp(kappa * (std::cos(theta - mu) - 1)) / (2 * std::numbers::pi * scaledBesselI0(kappa));
 }
 
-Fit fit(const std::vector<float>& theta, const std::vector<float>& weights) {
+Fit fitFromSums(double sumCos, double sumSin, double weight, std::int64_t n) {
     Fit f;
+    f.n = n;
+    if (weight <= 0) return f;
+    f.meanResultantLength = std::hypot(sumCos, sumSin) / weight;
+    f.mu = std::atan2(sumSin, sumCos);
+    f.kappa = kappaFromMeanResultant(f.meanResultantLength);
+    return f;
+}
+
+Fit fitCentredFromSums(double sumCos, double weight, std::int64_t n) {
+    Fit f;
+    f.n = n;
+    if (weight <= 0) return f;
+    f.meanResultantLength = sumCos / weight;
+    f.kappa = kappaFromMeanResultant(f.meanResultantLength);
+    return f;
+}
+
+Fit fit(const std::vector<float>& theta, const std::vector<float>& weights) {
     double c = 0, s = 0, w = 0;
     for (std::size_t i = 0; i < theta.size(); ++i) {
         const double wi = weights.empty() ? 1.0 : weights[i];
@@ -92,27 +110,17 @@ Fit fit(const std::vector<float>& theta, const std::vector<float>& weights) {
         s += wi * std::sin(theta[i]);
         w += wi;
     }
-    f.n = std::int64_t(theta.size());
-    if (w <= 0) return f;
-    f.meanResultantLength = std::hypot(c, s) / w;
-    f.mu = std::atan2(s, c);
-    f.kappa = kappaFromMeanResultant(f.meanResultantLength);
-    return f;
+    return fitFromSums(c, s, w, std::int64_t(theta.size()));
 }
 
 Fit fitCentred(const std::vector<float>& psi, const std::vector<float>& weights) {
-    Fit f;
     double c = 0, w = 0;
     for (std::size_t i = 0; i < psi.size(); ++i) {
         const double wi = weights.empty() ? 1.0 : weights[i];
         c += wi * std::cos(psi[i]);
         w += wi;
     }
-    f.n = std::int64_t(psi.size());
-    if (w <= 0) return f;
-    f.meanResultantLength = c / w;
-    f.kappa = kappaFromMeanResultant(f.meanResultantLength);
-    return f;
+    return fitCentredFromSums(c, w, std::int64_t(psi.size()));
 }
 
 std::vector<float> sample(double mu, double kappa, std::size_t n, std::uint32_t seed) {

@@ -52,6 +52,11 @@ Fit fit(const std::vector<float>& theta, const std::vector<float>& weights = {})
 // ML fit with the location known to be 0 (centred phases psi): R = mean cos(psi).
 Fit fitCentred(const std::vector<float>& psi, const std::vector<float>& weights = {});
 
+// The same fits from their sufficient statistics: sum of w cos(theta), sum of w sin(theta), sum of
+// w, and the sample count (for streaming over data too large to keep).
+Fit fitFromSums(double sumCos, double sumSin, double weight, std::int64_t n);
+Fit fitCentredFromSums(double sumCos, double weight, std::int64_t n);
+
 // n seeded draws from VM(mu, kappa) (Best & Fisher 1979 rejection sampler), for tests and demos.
 std::vector<float> sample(double mu, double kappa, std::size_t n, std::uint32_t seed);
 
