@@ -158,6 +158,12 @@ private slots:
             QCOMPARE(reports[k].figures[1].first, std::string("inconsistency"));
             QCOMPARE(reports[k].figures[2].first, std::string("objective"));
         }
+        // the message says the iteration and, until the last, the time left
+        QCOMPARE(QString::fromStdString(reports[0].message).section(',', 0, 0), QString("iteration 1 / 5"));
+        QVERIFY2(QString::fromStdString(reports[0].message).contains(QRegularExpression(", about \\d+ s left$")), reports[0].message.c_str());
+        QCOMPARE(reports.back().message, std::string("iteration 5 / 5"));
+        QCOMPARE(timeLeftText(200.4), std::string("about 3 min 20 s left"));
+        QCOMPARE(timeLeftText(7300), std::string("about 2 h 1 min left"));
         // figures agree with the library's definitions (first iteration: y_1 = iSTFT(V), zero phase)
         Stft stft(t.config);
         const Spectrogram X0 = polar(t.V, Magnitudes::Zero(t.V.rows(), t.V.cols()));

@@ -109,10 +109,10 @@ int runRecover(const QStringList& args) {
     if (p.value("init").startsWith("file:")) policy.addInput(toStd(p.value("init").mid(5)));
     policy.check(toStd(out), "the recovered signal");
     const Audio input = readInput(inputPath, Channels::Mono);
-    const Eigen::ArrayXf x = input.data.col(0);
+    const Eigen::Ref<const Eigen::ArrayXf> x = input.data.col(0);
     const Eigen::Index length = x.size();
     Stft stft(config);
-    const Magnitudes V = stft.analyse(x).abs();
+    const Magnitudes V = stft.analyseMagnitudes(x);
     if (!(V > 0).any()) throw InputError(inputPath + " is silent: there is no magnitude to recover a phase from");
 
     recovery::RecoveryResult r;
@@ -146,7 +146,7 @@ int runRecover(const QStringList& args) {
     }
 
     writeAudio(toStd(out), Audio::fromMono(r.signal, input.sampleRate), SampleFormat::Float32);
-    const double snr = metrics::snrDb(x.cast<double>(), r.signal.cast<double>());
+    const double snr = metrics::snrDb(x, r.signal);
     if (p.isSet("json")) {
         QJsonArray trace;
         for (const auto& f : r.trace)

@@ -54,6 +54,13 @@ double snrDb(const Eigen::Ref<const Eigen::ArrayXXd>& reference, const Eigen::Re
     return db(reference.square().sum(), (reference - estimate).square().sum());
 }
 
+double snrDb(const Eigen::Ref<const Eigen::ArrayXf>& reference, const Eigen::Ref<const Eigen::ArrayXf>& estimate) {
+    if (reference.size() == 0 || reference.size() != estimate.size())
+        throw InputError("reference and estimate must have the same, non-zero length");
+    const auto s = reference.cast<double>();
+    return db(s.square().sum(), (s - estimate.cast<double>()).square().sum());
+}
+
 GetSdrResult magronGetSdr(const std::vector<Eigen::ArrayXd>& references, const std::vector<Eigen::ArrayXd>& estimates,
                           bool permutation) {
     const int J = int(references.size());

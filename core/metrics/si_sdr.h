@@ -27,6 +27,8 @@ double siSdrImprovement(const Eigen::Ref<const Eigen::ArrayXXd>& reference,
                         const Eigen::Ref<const Eigen::ArrayXXd>& mixture, bool zeroMean = true);
 
 double snrDb(const Eigen::Ref<const Eigen::ArrayXXd>& reference, const Eigen::Ref<const Eigen::ArrayXXd>& estimate);
+// The same for float signals, summed in double without a double copy of either.
+double snrDb(const Eigen::Ref<const Eigen::ArrayXf>& reference, const Eigen::Ref<const Eigen::ArrayXf>& estimate);
 
 struct GetSdrResult {
     Eigen::ArrayXd sdr, sir, sar;

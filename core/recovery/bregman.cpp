@@ -321,7 +321,7 @@ RecoveryResult bregmanRetrieval(const Magnitudes& V, Eigen::Index length, const 
         IterationFigures f{k, 10 * std::log10(std::max(s.error, 1e-300) / reference),
                            gradient ? NAN : (s.reference > 0 ? s.residual / s.reference : 0.0), s.objective};
         r.iterations = k;
-        reportIteration(control, f, params.iterations, r.trace);
+        reportIteration(control, f, params.iterations, r.trace, start);
     };
 
     if (params.solver == BregmanSolver::GradientDescent) {

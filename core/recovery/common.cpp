@@ -1,5 +1,6 @@
 #include "core/recovery/common.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -29,13 +30,22 @@ void checkTarget(const Magnitudes& V, Eigen::Index length, const StftConfig& con
     if (!(V > 0).any()) throw InputError(what + ": the target magnitudes are all zero (a silent signal has no phase to recover)");
 }
 
+std::string timeLeftText(double seconds) {
+    const long long s = std::max(0LL, std::llround(seconds));
+    if (s < 60) return "about " + std::to_string(s) + " s left";
+    if (s < 3600) return "about " + std::to_string(s / 60) + " min " + std::to_string(s % 60) + " s left";
+    return "about " + std::to_string(s / 3600) + " h " + std::to_string(s % 3600 / 60) + " min left";
+}
+
 void reportIteration(const RunControl& control, const IterationFigures& f, int total,
-                     std::vector<IterationFigures>& trace) {
+                     std::vector<IterationFigures>& trace, long long startNanoseconds) {
     trace.push_back(f);
     if (!control.progress) return;
     ProgressReport r;
     r.fraction = total > 0 ? double(f.iteration) / total : 1.0;
     r.message = "iteration " + std::to_string(f.iteration) + " / " + std::to_string(total);
+    if (f.iteration > 0 && f.iteration < total)
+        r.message += ", " + timeLeftText(secondsSince(startNanoseconds) / f.iteration * (total - f.iteration));
     r.iteration = f.iteration;
     r.figures = {{"spectral_convergence_db", f.spectralConvergenceDb}};
     if (std::isfinite(f.inconsistency)) r.figures.emplace_back("inconsistency", f.inconsistency);  // NaN: not applicable
@@ -55,7 +65,7 @@ RecoveryResult onePassResult(const Magnitudes& V, const Magnitudes& phase, Eigen
     r.spectralConvergenceDb = spectralConvergenceDb(C, V);
     r.inconsistency = (X - C).abs2().cast<double>().sum() / total;
     IterationFigures f{1, r.spectralConvergenceDb, r.inconsistency, (C.abs() - V).cast<double>().square().sum()};
-    reportIteration(control, f, 1, r.trace);
+    reportIteration(control, f, 1, r.trace, startNanoseconds);
     r.seconds = secondsSince(startNanoseconds);
     return r;
 }

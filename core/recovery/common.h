@@ -43,10 +43,14 @@ struct RecoveryResult {
 // all zero. `what` names the caller in the message ("Griffin-Lim").
 void checkTarget(const Magnitudes& V, Eigen::Index length, const StftConfig& config, const std::string& what);
 
-// Reports one iteration through `control` (fraction = iteration / total, figures named as above)
-// and appends it to `trace`.
+// Reports one iteration through `control` (fraction = iteration / total, figures named as above;
+// the message ends with the estimated time left, from the time since `startNanoseconds`, once an
+// iteration has been timed) and appends it to `trace`.
 void reportIteration(const RunControl& control, const IterationFigures& f, int total,
-                     std::vector<IterationFigures>& trace);
+                     std::vector<IterationFigures>& trace, long long startNanoseconds);
+
+// "about 3 min 20 s left" for an estimate in seconds.
+std::string timeLeftText(double seconds);
 
 
 // While alive, the calling thread (and threads it starts) flush denormal floats to zero (SSE

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/common/error.h"
+#include "core/common/memory.h"
 
 namespace phaselab::recovery {
 namespace {
@@ -68,9 +69,15 @@ RecoveryResult griffinLim(const Magnitudes& V, Eigen::Index length, const StftCo
     const int threads = params.threads;
     Stft stft(config, threads);
     Spectrogram X = polar(V, initialPhase(V, length, config, params.init));
-    Spectrogram C(F, T), previous;
+    // C = G(X) is never held whole: it is analysed kBlock frames at a time and used at once. Fast GL
+    // keeps the previous C (one more full spectrogram), updated in place block by block.
+    constexpr Eigen::Index kBlock = 256;
+    Spectrogram C, previous;
     const bool fast = params.momentum > 0;
-    if (fast) previous.setZero(F, T);
+    if (fast) {
+        resizeLarge(previous, F, T);
+        previous.setZero();
+    }
     const float a = float(params.momentum / (1.0 + params.momentum));
     Eigen::ArrayXf x(length);
     Eigen::ArrayXd columnError(T), columnInconsistency(T);
@@ -79,28 +86,32 @@ RecoveryResult griffinLim(const Magnitudes& V, Eigen::Index length, const StftCo
     // C = G(X); accumulates the figures; X = V (C - a previous) / |C - a previous| if update.
     auto step = [&](bool update) {
         stft.synthesise(X, length, x);
-        stft.analyse(x, C);
-        forColumns(T, threads, [&](int, Eigen::Index begin, Eigen::Index end) {
-            for (Eigen::Index t = begin; t < end; ++t) {
-                const std::complex<float>* c = C.col(t).data();
-                const std::complex<float>* p = fast ? previous.col(t).data() : nullptr;
-                std::complex<float>* xt = X.col(t).data();
-                const float* v = V.col(t).data();
-                float error = 0, incons = 0;
-                for (Eigen::Index f = 0; f < F; ++f) {
-                    const float m = std::sqrt(std::norm(c[f]));  // std::abs is hypot: slow
-                    error += (m - v[f]) * (m - v[f]);
-                    incons += std::norm(xt[f] - c[f]);
-                    if (!update) continue;
-                    const std::complex<float> d = fast ? c[f] - a * p[f] : c[f];
-                    const float dm = fast ? std::sqrt(std::norm(d)) : m;
-                    xt[f] = dm > 0 ? d * (v[f] / dm) : std::complex<float>(v[f], 0);
+        for (Eigen::Index t0 = 0; t0 < T; t0 += kBlock) {
+            const Eigen::Index n = std::min(kBlock, T - t0);
+            stft.analyseFrames(x, 0, t0, n, C);
+            forColumns(n, threads, [&](int, Eigen::Index begin, Eigen::Index end) {
+                for (Eigen::Index j = begin; j < end; ++j) {
+                    const Eigen::Index t = t0 + j;
+                    const std::complex<float>* c = C.col(j).data();
+                    std::complex<float>* p = fast ? previous.col(t).data() : nullptr;
+                    std::complex<float>* xt = X.col(t).data();
+                    const float* v = V.col(t).data();
+                    float error = 0, incons = 0;
+                    for (Eigen::Index f = 0; f < F; ++f) {
+                        const float m = std::sqrt(std::norm(c[f]));  // std::abs is hypot: slow
+                        error += (m - v[f]) * (m - v[f]);
+                        incons += std::norm(xt[f] - c[f]);
+                        if (!update) continue;
+                        const std::complex<float> d = fast ? c[f] - a * p[f] : c[f];
+                        const float dm = fast ? std::sqrt(std::norm(d)) : m;
+                        xt[f] = dm > 0 ? d * (v[f] / dm) : std::complex<float>(v[f], 0);
+                        if (fast) p[f] = c[f];
+                    }
+                    columnError[t] = error;
+                    columnInconsistency[t] = incons;
                 }
-                columnError[t] = error;
-                columnInconsistency[t] = incons;
-            }
-        });
-        if (update && fast) std::swap(C, previous);
+            });
+        }
     };
 
     RecoveryResult r;
@@ -111,7 +122,7 @@ RecoveryResult griffinLim(const Magnitudes& V, Eigen::Index length, const StftCo
         const double error = columnError.sum();
         IterationFigures f{k, 10 * std::log10(std::max(error, 1e-300) / total), columnInconsistency.sum() / total, error};
         r.iterations = k;
-        reportIteration(control, f, params.iterations, r.trace);
+        reportIteration(control, f, params.iterations, r.trace, start);
     }
     step(false);
     r.signal = x;

@@ -149,6 +149,20 @@ void Stft::analyse(const Eigen::Ref<const Eigen::ArrayXf>& x, Spectrogram& out) 
     analyseFrames(x, 0, 0, frameCount(x.size()), out);
 }
 
+Magnitudes Stft::analyseMagnitudes(const Eigen::Ref<const Eigen::ArrayXf>& x) {
+    constexpr Eigen::Index kBlock = 256;
+    const Eigen::Index T = frameCount(x.size());
+    Magnitudes V;
+    resizeLarge(V, bins(), T);
+    Spectrogram block;
+    for (Eigen::Index t0 = 0; t0 < T; t0 += kBlock) {
+        const Eigen::Index n = std::min(kBlock, T - t0);
+        analyseFrames(x, 0, t0, n, block);
+        V.middleCols(t0, n) = block.abs();
+    }
+    return V;
+}
+
 Spectrogram Stft::analyse(const Eigen::Ref<const Eigen::ArrayXf>& x) {
     Spectrogram S;
     analyse(x, S);

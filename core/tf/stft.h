@@ -92,6 +92,9 @@ public:
     void analyseFrames(const Eigen::Ref<const Eigen::ArrayXf>& segment, Eigen::Index segmentStart,
                        Eigen::Index firstFrame, Eigen::Index count, Eigen::Ref<Spectrogram> out);
 
+    // |STFT| of x (std::abs), computed in blocks of frames: the complex STFT is never held whole.
+    Magnitudes analyseMagnitudes(const Eigen::Ref<const Eigen::ArrayXf>& x);
+
     // Least-squares inverse; `length` is the original signal length (S must have
     // frameCount(length) columns and bins() rows, else InputError).
     void synthesise(const Spectrogram& S, Eigen::Index length, Eigen::ArrayXf& out);
