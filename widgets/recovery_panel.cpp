@@ -123,14 +123,14 @@ void RecoveryPanel::rebuildRunner() {
         if (!source) throw InputError("no signal loaded");
         const Eigen::ArrayXf x = source->mono();
         Stft stft(config);
-        const Magnitudes V = stft.analyse(x).abs();
+        const Magnitudes V = stft.analyseMagnitudes(x);
         if (!(V > 0).any()) throw InputError("the signal is silent: there is no magnitude to rebuild a phase for");
         RecoveryRun run;
         run.algorithmId = QString::fromStdString(d.id);
         run.parameters = values;
         run.config = config;
         run.result = recovery::runRecovery(d, values, V, x.size(), config, source->sampleRate, control, &x);
-        run.snrDb = metrics::snrDb(x.cast<double>(), run.result.signal.cast<double>());
+        run.snrDb = metrics::snrDb(x, run.result.signal);
         run.input = source;
         run.audio = std::make_shared<Audio>(Audio::fromMono(std::move(run.result.signal), source->sampleRate));
         run.result.signal.resize(0);

@@ -1,6 +1,7 @@
 #include "core/separation/masks.h"
 
 #include "core/common/error.h"
+#include "core/common/memory.h"
 
 namespace phaselab::separation {
 
@@ -76,10 +77,30 @@ SeparationResult runMask(const SeparationInput& in, const MaskParams& params, co
         const Magnitudes a = in.mixtureStft.abs2().sqrt();
         const Spectrogram unit = (a > 0).select(in.mixtureStft / a, std::complex<float>(1, 0));
         for (int j = 0; j < J; ++j) r.stfts[j] = in.magnitudes[j] * unit;
-    } else {
-        const auto masks = params.type == MaskType::Binary ? binaryMasks(in.magnitudes)
-                                                           : ratioMasks(in.magnitudes, params.exponent);
+    } else if (params.type == MaskType::Binary) {
+        const auto masks = binaryMasks(in.magnitudes);
         for (int j = 0; j < J; ++j) r.stfts[j] = masks[j] * in.mixtureStft;
+    } else {
+        // ratioMasks() fused with their application: one sum of powers, no mask arrays.
+        const float p = float(params.exponent);
+        auto power = [&](int j) {
+            const Magnitudes& v = in.magnitudes[std::size_t(j)];
+            return p == 1.0f ? v : p == 2.0f ? v.square().eval() : v.pow(p).eval();
+        };
+        Magnitudes total;
+        resizeLarge(total, in.mixtureStft.rows(), in.mixtureStft.cols());
+        total.setZero();
+        for (int j = 0; j < J; ++j) total += power(j);
+        const float equal = 1.0f / float(J);
+        for (int j = 0; j < J; ++j) {
+            resizeLarge(r.stfts[std::size_t(j)], total.rows(), total.cols());
+            if (p == 2.0f) {
+                const Magnitudes& v = in.magnitudes[std::size_t(j)];
+                r.stfts[std::size_t(j)] = (total > 0).select(v.square() / total, equal) * in.mixtureStft;
+            } else {
+                r.stfts[std::size_t(j)] = (total > 0).select(power(j) / total, equal) * in.mixtureStft;
+            }
+        }
     }
     control.report(0.5, "synthesis");
     synthesiseAll(in, r);
