@@ -90,7 +90,12 @@ SeparationResult runMask(const SeparationInput& in, const MaskParams& params, co
         Magnitudes total;
         resizeLarge(total, in.mixtureStft.rows(), in.mixtureStft.cols());
         total.setZero();
-        for (int j = 0; j < J; ++j) total += power(j);
+        for (int j = 0; j < J; ++j) {
+            const Magnitudes& v = in.magnitudes[std::size_t(j)];
+            if (p == 1.0f) total += v;
+            else if (p == 2.0f) total += v.square();
+            else total += v.pow(p);
+        }
         const float equal = 1.0f / float(J);
         for (int j = 0; j < J; ++j) {
             resizeLarge(r.stfts[std::size_t(j)], total.rows(), total.cols());
