@@ -5,6 +5,7 @@
 //   with the oracle references: reading, oracle STFTs, MISI, writing three files) against the bare
 //   FFTW loop (bare_fftw_loop.h) doing the 3 x 20 STFT + iSTFT passes MISI cannot avoid, in wall time,
 //   alternated three times, best of each (counter cli_over_bare; target <= 1.3).
+// - Oracle Wiener (ratio masks with exponent 2 + synthesis), wall time.
 // - Beta-NMF multiplicative-update iterations (W and H updated) at K = 30 on the mixture magnitude,
 //   single-threaded: ms per iteration, the ratio to one W*H product measured in the same run, and the
 //   speed-up over scikit-learn's 34 ms (KL) / 53 ms (IS) per iteration quoted in the issue, as the
@@ -23,6 +24,7 @@
 #include "core/io/audio.h"
 #include "core/nmf/beta_nmf.h"
 #include "core/separation/magnitudes.h"
+#include "core/separation/masks.h"
 #include "core/separation/misi.h"
 
 using namespace phaselab;
@@ -96,6 +98,20 @@ void BM_MisiVsBarePasses(benchmark::State& state) {
     state.counters["ms_per_misi_iteration"] = 1e3 * perIteration / double(state.iterations());
     state.counters["ms_bare_round"] = 1e3 * bareRound / double(state.iterations());
 }
+// Oracle Wiener (power-ratio masks applied to the mixture STFT, then 3 syntheses), in wall time: the
+// figure to set beside norbert's wiener(iterations=0) + scipy istft on the same STFT (README).
+void BM_OracleWiener(benchmark::State& state) {
+    const SeparationInput& in = data().input;
+    MaskParams p;
+    p.type = MaskType::Ratio;
+    p.exponent = 2;
+    for (auto _ : state) {
+        const SeparationResult r = runMask(in, p);
+        benchmark::DoNotOptimize(r.waveforms[0].data());
+    }
+}
+BENCHMARK(BM_OracleWiener)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+
 void BM_MisiCliVsBareLoop(benchmark::State& state) {
     const std::string dir = std::string(PHASELAB_SHARED_DIR) + "/testaudio/music_pbd_44k_";
     const Eigen::ArrayXf mix = readAudio(dir + "mix.wav").mono();
