@@ -22,7 +22,8 @@ recovery::PghiParams pghiFromOptions(const QCommandLineParser& p) {
     return pghi;
 }
 
-recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index length, double sampleRate) {
+recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index length, double sampleRate, int channel,
+                                      bool mono) {
     recovery::InitialPhase init;
     const QString v = p.value("init");
     init.seed = unsigned(intValue(p, "seed", 0, 2147483647));
@@ -31,15 +32,18 @@ recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index 
     if (v.startsWith("file:")) {
         const std::string path = toStd(v.mid(5));
         if (path.empty()) throw UsageError("--init file:PATH needs a file name");
-        const Audio a = readInput(path, Channels::Mono);
+        const Audio a = readInput(path, mono ? Channels::Mono : Channels::Keep);
         if (a.sampleRate != sampleRate)
             throw InputError("the initial-phase file " + path + " is at " + std::to_string(int(a.sampleRate)) +
                              " Hz but the input is at " + std::to_string(int(sampleRate)) + " Hz");
         if (a.frames() != length)
             throw InputError("the initial-phase file " + path + " has " + std::to_string(a.frames()) +
                              " samples but the input has " + std::to_string(length));
+        if (a.channels() != 1 && channel >= a.channels())
+            throw InputError("the initial-phase file " + path + " has " + std::to_string(a.channels()) +
+                             " channels; give one channel or as many as the input");
         init.kind = recovery::InitialPhaseKind::Signal;
-        init.signal = a.data.col(0);
+        init.signal = a.data.col(a.channels() == 1 ? 0 : channel);
         return init;
     }
     init.kind = recovery::initialPhaseFromName(toStd(choiceValue(p, "init", {"zero", "random", "pu", "pghi"})));
@@ -51,13 +55,16 @@ recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index 
 int runRecover(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription(
-        "Phase recovery: take the magnitude of INPUT's STFT (mono downmix), discard its phase and rebuild a\n"
+        "Phase recovery: take the magnitude of INPUT's STFT, discard its phase and rebuild a\n"
         "signal from the magnitude alone, with Griffin-Lim (gl), fast Griffin-Lim (fgla), phase unwrapping\n"
         "with the sinusoidal model (pu), phase gradient heap integration (pghi, no iteration) or\n"
         "beta-divergence phase retrieval (bregman). Writes OUT.wav (float).\n"
         "--json prints the figures: spectral convergence 20 log10(|| |STFT(y)| - V || / ||V||) in dB, relative\n"
         "inconsistency, SNR of the output against INPUT (dB; phase retrieval recovers a signal only up to a\n"
-        "global sign and other ambiguities, so a low SNR is expected) and the per-iteration trace.");
+        "global sign and other ambiguities, so a low SNR is expected) and the per-iteration trace.\n"
+        "A multichannel INPUT is recovered channel by channel (each channel's own magnitude; --init file:\n"
+        "takes the same channel of that file, or its only one) into a file with the same channels; the\n"
+        "figures are over all channels, --json adds them per channel. --mono recovers the downmix instead.");
     p.addPositionalArgument("INPUT", "Audio file whose STFT magnitude is the target.");
     p.addOption({{"o", "output"}, "Output WAV file.", "OUT.wav"});
     p.addOption({"method", "gl, fgla, pghi, pu or bregman.", "METHOD", "gl"});
@@ -79,6 +86,7 @@ int runRecover(const QStringList& args) {
                                     "a zero initial phase then equals librosa's init=None).", "REF", "centre"});
     addStftOptions(p);
     p.addOption({"threads", "Worker threads.", "N", "1"});
+    p.addOption({"mono", "Recover the mono downmix of a multichannel INPUT (default: each channel)."});
     p.addOption({"json", "Print the figures as JSON."});
     addForceOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
@@ -108,46 +116,89 @@ int runRecover(const QStringList& args) {
     policy.addInput(inputPath);
     if (p.value("init").startsWith("file:")) policy.addInput(toStd(p.value("init").mid(5)));
     policy.check(toStd(out), "the recovered signal");
-    const Audio input = readInput(inputPath, Channels::Mono);
-    const Eigen::Ref<const Eigen::ArrayXf> x = input.data.col(0);
-    const Eigen::Index length = x.size();
+    const bool mono = p.isSet("mono");
+    const Audio input = readInput(inputPath, mono ? Channels::Mono : Channels::Keep);
+    const int channels = input.channels();
+    const Eigen::Index length = input.frames();
     Stft stft(config);
-    const Magnitudes V = stft.analyseMagnitudes(x);
-    if (!(V > 0).any()) throw InputError(inputPath + " is silent: there is no magnitude to recover a phase from");
-
-    recovery::RecoveryResult r;
-    if (method == "pghi") {
-        r = recovery::pghiRecovery(V, length, config, pghiFromOptions(p));
-    } else if (method == "pu") {
-        recovery::PuParams pu;
-        pu.sampleRate = input.sampleRate;
-        pu.onsets = !p.isSet("no-onsets");
-        r = recovery::phaseUnwrapping(V, length, config, pu);
-    } else if (method == "bregman") {
-        recovery::BregmanParams b;
-        b.iterations = iterations;
-        b.beta = doubleValue(p, "beta", 0, 2);
-        b.power = intValue(p, "power", 1, 2);
-        b.side = choiceValue(p, "side", {"right", "left"}) == "left" ? recovery::BregmanSide::Left : recovery::BregmanSide::Right;
-        b.solver = choiceValue(p, "solver", {"gd", "admm"}) == "admm" ? recovery::BregmanSolver::Admm
-                                                                     : recovery::BregmanSolver::GradientDescent;
-        b.step = doubleValue(p, "step", 0, 1e6);
-        b.rho = doubleValue(p, "rho", 1e-6, 1e6);
-        b.init = initFromOption(p, length, input.sampleRate);
-        b.threads = threads;
-        r = recovery::bregmanRetrieval(V, length, config, b);
-    } else {
+    double targetEnergy = 0;  // ||V||^2 of the channel last recovered
+    auto recoverChannel = [&](int c) {
+        const Eigen::Ref<const Eigen::ArrayXf> x = input.data.col(c);
+        const Magnitudes V = stft.analyseMagnitudes(x);
+        targetEnergy = V.cast<double>().square().sum();
+        if (!(V > 0).any())
+            throw InputError(inputPath + (channels > 1 ? " (channel " + std::to_string(c + 1) + ")" : std::string()) +
+                             " is silent: there is no magnitude to recover a phase from");
+        if (method == "pghi") return recovery::pghiRecovery(V, length, config, pghiFromOptions(p));
+        if (method == "pu") {
+            recovery::PuParams pu;
+            pu.sampleRate = input.sampleRate;
+            pu.onsets = !p.isSet("no-onsets");
+            return recovery::phaseUnwrapping(V, length, config, pu);
+        }
+        if (method == "bregman") {
+            recovery::BregmanParams b;
+            b.iterations = iterations;
+            b.beta = doubleValue(p, "beta", 0, 2);
+            b.power = intValue(p, "power", 1, 2);
+            b.side = choiceValue(p, "side", {"right", "left"}) == "left" ? recovery::BregmanSide::Left : recovery::BregmanSide::Right;
+            b.solver = choiceValue(p, "solver", {"gd", "admm"}) == "admm" ? recovery::BregmanSolver::Admm
+                                                                         : recovery::BregmanSolver::GradientDescent;
+            b.step = doubleValue(p, "step", 0, 1e6);
+            b.rho = doubleValue(p, "rho", 1e-6, 1e6);
+            b.init = initFromOption(p, length, input.sampleRate, c, mono);
+            b.threads = threads;
+            return recovery::bregmanRetrieval(V, length, config, b);
+        }
         recovery::GriffinLimParams g;
         g.iterations = iterations;
         g.momentum = momentum;
-        g.init = initFromOption(p, length, input.sampleRate);
+        g.init = initFromOption(p, length, input.sampleRate, c, mono);
         g.threads = threads;
-        r = recovery::griffinLim(V, length, config, g);
-    }
+        return recovery::griffinLim(V, length, config, g);
+    };
 
-    writeAudio(toStd(out), Audio::fromMono(r.signal, input.sampleRate), SampleFormat::Float32);
-    const double snr = metrics::snrDb(x, r.signal);
+    // Channel by channel; the figures over all channels weight each by its energy.
+    Audio output;
+    output.sampleRate = input.sampleRate;
+    output.data.resize(length, channels);
+    std::vector<recovery::RecoveryResult> results;
+    std::vector<double> energies, snrs;
+    double energy = 0, error = 0, incons = 0, signal = 0, noise = 0;
+    for (int c = 0; c < channels; ++c) {
+        recovery::RecoveryResult rc = recoverChannel(c);
+        const double e = targetEnergy;
+        output.data.col(c) = rc.signal;
+        const auto x = input.data.col(c).cast<double>();
+        const double s2 = x.square().sum(), n2 = (x - rc.signal.cast<double>()).square().sum();
+        energy += e;
+        error += e * std::pow(10.0, rc.spectralConvergenceDb / 10);
+        incons += e * rc.inconsistency;
+        signal += s2;
+        noise += n2;
+        snrs.push_back(metrics::snrDb(input.data.col(c), rc.signal));
+        rc.signal.resize(0);
+        results.push_back(std::move(rc));
+    }
+    recovery::RecoveryResult r = results[0];
+    if (channels > 1) {
+        r.spectralConvergenceDb = 10 * std::log10(std::max(error, 1e-300) / energy);
+        r.inconsistency = incons / energy;
+        r.seconds = 0;
+        for (const auto& rc : results) r.seconds += rc.seconds;
+    }
+    const double snr = channels > 1 ? (noise > 0 ? 10 * std::log10(signal / noise) : INFINITY) : snrs[0];
+    const std::string handling = channels > 1 ? "per-channel" : (mono && probeAudio(inputPath).channels > 1 ? "mono-downmix" : "mono");
+    writeAudio(toStd(out), output, SampleFormat::Float32);
     if (p.isSet("json")) {
+        QJsonArray perChannel;
+        for (int c = 0; c < channels && channels > 1; ++c)
+            perChannel.append(QJsonObject{{"channel", c + 1},
+                                          {"iterations", results[std::size_t(c)].iterations},
+                                          {"seconds", results[std::size_t(c)].seconds},
+                                          {"spectral_convergence_db", results[std::size_t(c)].spectralConvergenceDb},
+                                          {"inconsistency", results[std::size_t(c)].inconsistency},
+                                          {"snr_db", snrs[std::size_t(c)]}});
         QJsonArray trace;
         for (const auto& f : r.trace)
             trace.append(QJsonObject{{"iteration", f.iteration},
@@ -163,9 +214,14 @@ int runRecover(const QStringList& args) {
                               {"spectral_convergence_db", r.spectralConvergenceDb},
                               {"inconsistency", r.inconsistency},
                               {"snr_db", snr},
+                              {"channels", channels},
+                              {"channel_handling", QString::fromStdString(handling)},
+                              {"per_channel", perChannel},
                               {"trace", trace}});
         return ExitOk;
     }
+    if (channels > 1) std::printf("%d channels, recovered channel by channel (--mono for the downmix)\n", channels);
+    else if (handling == "mono-downmix") std::printf("recovered the mono downmix (--mono)\n");
     std::printf("%s: %d iterations in %.2f s, spectral convergence %.2f dB, inconsistency %.4g, SNR %.2f dB\nwrote %s\n",
                 qPrintable(method), r.iterations, r.seconds, r.spectralConvergenceDb, r.inconsistency, snr, qPrintable(out));
     return ExitOk;
