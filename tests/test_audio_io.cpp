@@ -99,6 +99,14 @@ private slots:
         QCOMPARE(readAudioRange(path("s.wav"), 7900, 500).frames(), Eigen::Index(100));
         const AudioStats st = audioStats(a);
         QVERIFY(std::abs(st.peak - 0.5) < 1e-3);
+        // the views of a stereo signal
+        QVERIFY((channelView(a, "left") == a.data.col(0)).all() && (channelView(a, "2") == a.data.col(1)).all());
+        QVERIFY((channelView(a, "mid") - 0.5f * (a.data.col(0) + a.data.col(1))).abs().maxCoeff() == 0.0f);
+        QVERIFY((channelView(a, "side") - 0.5f * (a.data.col(0) - a.data.col(1))).abs().maxCoeff() == 0.0f);
+        QVERIFY((channelView(a, "mono") - a.mono()).abs().maxCoeff() == 0.0f);
+        expectError([&] { channelView(Audio::fromMono(a.data.col(0), 16000), "side"); }, "needs a stereo signal");
+        expectError([&] { channelView(a, "3"); }, "the audio has 2 channel(s)");
+        expectError([&] { channelView(a, "centre"); }, "unknown channel view");
     }
 
     void resamplesWithLibsamplerate() {

@@ -38,6 +38,31 @@ private slots:
             for (int x = 100; x < 550; x += 5) colours.insert(img.pixel(x, y));
         QVERIFY(colours.size() > 20);
     }
+    // A stereo file shows both channels stacked on one level scale; --channel picks a view.
+    void spectrogramOfStereo() {
+        const QString stereo = QString::fromStdString(phaselab::test::sharedAudio("stereo/stereo_speech_16k_mix.flac"));
+        const QString out = dir.filePath("stereo.png");
+        auto r = runCli({"spectrogram", stereo, "-o", out, "--size", "800x600"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("2 views") && r.out.contains("every channel, stacked"), r.out.constData());
+        const QImage img(out);
+        QCOMPARE(img.size(), QSize(800, 600));
+        auto colours = [&](int y0, int y1) {
+            QSet<QRgb> c;
+            for (int y = y0; y < y1; y += 5)
+                for (int x = 100; x < 700; x += 5) c.insert(img.pixel(x, y));
+            return c.size();
+        };
+        QVERIFY(colours(60, 240) > 20 && colours(360, 540) > 20);  // a spectrogram in each half
+        r = runCli({"spectrogram", stereo, "-o", dir.filePath("side.png"), "--channel", "side", "--force"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("1 view") && r.out.contains("side"));
+        r = runCli({"spectrogram", QString::fromStdString(phaselab::test::sharedAudio("chirp_16k.wav")), "-o", dir.filePath("x.png"),
+                    "--channel", "side"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains("needs a stereo signal"));
+    }
+
     void badInputAndUsage() {
         auto r = runCli({"info", dir.filePath("missing.wav")});
         QCOMPARE(r.code, 1);

@@ -1,4 +1,5 @@
 #include <QFileInfo>
+#include <QPainter>
 #include <cmath>
 #include <cstdio>
 
@@ -12,8 +13,9 @@ namespace phaselab::cli {
 int runSpectrogram(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription(
-        "Render a labelled spectrogram of FILE (mono downmix) as a PNG image. Levels are in dBFS:\n"
-        "a full-scale sinusoid reads 0 dB.");
+        "Render a labelled spectrogram of FILE as a PNG image. Levels are in dBFS: a full-scale\n"
+        "sinusoid reads 0 dB. A multichannel file shows each channel, stacked, on one level scale;\n"
+        "--channel shows one view instead: mono (the downmix), left, right, mid, side or a channel number.");
     p.addPositionalArgument("FILE", "Audio file.");
     p.addOption({{"o", "output"}, "Output PNG file.", "OUT.png"});
     addStftOptions(p);
@@ -21,6 +23,8 @@ int runSpectrogram(const QStringList& args) {
     p.addOption({"db-range", "Dynamic range shown, in dB.", "DB", "80"});
     p.addOption({"colormap", "Colour map: viridis, magma, inferno, cividis, gray.", "NAME", "viridis"});
     addImageSizeOption(p);
+    p.addOption({"channel", "stacked (default: every channel), mono, left, right, mid, side or a channel number.", "VIEW",
+                 "stacked"});
     p.addOption({"fmin", "Lowest frequency shown (Hz).", "HZ", "0"});
     p.addOption({"fmax", "Highest frequency shown (Hz; default: half the sample rate).", "HZ", "0"});
     addForceOption(p);
@@ -40,23 +44,48 @@ int runSpectrogram(const QStringList& args) {
     OutputPolicy policy = outputPolicy(p);
     policy.addInput(path);
     policy.check(toStd(out), "the spectrogram image");
-    const Audio audio = readInput(path, Channels::Mono);
+    const Audio audio = readInput(path);
     style.axis.minHz = fmin;
     style.axis.maxHz = fmax > 0 ? std::min(fmax, audio.sampleRate / 2) : audio.sampleRate / 2;
     if (style.axis.maxHz <= style.axis.lowHz()) throw UsageError("--fmin must be below --fmax and the Nyquist frequency");
 
+    // The views shown, top to bottom, and their names.
+    const std::string view = toStd(p.value("channel"));
+    std::vector<std::pair<QString, Eigen::ArrayXf>> views;
+    if (view == "stacked") {
+        for (int c = 0; c < audio.channels(); ++c)
+            views.emplace_back(audio.channels() == 1 ? QString() : QString("channel %1").arg(c + 1), audio.data.col(c));
+    } else {
+        views.emplace_back(QString::fromStdString(view), channelView(audio, view));
+    }
+    if (int(views.size()) * 120 > size.height())
+        throw UsageError(std::to_string(views.size()) + " channels need an image at least " + std::to_string(views.size() * 120) +
+                         " pixels high (--size), or pick one with --channel");
     Stft stft(config);
-    const Spectrogram S = stft.analyse(audio.data.col(0));
-    const Magnitudes levels = magnitudeDb(magnitude(S) / stft.fullScaleMagnitude());
-    style.topDb = std::ceil(std::max(levels.maxCoeff(), -200.0f + style.rangeDb) / 5.0f) * 5.0f;
+    std::vector<Magnitudes> levels;
+    float top = -200.0f + style.rangeDb;
+    for (const auto& v : views) {
+        levels.push_back(magnitudeDb(stft.analyseMagnitudes(v.second) / stft.fullScaleMagnitude()));
+        top = std::max(top, levels.back().maxCoeff());
+    }
+    style.topDb = std::ceil(top / 5.0f) * 5.0f;  // one level scale for every view
 
-    const QString title = QFileInfo(QString::fromStdString(path)).fileName() + "  —  " +
-                          QString::fromStdString(config.describe()) + ", " + scaleName(style.axis.scale) + " scale";
-    const QImage image = renderLabelledSpectrogram(levels, audio.sampleRate / config.fft(), config.hop / audio.sampleRate,
-                                                   style, size, title);
+    const QString base = QFileInfo(QString::fromStdString(path)).fileName() + "  —  " +
+                         QString::fromStdString(config.describe()) + ", " + scaleName(style.axis.scale) + " scale";
+    QImage image(size, QImage::Format_RGB32);
+    QPainter painter(&image);
+    const int n = int(views.size());
+    for (int i = 0; i < n; ++i) {
+        const int y0 = size.height() * i / n, y1 = size.height() * (i + 1) / n;
+        const QString title = views[std::size_t(i)].first.isEmpty() ? base : base + ", " + views[std::size_t(i)].first;
+        painter.drawImage(0, y0, renderLabelledSpectrogram(levels[std::size_t(i)], audio.sampleRate / config.fft(),
+                                                           config.hop / audio.sampleRate, style, QSize(size.width(), y1 - y0), title));
+    }
+    painter.end();
     writePng(image, out);
-    std::printf("wrote %s (%dx%d, %lld frames x %d bins)\n", qPrintable(out), size.width(), size.height(),
-                static_cast<long long>(S.cols()), int(S.rows()));
+    std::printf("wrote %s (%dx%d, %d view%s of %lld frames x %d bins: %s)\n", qPrintable(out), size.width(), size.height(), n,
+                n == 1 ? "" : "s", static_cast<long long>(levels[0].cols()), int(levels[0].rows()),
+                view == "stacked" ? (n == 1 ? "the channel" : "every channel, stacked") : view.c_str());
     return ExitOk;
 }
 

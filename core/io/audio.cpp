@@ -5,6 +5,7 @@
 #include <sndfile.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -195,6 +196,27 @@ Audio Audio::fromMono(Eigen::ArrayXf samples, double sampleRate) {
     a.sampleRate = sampleRate;
     a.data = std::move(samples);
     return a;
+}
+
+Eigen::ArrayXf channelView(const Audio& audio, const std::string& view) {
+    if (view == "mono") return audio.mono();
+    const bool pair = view == "mid" || view == "side";
+    if (pair || view == "left" || view == "right") {
+        if (audio.channels() != 2)
+            throw InputError("the " + view + " view needs a stereo signal, this one has " + std::to_string(audio.channels()) +
+                             " channel(s)" + (audio.channels() > 2 ? ": pick a channel by its number" : ""));
+        if (view == "left") return audio.data.col(0);
+        if (view == "right") return audio.data.col(1);
+        return view == "mid" ? Eigen::ArrayXf(0.5f * (audio.data.col(0) + audio.data.col(1)))
+                             : Eigen::ArrayXf(0.5f * (audio.data.col(0) - audio.data.col(1)));
+    }
+    char* end = nullptr;
+    const long c = std::strtol(view.c_str(), &end, 10);
+    if (view.empty() || *end != '\0')
+        throw InputError("unknown channel view '" + view + "' (use mono, left, right, mid, side or a channel number)");
+    if (c < 1 || c > audio.channels())
+        throw InputError("channel " + view + " requested but the audio has " + std::to_string(audio.channels()) + " channel(s)");
+    return audio.data.col(c - 1);
 }
 
 double AudioStats::peakDb() const { return 20.0 * std::log10(peak); }

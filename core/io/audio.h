@@ -77,6 +77,11 @@ struct ReadReport {
 // would overflow float arithmetic.
 inline constexpr float kMaxSampleMagnitude = 1e6f;
 
+// The one signal a view of `audio` shows: "mono" (the mean of all channels), "left" / "right"
+// (channels 1 / 2), "mid" ((L + R) / 2), "side" ((L - R) / 2), or a 1-based channel number
+// ("2"). InputError naming what is missing (a mono file has no "side").
+Eigen::ArrayXf channelView(const Audio& audio, const std::string& view);
+
 // Header only: format, rate, channels, length (-1 when the header does not say it or claims more
 // than the file's size can hold). Cheap.
 AudioInfo probeAudio(const std::string& path);
