@@ -61,6 +61,9 @@ private slots:
                     "--channel", "side"});
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains("needs a stereo signal"));
+        r = runCli({"spectrogram", stereo, "-o", dir.filePath("small.png"), "--size", "400x200"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("2 channels need an image at least 240 pixels high"), r.err.constData());
     }
 
     void badInputAndUsage() {

@@ -86,6 +86,16 @@ private slots:
         QCOMPARE(down.code, 0);
         QCOMPARE(QJsonDocument::fromJson(down.out).object()["channel_handling"].toString(), QString("mono-downmix"));
         QCOMPARE(phaselab::readAudio(dir.filePath("down.wav").toStdString()).channels(), 1);
+        // an initial-phase file must have one channel or the input's
+        phaselab::Audio three;
+        three.sampleRate = in.sampleRate;
+        three.data = Eigen::ArrayXXf::Zero(in.frames(), 3);
+        three.data.col(0) = in.data.col(0);
+        phaselab::writeAudio(dir.filePath("three.wav").toStdString(), three, phaselab::SampleFormat::Float32);
+        const auto bad = runCli(QStringList{"recover", QString::fromStdString(stereo), "-o", dir.filePath("bad.wav"), "--iterations", "1",
+                                            "--init", "file:" + dir.filePath("three.wav")} + kStft);
+        QCOMPARE(bad.code, 1);
+        QVERIFY2(bad.err.contains("has 3 channels; give one channel or as many as the input"), bad.err.constData());
     }
 
     void otherMethodsAndInits() {

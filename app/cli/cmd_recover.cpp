@@ -5,7 +5,6 @@
 #include "cli_common.h"
 #include "core/common/error.h"
 #include "core/io/audio.h"
-#include "core/metrics/si_sdr.h"
 #include "core/recovery/bregman.h"
 #include "core/recovery/griffin_lim.h"
 #include "core/recovery/pghi.h"
@@ -22,8 +21,9 @@ recovery::PghiParams pghiFromOptions(const QCommandLineParser& p) {
     return pghi;
 }
 
+// The initial phase of channel `channel` of an input with `channels` channels (1 with --mono).
 recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index length, double sampleRate, int channel,
-                                      bool mono) {
+                                      int channels) {
     recovery::InitialPhase init;
     const QString v = p.value("init");
     init.seed = unsigned(intValue(p, "seed", 0, 2147483647));
@@ -32,14 +32,14 @@ recovery::InitialPhase initFromOption(const QCommandLineParser& p, Eigen::Index 
     if (v.startsWith("file:")) {
         const std::string path = toStd(v.mid(5));
         if (path.empty()) throw UsageError("--init file:PATH needs a file name");
-        const Audio a = readInput(path, mono ? Channels::Mono : Channels::Keep);
+        const Audio a = readInput(path, channels == 1 ? Channels::Mono : Channels::Keep);
         if (a.sampleRate != sampleRate)
             throw InputError("the initial-phase file " + path + " is at " + std::to_string(int(a.sampleRate)) +
                              " Hz but the input is at " + std::to_string(int(sampleRate)) + " Hz");
         if (a.frames() != length)
             throw InputError("the initial-phase file " + path + " has " + std::to_string(a.frames()) +
                              " samples but the input has " + std::to_string(length));
-        if (a.channels() != 1 && channel >= a.channels())
+        if (a.channels() != 1 && a.channels() != channels)
             throw InputError("the initial-phase file " + path + " has " + std::to_string(a.channels()) +
                              " channels; give one channel or as many as the input");
         init.kind = recovery::InitialPhaseKind::Signal;
@@ -117,7 +117,9 @@ int runRecover(const QStringList& args) {
     if (p.value("init").startsWith("file:")) policy.addInput(toStd(p.value("init").mid(5)));
     policy.check(toStd(out), "the recovered signal");
     const bool mono = p.isSet("mono");
-    const Audio input = readInput(inputPath, mono ? Channels::Mono : Channels::Keep);
+    Audio input = readInput(inputPath);
+    const std::string handling = input.channels() == 1 ? "mono" : mono ? "mono-downmix" : "per-channel";
+    if (mono && input.channels() > 1) input.data = Eigen::ArrayXXf(input.mono());
     const int channels = input.channels();
     const Eigen::Index length = input.frames();
     Stft stft(config);
@@ -146,14 +148,14 @@ int runRecover(const QStringList& args) {
                                                                          : recovery::BregmanSolver::GradientDescent;
             b.step = doubleValue(p, "step", 0, 1e6);
             b.rho = doubleValue(p, "rho", 1e-6, 1e6);
-            b.init = initFromOption(p, length, input.sampleRate, c, mono);
+            b.init = initFromOption(p, length, input.sampleRate, c, channels);
             b.threads = threads;
             return recovery::bregmanRetrieval(V, length, config, b);
         }
         recovery::GriffinLimParams g;
         g.iterations = iterations;
         g.momentum = momentum;
-        g.init = initFromOption(p, length, input.sampleRate, c, mono);
+        g.init = initFromOption(p, length, input.sampleRate, c, channels);
         g.threads = threads;
         return recovery::griffinLim(V, length, config, g);
     };
@@ -163,8 +165,9 @@ int runRecover(const QStringList& args) {
     output.sampleRate = input.sampleRate;
     output.data.resize(length, channels);
     std::vector<recovery::RecoveryResult> results;
-    std::vector<double> energies, snrs;
+    std::vector<double> snrs;
     double energy = 0, error = 0, incons = 0, signal = 0, noise = 0;
+    auto db = [](double s, double n) { return n > 0 ? 10 * std::log10(s / n) : INFINITY; };
     for (int c = 0; c < channels; ++c) {
         recovery::RecoveryResult rc = recoverChannel(c);
         const double e = targetEnergy;
@@ -176,7 +179,7 @@ int runRecover(const QStringList& args) {
         incons += e * rc.inconsistency;
         signal += s2;
         noise += n2;
-        snrs.push_back(metrics::snrDb(input.data.col(c), rc.signal));
+        snrs.push_back(db(s2, n2));
         rc.signal.resize(0);
         results.push_back(std::move(rc));
     }
@@ -187,8 +190,7 @@ int runRecover(const QStringList& args) {
         r.seconds = 0;
         for (const auto& rc : results) r.seconds += rc.seconds;
     }
-    const double snr = channels > 1 ? (noise > 0 ? 10 * std::log10(signal / noise) : INFINITY) : snrs[0];
-    const std::string handling = channels > 1 ? "per-channel" : (mono && probeAudio(inputPath).channels > 1 ? "mono-downmix" : "mono");
+    const double snr = db(signal, noise);
     writeAudio(toStd(out), output, SampleFormat::Float32);
     if (p.isSet("json")) {
         QJsonArray perChannel;

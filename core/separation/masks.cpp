@@ -37,13 +37,26 @@ const AlgorithmDescription& mixturePhaseDescription() {
     return d;
 }
 
+namespace {
+
+// v^p into `out` (reused across calls), returned; p = 1 and 2 exactly.
+const Magnitudes& raisedTo(const Magnitudes& v, float p, Magnitudes& out) {
+    resizeLarge(out, v.rows(), v.cols());
+    if (p == 1.0f) out = v;
+    else if (p == 2.0f) out = v.square();
+    else out = v.pow(p);
+    return out;
+}
+
+}  // namespace
+
 std::vector<Magnitudes> ratioMasks(const std::vector<Magnitudes>& V, double exponent) {
     const std::size_t J = V.size();
     std::vector<Magnitudes> M(J);
     if (J == 0) return M;
     Magnitudes total = Magnitudes::Zero(V[0].rows(), V[0].cols());
     for (std::size_t j = 0; j < J; ++j) {
-        M[j] = exponent == 1.0 ? V[j] : exponent == 2.0 ? V[j].square().eval() : V[j].pow(float(exponent)).eval();
+        raisedTo(V[j], float(exponent), M[j]);
         total += M[j];
     }
     const float equal = 1.0f / float(J);
@@ -81,30 +94,18 @@ SeparationResult runMask(const SeparationInput& in, const MaskParams& params, co
         const auto masks = binaryMasks(in.magnitudes);
         for (int j = 0; j < J; ++j) r.stfts[j] = masks[j] * in.mixtureStft;
     } else {
-        // ratioMasks() fused with their application: one sum of powers, no mask arrays.
+        // ratioMasks() fused with their application: one sum of powers, one power workspace, no
+        // mask arrays.
         const float p = float(params.exponent);
-        auto power = [&](int j) {
-            const Magnitudes& v = in.magnitudes[std::size_t(j)];
-            return p == 1.0f ? v : p == 2.0f ? v.square().eval() : v.pow(p).eval();
-        };
-        Magnitudes total;
+        Magnitudes total, power;
         resizeLarge(total, in.mixtureStft.rows(), in.mixtureStft.cols());
         total.setZero();
-        for (int j = 0; j < J; ++j) {
-            const Magnitudes& v = in.magnitudes[std::size_t(j)];
-            if (p == 1.0f) total += v;
-            else if (p == 2.0f) total += v.square();
-            else total += v.pow(p);
-        }
+        for (const Magnitudes& v : in.magnitudes) total += raisedTo(v, p, power);
         const float equal = 1.0f / float(J);
         for (int j = 0; j < J; ++j) {
             resizeLarge(r.stfts[std::size_t(j)], total.rows(), total.cols());
-            if (p == 2.0f) {
-                const Magnitudes& v = in.magnitudes[std::size_t(j)];
-                r.stfts[std::size_t(j)] = (total > 0).select(v.square() / total, equal) * in.mixtureStft;
-            } else {
-                r.stfts[std::size_t(j)] = (total > 0).select(power(j) / total, equal) * in.mixtureStft;
-            }
+            r.stfts[std::size_t(j)] = (total > 0).select(raisedTo(in.magnitudes[std::size_t(j)], p, power) / total, equal) *
+                                      in.mixtureStft;
         }
     }
     control.report(0.5, "synthesis");
