@@ -375,31 +375,9 @@ AVX512 void ratios512(const float* v, const float* wh, float* r, float* q, std::
     }
 }
 
-bool detectAvx512() {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-}
-
-bool detectAvx2() {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-#else
-bool detectAvx2() { return false; }
-bool detectAvx512() { return false; }
 #endif
 
 }  // namespace
-
-bool usingAvx2() {
-    static const bool yes = std::getenv("PHASELAB_NO_SIMD") == nullptr && detectAvx2();
-    return yes;
-}
-
-bool usingAvx512() {
-    static const bool yes = usingAvx2() && std::getenv("PHASELAB_NO_AVX512") == nullptr && detectAvx512();
-    return yes;
-}
 
 void gemmNN(const float* A, const float* B, float* C, int m, int k, int n) {
 #ifdef PHASELAB_X86

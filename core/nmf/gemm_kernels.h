@@ -12,10 +12,12 @@
 
 #include <cstddef>
 
+#include "core/common/simd.h"
+
 namespace phaselab::nmf::kernels {
 
-bool usingAvx2();
-bool usingAvx512();
+using phaselab::usingAvx2;    // core/common/simd.h
+using phaselab::usingAvx512;
 // The multiplicative-update ratios of n values: r = v / (wh + tiny) when q is null (KL);
 // otherwise q = 1 / (wh + tiny) and r = v q^2 (Itakura-Saito). The AVX-512 path refines the
 // hardware reciprocal estimate by Newton steps: within a few ulp of IEEE division.

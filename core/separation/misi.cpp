@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/common/memory.h"
+#include "core/common/simd.h"
 #include "core/separation/source_start.h"
 
 namespace phaselab::separation {
@@ -89,17 +90,12 @@ __attribute__((target("avx2,fma"))) double lossAndProjectAvx2(std::complex<float
     return total;
 }
 
-bool haveAvx2() {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
 #endif
 
 // One pass: returns sum (v - |y|)^2 over n values and, if apply, sets y <- v y / |y|.
 double lossAndProject(std::complex<float>* yData, const float* vData, Eigen::Index n, bool apply, Eigen::ArrayXf& scratch) {
 #if defined(__x86_64__) && defined(__GNUC__)
-    static const bool avx2 = haveAvx2();
-    if (avx2) return lossAndProjectAvx2(yData, vData, n, apply);
+    if (usingAvx2()) return lossAndProjectAvx2(yData, vData, n, apply);
 #endif
     constexpr Eigen::Index block = 4096;
     scratch.resize(block);
