@@ -5,7 +5,7 @@
 //   with the oracle references: reading, oracle STFTs, MISI, writing three files) against the bare
 //   FFTW loop (bare_fftw_loop.h) doing the 3 x 20 STFT + iSTFT passes MISI cannot avoid, in wall time,
 //   alternated three times, best of each (counter cli_over_bare; target <= 1.3).
-// - Oracle Wiener (ratio masks with exponent 2 + synthesis), wall time.
+// - Oracle Wiener (ratio masks with exponent 2 + synthesis), and the masking step alone, wall time.
 // - Beta-NMF multiplicative-update iterations (W and H updated) at K = 30 on the mixture magnitude,
 //   single-threaded: ms per iteration, the ratio to one W*H product measured in the same run, and the
 //   speed-up over scikit-learn's 34 ms (KL) / 53 ms (IS) per iteration quoted in the issue, as the
@@ -111,6 +111,20 @@ void BM_OracleWiener(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_OracleWiener)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+
+// The masking step alone (the source STFTs, no synthesis): what norbert's wiener(iterations=0) does
+// (bench/wiener_vs_norbert.py sets the two side by side).
+void BM_OracleWienerMasks(benchmark::State& state) {
+    const SeparationInput& in = data().input;
+    MaskParams p;
+    p.type = MaskType::Ratio;
+    p.exponent = 2;
+    for (auto _ : state) {
+        const std::vector<Spectrogram> s = maskedStfts(in, p);
+        benchmark::DoNotOptimize(s[0].data());
+    }
+}
+BENCHMARK(BM_OracleWienerMasks)->Unit(benchmark::kMillisecond)->Iterations(10)->UseRealTime();
 
 void BM_MisiCliVsBareLoop(benchmark::State& state) {
     const std::string dir = std::string(PHASELAB_SHARED_DIR) + "/testaudio/music_pbd_44k_";

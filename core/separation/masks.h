@@ -27,6 +27,11 @@ const AlgorithmDescription& mixturePhaseDescription(); // "mixture-phase"
 // Needs J >= 1 (J >= 2 for a meaningful split). InputError on a bad input.
 SeparationResult runMask(const SeparationInput& in, const MaskParams& params, const RunControl& control = {});
 
+// The masked mixture STFTs Ŝ_j that runMask synthesises (J arrays bins x frames), without the synthesis:
+// the counterpart of norbert's softmask / wiener(iterations = 0). Memory: the J outputs plus a few
+// frames of workspace. Same checks as runMask.
+std::vector<Spectrogram> maskedStfts(const SeparationInput& in, const MaskParams& params);
+
 // The masks themselves (J arrays bins x frames, summing to 1 for Binary/Ratio).
 std::vector<Magnitudes> ratioMasks(const std::vector<Magnitudes>& V, double exponent);
 std::vector<Magnitudes> binaryMasks(const std::vector<Magnitudes>& V);
