@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "separation_options.h"
 #include "core/common/error.h"
+#include "core/common/memory.h"
 #include "core/io/audio.h"
 #include "core/metrics/bss_eval.h"
 #include "core/nmf/beta_nmf.h"
@@ -187,7 +188,8 @@ int runSeparate(const QStringList& rawArgs) {
     // Each channel on its own (the method's per-channel application, magnitudes per channel), or the
     // mono downmix.
     const auto start = std::chrono::steady_clock::now();
-    std::vector<Audio> estimates(std::size_t(J), Audio{mixture.sampleRate, Eigen::ArrayXXf(mixture.frames(), C)});
+    std::vector<Audio> estimates(std::size_t(J), Audio{mixture.sampleRate, {}});
+    for (Audio& e : estimates) resizeLarge(e.data, mixture.frames(), C);
     SeparationResult result;
     for (int c = 0; c < C; ++c) {
         const int channel = perChannel ? c : -1;
@@ -199,7 +201,7 @@ int runSeparate(const QStringList& rawArgs) {
         pipeline.config = config;
         pipeline.nmf = nmfParams;
         pipeline.threads = threads;
-        SeparationResult r = separate(*method, methodValues, pipeline);
+        SeparationResult r = separate(*method, methodValues, std::move(pipeline));
         for (int j = 0; j < J; ++j) estimates[std::size_t(j)].data.col(c) = r.waveforms[std::size_t(j)];
         if (c == 0) result = std::move(r);
     }

@@ -180,15 +180,21 @@ Audio readFrames(SNDFILE* f, const SF_INFO& info, std::int64_t count, std::int64
 }  // namespace
 
 Eigen::ArrayXf Audio::mono() const {
-    if (channels() == 1) return data.col(0);
-    return data.rowwise().mean();
+    Eigen::ArrayXf m;
+    resizeLarge(m, frames(), 1);
+    if (channels() == 1) m = data.col(0);
+    else m = data.rowwise().mean();
+    return m;
 }
 
 Eigen::ArrayXf Audio::channel(int c) const {
     if (c < 0 || c >= channels())
         throw InputError("channel " + std::to_string(c + 1) + " requested but the audio has " +
                          std::to_string(channels()) + " channel(s)");
-    return data.col(c);
+    Eigen::ArrayXf x;
+    resizeLarge(x, frames(), 1);
+    x = data.col(c);
+    return x;
 }
 
 Audio Audio::fromMono(Eigen::ArrayXf samples, double sampleRate) {

@@ -1,5 +1,7 @@
 #include "core/separation/magnitudes.h"
 
+#include <cmath>
+
 #include "core/common/error.h"
 #include "core/common/memory.h"
 
@@ -33,7 +35,7 @@ std::vector<Magnitudes> signalMagnitudes(const std::vector<Eigen::ArrayXf>& wave
         if (waveforms[j].size() != length)
             throw InputError(name + " has " + std::to_string(waveforms[j].size()) + " samples but the mixture has " +
                              std::to_string(length) + ": they must have the same length");
-        if (!waveforms[j].allFinite()) throw InputError(name + " contains NaN or infinite samples");
+        if (std::isnan((waveforms[j] * 0.0f).sum())) throw InputError(name + " contains NaN or infinite samples");
         if (!allowSilent && (waveforms[j] == 0).all())
             throw InputError(name + " is silent: its oracle magnitudes are zero and SIR is undefined");
         stft.analyse(waveforms[j], S);

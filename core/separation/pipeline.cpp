@@ -4,13 +4,13 @@
 
 namespace phaselab::separation {
 
-SeparationResult separate(const SeparationMethod& method, const ParamValues& values, const PipelineInput& in,
+SeparationResult separate(const SeparationMethod& method, const ParamValues& values, PipelineInput in,
                           const RunControl& control) {
     const std::string& name = method.description->name;
-    SeparationInput input = makeInput(in.mixture, in.config, {}, in.threads);
+    SeparationInput input = makeInput(std::move(in.mixture), in.config, {}, in.threads);
     if (method.usesMagnitudes) {
         std::vector<Magnitudes> V;
-        const Eigen::Index L = in.mixture.size();
+        const Eigen::Index L = input.length();
         switch (in.magnitudes) {
             case MagnitudeSource::Oracle:
                 if (in.references.empty()) throw InputError(name + ": oracle magnitudes need the true sources (references)");
@@ -27,7 +27,7 @@ SeparationResult separate(const SeparationMethod& method, const ParamValues& val
                 break;
         }
         input.magnitudes = std::move(V);
-        if (in.references.size() == input.magnitudes.size()) input.isolated = in.references;
+        if (in.references.size() == input.magnitudes.size()) input.isolated = std::move(in.references);
         validateInput(input, method.minimumSources);
     }
     return method.run(input, values, control);

@@ -23,8 +23,9 @@ struct PipelineInput {
 };
 
 // InputError for a setting that lacks what it needs (e.g. oracle magnitudes without references)
-// or invalid parameter values; Cancelled through `control`.
-SeparationResult separate(const SeparationMethod& method, const ParamValues& values, const PipelineInput& in,
+// or invalid parameter values; Cancelled through `control`. Takes `in` by value: pass it with std::move
+// when it is not needed afterwards, and its signals are moved into the method's input, not copied.
+SeparationResult separate(const SeparationMethod& method, const ParamValues& values, PipelineInput in,
                           const RunControl& control = {});
 
 }  // namespace phaselab::separation

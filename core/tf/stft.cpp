@@ -182,9 +182,12 @@ void Stft::checkShape(const Spectrogram& S, Eigen::Index length) const {
 const Eigen::ArrayXf& Stft::inverseEnvelope(Eigen::Index length) {
     if (envelopeLength_ == length) return envelopeInverse_;
     const int N = config_.windowLength, half = N / 2;
-    Eigen::ArrayXd env = Eigen::ArrayXd::Zero(length + N);
+    Eigen::ArrayXd env;
+    resizeLarge(env, length + N, 1);
+    env.setZero();
     const Eigen::ArrayXd w2 = window_.cast<double>().square();
     for (Eigen::Index t = 0, T = frameCount(length); t < T; ++t) env.segment(t * config_.hop, N) += w2;
+    resizeLarge(envelopeInverse_, length, 1);
     envelopeInverse_ = (1.0 / env.segment(half, length)).cast<float>();
     envelopeLength_ = length;
     return envelopeInverse_;
@@ -213,7 +216,8 @@ void Stft::synthesise(const Spectrogram& S, Eigen::Index length, Eigen::ArrayXf&
     };
 
     // accumulator index i holds sample i - half
-    accumulator_.setZero(length + N + hop);
+    resizeLarge(accumulator_, length + N + hop, 1);
+    accumulator_.setZero();
     if (threads_ == 1 || T < 16) {
         overlapAdd(*workers_[0], accumulator_, 0, 0, T);
     } else {
@@ -231,6 +235,7 @@ void Stft::synthesise(const Spectrogram& S, Eigen::Index length, Eigen::ArrayXf&
             accumulator_.segment(b * hop, a.size()) += a;
         }
     }
+    resizeLarge(out, length, 1);
     out = accumulator_.segment(half, length) * envInv * scale;
 }
 
