@@ -105,6 +105,73 @@ private slots:
         checkRidge(pane, [](double t) { return 50 + (7500 - 50) * t / 2; }, 0.05);
     }
 
+    void stereoShowsEachChannelAndTheChosenView() {
+        // Left: a 440 Hz tone at 0.8; right: a 2000 Hz tone at 0.2. The waveform draws one lane per
+        // channel (the upper lane's envelope reaches four times as far); the spectrogram and the
+        // other panes get exactly the chosen view.
+        const double rate = 16000;
+        const Eigen::Index n = Eigen::Index(rate);
+        auto audio = std::make_shared<Audio>();
+        audio->sampleRate = rate;
+        audio->data.resize(n, 2);
+        audio->data.col(0) = test::sine(n, 440, rate, 0.8);
+        audio->data.col(1) = test::sine(n, 2000, rate, 0.2);
+        AudioView view;
+        view.resize(1280, 720);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy shown(&view, &AudioView::monoReady);
+        view.setAudio(audio);
+        QVERIFY(waitUntil([&] { return view.isReady() && shown.count() == 1; }));
+        QVERIFY(view.channelBox()->isVisibleTo(&view));
+        QCOMPARE(view.channelBox()->count(), 5);
+        QCOMPARE(view.channelView(), QString("mono"));
+        QCOMPARE(view.waveform()->laneCount(), 2);
+        auto emittedPtr = [&] { return shown.last().at(0).value<std::shared_ptr<const Eigen::ArrayXf>>(); };
+        auto emitted = [&] { return *emittedPtr(); };
+        QVERIFY((emitted() == audio->mono()).all());
+
+        // Rendered lanes: rows holding the waveform colour, in the upper and the lower half.
+        const QImage img = view.waveform()->grab().toImage();
+        const QRect plot = view.waveform()->plotRect();
+        auto extent = [&](int top, int bottom) {
+            int first = bottom, last = top;
+            for (int y = top; y < bottom; ++y)
+                for (int x = plot.left() + 40; x < plot.right(); x += 3)
+                    if (qBlue(img.pixel(x, y)) > 150 && qGreen(img.pixel(x, y)) > 120) {
+                        first = std::min(first, y);
+                        last = std::max(last, y);
+                    }
+            return last - first;
+        };
+        const int mid = plot.top() + plot.height() / 2;
+        const int upper = extent(plot.top(), mid), lower = extent(mid + 1, plot.bottom());
+        QVERIFY2(upper > 3 * lower && lower > 0, qPrintable(QString("lanes %1 and %2 px").arg(upper).arg(lower)));
+
+        for (const auto& [name, expected] : std::vector<std::pair<QString, Eigen::ArrayXf>>{
+                 {"left", audio->data.col(0)},
+                 {"right", audio->data.col(1)},
+                 {"side", 0.5f * (audio->data.col(0) - audio->data.col(1))},
+                 {"mid", 0.5f * (audio->data.col(0) + audio->data.col(1))}}) {
+            const int before = shown.count();
+            view.setChannelView(name);
+            QCOMPARE(view.channelView(), name);
+            QVERIFY(waitUntil([&] { return view.isReady() && shown.count() == before + 1; }));
+            QVERIFY2((emitted() == expected).all(), qPrintable(name));
+            QCOMPARE(view.spectrogram()->isUpToDate(), true);
+            QCOMPARE(view.waveform()->data()->samples->data(), emittedPtr()->data());  // what the spectrogram analyses
+        }
+        view.setChannelView("7");  // not offered: ignored
+        QCOMPARE(view.channelView(), QString("mid"));
+
+        // A mono file: no channel box, one lane, the view back to the mix.
+        view.setAudio(std::make_shared<const Audio>(Audio::fromMono(test::sine(n, 440, rate), rate)));
+        QVERIFY(waitUntil([&] { return view.isReady() && shown.count() == 6; }));
+        QVERIFY(!view.channelBox()->isVisibleTo(&view));
+        QCOMPARE(view.waveform()->laneCount(), 1);
+        QCOMPARE(view.channelView(), QString("mono"));
+    }
+
     void panesStayInSyncWhenOneIsZoomed() {
         // 2 s of quiet noise with one click at 1.2 s: after zooming the spectrogram with
         // ctrl+wheel, the click is drawn at the same x in the waveform and the spectrogram.

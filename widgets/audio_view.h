@@ -1,10 +1,15 @@
 #pragma once
 // The stacked panes of one audio file sharing one ViewManager: overview strip, time ruler,
 // waveform and spectrogram (resizable split), with a message banner on top for loading notes and
-// errors (never a modal dialog). Setting the audio starts the background work (mono mix-down,
-// waveform summary, spectrogram levels); ready() is emitted once the spectrogram of the current
+// errors (never a modal dialog). Setting the audio starts the background work (the viewed signal,
+// waveform summaries, spectrogram levels); ready() is emitted once the spectrogram of the current
 // view is shown.
+// Multichannel audio: the waveform shows every channel in its own lane; the spectrogram (and every
+// pane fed by monoReady) shows the chosen channel view — the mix (mean of the channels, the
+// default), left, right, mid (L + R) / 2 or side (L - R) / 2 for stereo, or one channel by number —
+// chosen in the "Channel" box above the panes (hidden for mono files).
 
+#include <QComboBox>
 #include <QLabel>
 #include <QSplitter>
 #include <QWidget>
@@ -22,8 +27,14 @@ public:
     explicit AudioView(QWidget* parent = nullptr);
     ~AudioView() override;
 
-    // Shows `audio` (any channel count; panes show the mono mix). nullptr clears the view.
+    // Shows `audio` (any channel count). nullptr clears the view. Keeps the channel view when the
+    // new audio offers it, else goes back to the mix.
     void setAudio(std::shared_ptr<const Audio> audio);
+    // The channel view, as core channelView() names it: "mono" (the mix), "left", "right", "mid",
+    // "side" or a 1-based channel number. setChannelView() ignores a view the audio does not offer.
+    QString channelView() const;
+    void setChannelView(const QString& view);
+    QComboBox* channelBox() const { return channel_; }
     std::shared_ptr<const Audio> audio() const { return audio_; }
 
     ViewManager* view() const { return view_; }
@@ -48,12 +59,17 @@ public:
 signals:
     void ready();
     void audioChanged(std::shared_ptr<const phaselab::Audio> audio);  // setAudio() was called
-    // The mono signal every pane shows (the file's channel or its mixdown), once per setAudio().
+    // The one signal every pane shows (the chosen channel view), once per setAudio() and per
+    // change of the channel view.
     void monoReady(std::shared_ptr<const Eigen::ArrayXf> mono, double sampleRate);
 
 private:
+    void prepare();
+
     ViewManager* view_;
     QLabel* banner_;
+    QWidget* channelRow_;
+    QComboBox* channel_;
     OverviewStrip* overview_;
     TimeRuler* ruler_;
     WaveformPane* waveform_;

@@ -20,6 +20,16 @@ inline std::shared_ptr<const MonoSamples> monoSamples(std::shared_ptr<const Audi
     return std::shared_ptr<const MonoSamples>(holder, &holder->samples);
 }
 
+// Channel c (0-based) of `audio`, without a copy (a column of Audio::data is contiguous).
+inline std::shared_ptr<const MonoSamples> channelSamples(std::shared_ptr<const Audio> audio, int c) {
+    struct Holder {
+        std::shared_ptr<const Audio> audio;
+        MonoSamples samples;
+    };
+    auto holder = std::make_shared<Holder>(Holder{audio, MonoSamples(audio->data.col(c).data(), audio->frames())});
+    return std::shared_ptr<const MonoSamples>(holder, &holder->samples);
+}
+
 // A view of `mono` that keeps it alive.
 inline std::shared_ptr<const MonoSamples> monoSamples(std::shared_ptr<const Eigen::ArrayXf> mono) {
     struct Holder {

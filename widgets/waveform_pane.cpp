@@ -89,8 +89,38 @@ void WaveformPane::setData(std::shared_ptr<const WaveformData> data) {
     update();
 }
 
+void WaveformPane::setLanes(std::vector<std::shared_ptr<const WaveformData>> lanes, QStringList names) {
+    lanes_ = std::move(lanes);
+    laneNames_ = std::move(names);
+    update();
+}
+
+QRect WaveformPane::laneRect(const QRect& plot, int lane) const {
+    const int n = std::max(1, int(lanes_.size()));
+    const int top = plot.top() + plot.height() * lane / n, bottom = plot.top() + plot.height() * (lane + 1) / n;
+    return QRect(plot.left(), top, plot.width(), bottom - top);
+}
+
 void WaveformPane::paintPlot(QPainter& p, const QRect& plot) {
-    if (data_ && data_->samples) drawWaveform(p, plot, *data_, view()->viewStart(), view()->viewEnd(), colour_);
+    if (lanes_.empty()) {
+        if (data_ && data_->samples) drawWaveform(p, plot, *data_, view()->viewStart(), view()->viewEnd(), colour_);
+        return;
+    }
+    for (int i = 0; i < int(lanes_.size()); ++i) {
+        const QRect lane = laneRect(plot, i);
+        p.save();
+        p.setClipRect(lane);
+        drawWaveform(p, lane, *lanes_[std::size_t(i)], view()->viewStart(), view()->viewEnd(), colour_);
+        p.restore();
+        if (i > 0) {
+            p.setPen(QColor(255, 255, 255, 70));
+            p.drawLine(lane.topLeft(), lane.topRight());
+        }
+        if (i < laneNames_.size() && lane.height() >= 4 * p.fontMetrics().height()) {
+            p.setPen(axisText());
+            p.drawText(lane.adjusted(6, 2, 0, 0), Qt::AlignLeft | Qt::AlignTop, laneNames_[i]);
+        }
+    }
 }
 
 void WaveformPane::paintAxis(QPainter& p, const QRect& axis) {
@@ -100,13 +130,24 @@ void WaveformPane::paintAxis(QPainter& p, const QRect& axis) {
     p.setFont(f);
     p.setPen(axisText());
     const QFontMetrics fm(f);
-    const double mid = axis.top() + axis.height() / 2.0, half = axis.height() / 2.0 - 2;
-    for (double a : {1.0, 0.5, 0.0, -0.5, -1.0}) {
-        const int y = int(std::lround(mid - a * half));
-        p.drawLine(axis.right() - 4, y, axis.right(), y);
-        const int ty = std::clamp(y - fm.height() / 2, axis.top(), axis.bottom() - fm.height());
-        p.drawText(QRect(axis.left(), ty, axis.width() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(a, 'g', 2));
+    const int lanes = std::max(1, int(lanes_.size()));
+    for (int i = 0; i < lanes; ++i) {
+        const QRect lane = lanes_.empty() ? axis : laneRect(axis, i);
+        const double mid = lane.top() + lane.height() / 2.0, half = lane.height() / 2.0 - 2;
+        if (!lanes_.empty() && lane.height() < 4 * fm.height()) {  // too low for ticks: the channel's name
+            p.drawText(axis.adjusted(0, 0, -8, 0).intersected(QRect(axis.left(), lane.top(), axis.width() - 8, lane.height())),
+                       Qt::AlignRight | Qt::AlignVCenter, i < laneNames_.size() ? laneNames_[i] : QString());
+            continue;
+        }
+        const bool roomy = lane.height() > 5 * fm.height();
+        for (double a : {1.0, 0.5, 0.0, -0.5, -1.0}) {
+            if (!roomy && std::abs(a) == 0.5) continue;
+            const int y = int(std::lround(mid - a * half));
+            p.drawLine(axis.right() - 4, y, axis.right(), y);
+            const int ty = std::clamp(y - fm.height() / 2, lane.top(), lane.bottom() - fm.height());
+            p.drawText(QRect(axis.left(), ty, axis.width() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
+                       QString::number(a, 'g', 2));
+        }
     }
 }
 

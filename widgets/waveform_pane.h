@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 #include <QImage>
+#include <QStringList>
 #include <memory>
 #include <vector>
 
@@ -31,8 +32,13 @@ class WaveformPane : public TimePane {
     Q_OBJECT
 public:
     explicit WaveformPane(ViewManager* view, QWidget* parent = nullptr);
+    // The signal the other panes show (one lane).
     void setData(std::shared_ptr<const WaveformData> data);
     std::shared_ptr<const WaveformData> data() const { return data_; }
+    // Instead of data(), one lane per channel, stacked top to bottom and labelled with `names`
+    // (e.g. "L", "R"); empty to show data() again. data() stays the signal of the other panes.
+    void setLanes(std::vector<std::shared_ptr<const WaveformData>> lanes, QStringList names);
+    int laneCount() const { return lanes_.empty() ? (data_ ? 1 : 0) : int(lanes_.size()); }
     void setColour(const QColor& c) { colour_ = c; update(); }
 
 protected:
@@ -40,7 +46,11 @@ protected:
     void paintAxis(QPainter& p, const QRect& axis) override;
 
 private:
+    QRect laneRect(const QRect& plot, int lane) const;
+
     std::shared_ptr<const WaveformData> data_;
+    std::vector<std::shared_ptr<const WaveformData>> lanes_;
+    QStringList laneNames_;
     QColor colour_{86, 182, 194};
 };
 

@@ -4,7 +4,8 @@
 //   phaselab --screenshot OUT.png [FILE]  open FILE (default: the demo), wait until the
 //                                         spectrogram is shown, save the window, quit (works headless
 //                                         with QT_QPA_PLATFORM=offscreen)
-//   --view A:B, --select A:B, --scale log   initial view (for screenshots), --size WxH
+//   --view A:B, --select A:B, --scale log   initial view (for screenshots), --size WxH,
+//   --channel mono|left|right|mid|side|N
 #include <QComboBox>
 #include <QCommandLineParser>
 
@@ -41,7 +42,9 @@ int main(int argc, char** argv) {
     QCommandLineOption select("select", "Selection in seconds once loaded, e.g. 3:3.5.", "start:end");
     QCommandLineOption phaseView("phase-view", "The phase pane's view: centred, phase, if, group-delay, kappa, ipd, ild or pan.",
                                  "view");
-    parser.addOptions({demo, screenshot, size, range, scale, select, phaseView});
+    QCommandLineOption channel("channel", "What the panes show of a multichannel file: mono (the mix), left, right, mid, "
+                               "side or a channel number.", "view");
+    parser.addOptions({demo, screenshot, size, range, scale, select, phaseView, channel});
     parser.addPositionalArgument("file", "Audio file to open.", "[FILE]");
     parser.process(app);
 
@@ -71,6 +74,12 @@ int main(int argc, char** argv) {
             const auto [a, b] = parseRange(parser.value(select));
             vm->setSelection(a, b);
             vm->setCursor(a);
+        }
+        if (parser.isSet(channel)) {
+            window.audioView()->setChannelView(parser.value(channel));
+            if (window.audioView()->channelView() != parser.value(channel))
+                qWarning("phaselab: this file has no channel view '%s'; showing '%s'", qPrintable(parser.value(channel)),
+                         qPrintable(window.audioView()->channelView()));
         }
     });
     if (parser.isSet(phaseView)) {
