@@ -98,6 +98,17 @@ private slots:
             }
     }
 
+    void longSignalsReconstructAcrossEnvelopeBlocks() {
+        // The synthesis envelope is built 65536 samples at a time: 200003 samples cross three block
+        // boundaries, with frames straddling each.
+        const Eigen::ArrayXf x = test::whiteNoise(200003, 5, 0.3f);
+        for (const StftConfig& c : {StftConfig{WindowType::Hann, 2048, 512}, StftConfig{WindowType::Hann, 1000, 300}}) {
+            Stft stft(c);
+            const float err = (x - stft.synthesise(stft.analyse(x), x.size())).abs().maxCoeff();
+            QVERIFY2(err < 2e-6f, qPrintable(QString::fromStdString(c.describe()) + QString(" err %1").arg(err)));
+        }
+    }
+
     void shortSignalsReconstruct() {
         for (Eigen::Index n : {1, 7, 100, 511, 512, 513}) {
             const Eigen::ArrayXf x = test::whiteNoise(n, unsigned(n));

@@ -181,14 +181,22 @@ void Stft::checkShape(const Spectrogram& S, Eigen::Index length) const {
 
 const Eigen::ArrayXf& Stft::inverseEnvelope(Eigen::Index length) {
     if (envelopeLength_ == length) return envelopeInverse_;
-    const int N = config_.windowLength, half = N / 2;
-    Eigen::ArrayXd env;
-    resizeLarge(env, length + N, 1);
-    env.setZero();
+    // sum_t w^2(n - t hop) in double, a block of samples at a time (frames added in increasing t, as a
+    // whole-signal sum would: the same values without a whole-signal double array).
+    const Eigen::Index N = config_.windowLength, half = N / 2, hop = config_.hop, T = frameCount(length);
     const Eigen::ArrayXd w2 = window_.cast<double>().square();
-    for (Eigen::Index t = 0, T = frameCount(length); t < T; ++t) env.segment(t * config_.hop, N) += w2;
     resizeLarge(envelopeInverse_, length, 1);
-    envelopeInverse_ = (1.0 / env.segment(half, length)).cast<float>();
+    constexpr Eigen::Index kBlock = Eigen::Index(1) << 16;
+    Eigen::ArrayXd env(kBlock);
+    for (Eigen::Index a = 0; a < length; a += kBlock) {
+        const Eigen::Index n = std::min(kBlock, length - a), e0 = a + half, e1 = e0 + n;  // envelope indices
+        env.head(n).setZero();
+        for (Eigen::Index t = std::max<Eigen::Index>(0, (e0 - N) / hop); t < T && t * hop < e1; ++t) {
+            const Eigen::Index from = std::max(t * hop, e0), to = std::min(t * hop + N, e1);
+            if (to > from) env.segment(from - e0, to - from) += w2.segment(from - t * hop, to - from);
+        }
+        envelopeInverse_.segment(a, n) = (1.0 / env.head(n)).cast<float>();
+    }
     envelopeLength_ = length;
     return envelopeInverse_;
 }
