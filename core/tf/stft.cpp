@@ -179,55 +179,78 @@ void Stft::checkShape(const Spectrogram& S, Eigen::Index length) const {
     }
 }
 
-const Eigen::ArrayXf& Stft::inverseEnvelope(Eigen::Index length) {
-    if (envelopeLength_ == length) return envelopeInverse_;
-    // sum_t w^2(n - t hop) in double, a block of samples at a time (frames added in increasing t, as a
-    // whole-signal sum would: the same values without a whole-signal double array).
+void Stft::inverseEnvelopeSegment(Eigen::Index length, Eigen::Index first, Eigen::Index count, float* out) const {
+    // 1 / sum_t w^2(n - t hop) in double, a block of samples at a time, frames added in increasing t as
+    // a whole-signal sum would: the same values without a whole-signal array.
     const Eigen::Index N = config_.windowLength, half = N / 2, hop = config_.hop, T = frameCount(length);
     const Eigen::ArrayXd w2 = window_.cast<double>().square();
-    resizeLarge(envelopeInverse_, length, 1);
-    constexpr Eigen::Index kBlock = Eigen::Index(1) << 16;
+    constexpr Eigen::Index kBlock = Eigen::Index(1) << 14;
     Eigen::ArrayXd env(kBlock);
-    for (Eigen::Index a = 0; a < length; a += kBlock) {
-        const Eigen::Index n = std::min(kBlock, length - a), e0 = a + half, e1 = e0 + n;  // envelope indices
+    for (Eigen::Index a = first; a < first + count; a += kBlock) {
+        const Eigen::Index n = std::min(kBlock, first + count - a), e0 = a + half, e1 = e0 + n;  // envelope indices
         env.head(n).setZero();
         for (Eigen::Index t = std::max<Eigen::Index>(0, (e0 - N) / hop); t < T && t * hop < e1; ++t) {
             const Eigen::Index from = std::max(t * hop, e0), to = std::min(t * hop + N, e1);
             if (to > from) env.segment(from - e0, to - from) += w2.segment(from - t * hop, to - from);
         }
-        envelopeInverse_.segment(a, n) = (1.0 / env.head(n)).cast<float>();
+        Eigen::Map<Eigen::ArrayXf>(out + (a - first), n) = (1.0 / env.head(n)).cast<float>();
     }
-    envelopeLength_ = length;
-    return envelopeInverse_;
+}
+
+const Stft::Envelope& Stft::inverseEnvelope(Eigen::Index length) {
+    if (envelope_.length == length) return envelope_;
+    // Envelope index e = sample + N/2 is covered by every frame t with t hop <= e < t hop + N, all of
+    // which exist for N - 1 <= e < T hop: there the sum repeats with period hop (same terms, same order).
+    const Eigen::Index N = config_.windowLength, half = N / 2, hop = config_.hop, T = frameCount(length);
+    Envelope& v = envelope_;
+    v.length = length;
+    v.headEnd = std::clamp<Eigen::Index>(N - 1 - half, 0, length);
+    v.tailStart = std::clamp<Eigen::Index>(T * hop - half, v.headEnd, length);
+    if (v.tailStart - v.headEnd < 2 * hop) v.tailStart = v.headEnd;  // too short to repeat: head and tail only
+    v.head.resize(v.headEnd);
+    v.period.resize(v.tailStart > v.headEnd ? hop : 0);
+    v.tail.resize(length - v.tailStart);
+    inverseEnvelopeSegment(length, 0, v.headEnd, v.head.data());
+    inverseEnvelopeSegment(length, v.headEnd, v.period.size(), v.period.data());
+    inverseEnvelopeSegment(length, v.tailStart, v.tail.size(), v.tail.data());
+    return v;
 }
 
 void Stft::synthesise(const Spectrogram& S, Eigen::Index length, Eigen::ArrayXf& out) {
     checkShape(S, length);
     const int N = config_.windowLength, Nfft = config_.fft(), F = config_.bins(), half = N / 2;
     const Eigen::Index T = S.cols(), hop = config_.hop;
-    const Eigen::ArrayXf& envInv = inverseEnvelope(length);
+    const Envelope& envInv = inverseEnvelope(length);
     const float scale = 1.0f / float(Nfft);
 
-    auto overlapAdd = [&](Worker& w, Eigen::ArrayXf& acc, Eigen::Index accStart, Eigen::Index begin, Eigen::Index end) {
-        Eigen::Map<Eigen::ArrayXf> frame(w.real.data(), Nfft);
+    // dst[s0 + k] += src[k] win[k] for the k in [0, n) with 0 <= s0 + k < dst.size().
+    auto addProduct = [](Eigen::ArrayXf& dst, Eigen::Index s0, const float* src, const float* win, Eigen::Index n) {
+        const Eigen::Index k0 = std::max<Eigen::Index>(0, -s0), k1 = std::min(n, dst.size() - s0);
+        if (k1 > k0)
+            dst.segment(s0 + k0, k1 - k0) +=
+                Eigen::Map<const Eigen::ArrayXf>(src + k0, k1 - k0) * Eigen::Map<const Eigen::ArrayXf>(win + k0, k1 - k0);
+    };
+    // Frames [begin, end) overlap-added into acc, whose element 0 is envelope index `origin`
+    // (envelope index e holds sample e - N/2).
+    auto overlapAdd = [&](Worker& w, Eigen::ArrayXf& acc, Eigen::Index origin, Eigen::Index begin, Eigen::Index end) {
+        const float* frame = w.real.data();
         for (Eigen::Index t = begin; t < end; ++t) {
             std::copy_n(S.col(t).data(), F, w.spectrum.data());
             fft_.inverse(w.spectrum.data(), w.real.data());
-            const Eigen::Index dst = t * hop - accStart;  // accumulator index of window sample 0
+            const Eigen::Index dst = t * hop - origin;  // acc index of window sample 0
             if (config_.zeroPhase) {
-                acc.segment(dst, half) += frame.segment(Nfft - half, half) * window_.head(half);
-                acc.segment(dst + half, N - half) += frame.head(N - half) * window_.tail(N - half);
+                addProduct(acc, dst, frame + Nfft - half, window_.data(), half);
+                addProduct(acc, dst + half, frame, window_.data() + half, N - half);
             } else {
-                acc.segment(dst, N) += frame.head(N) * window_;
+                addProduct(acc, dst, frame, window_.data(), N);
             }
         }
     };
 
-    // accumulator index i holds sample i - half
-    resizeLarge(accumulator_, length + N + hop, 1);
-    accumulator_.setZero();
+    resizeLarge(out, length, 1);
+    out.setZero();
     if (threads_ == 1 || T < 16) {
-        overlapAdd(*workers_[0], accumulator_, 0, 0, T);
+        overlapAdd(*workers_[0], out, half, 0, T);
     } else {
         forEachChunk(T, [&](Worker& w, Eigen::Index begin, Eigen::Index end) {
             const Eigen::Index span = (end - begin - 1) * hop + N;
@@ -239,12 +262,18 @@ void Stft::synthesise(const Spectrogram& S, Eigen::Index length, Eigen::ArrayXf&
         for (int i = 0; i < n; ++i) {
             Eigen::Index b = i * per, e = std::min(T, b + per);
             if (b >= e) continue;
-            Eigen::ArrayXf& a = workers_[i]->accumulator;
-            accumulator_.segment(b * hop, a.size()) += a;
+            const Eigen::ArrayXf& a = workers_[i]->accumulator;
+            const Eigen::Index s0 = b * hop - half, k0 = std::max<Eigen::Index>(0, -s0), k1 = std::min(a.size(), length - s0);
+            if (k1 > k0) out.segment(s0 + k0, k1 - k0) += a.segment(k0, k1 - k0);
         }
     }
-    resizeLarge(out, length, 1);
-    out = accumulator_.segment(half, length) * envInv * scale;
+    const Eigen::Index h = envInv.headEnd, m = envInv.tailStart;
+    out.head(h) = out.head(h) * envInv.head * scale;
+    for (Eigen::Index p = h; p < m; p += hop) {
+        const Eigen::Index n = std::min(hop, m - p);
+        out.segment(p, n) = out.segment(p, n) * envInv.period.head(n) * scale;
+    }
+    out.tail(length - m) = out.tail(length - m) * envInv.tail * scale;
 }
 
 Eigen::ArrayXf Stft::synthesise(const Spectrogram& S, Eigen::Index length) {

@@ -106,7 +106,14 @@ public:
 private:
     struct Worker;
     void checkShape(const Spectrogram& S, Eigen::Index length) const;
-    const Eigen::ArrayXf& inverseEnvelope(Eigen::Index length);
+    // 1 / sum_t w^2 over the samples of a `length`-sample signal: samples [0, headEnd) in head,
+    // [headEnd, tailStart) repeating `period` (hop values), [tailStart, length) in tail.
+    struct Envelope {
+        Eigen::Index length = -1, headEnd = 0, tailStart = 0;
+        Eigen::ArrayXf head, period, tail;
+    };
+    const Envelope& inverseEnvelope(Eigen::Index length);
+    void inverseEnvelopeSegment(Eigen::Index length, Eigen::Index first, Eigen::Index count, float* out) const;
     template <typename Fn>
     void forEachChunk(Eigen::Index count, Fn&& fn);
 
@@ -115,9 +122,7 @@ private:
     RealFft fft_;
     Eigen::ArrayXf window_;
     std::vector<std::unique_ptr<Worker>> workers_;
-    Eigen::ArrayXf accumulator_;       // length + N, synthesis overlap-add
-    Eigen::ArrayXf envelopeInverse_;   // 1 / sum_t w^2, for envelopeLength_
-    Eigen::Index envelopeLength_ = -1;
+    Envelope envelope_;                // of the last synthesis length
     Eigen::ArrayXf signal_;            // project(): time-domain scratch
 };
 
