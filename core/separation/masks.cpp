@@ -44,24 +44,23 @@ const AlgorithmDescription& mixturePhaseDescription() {
 
 namespace {
 
-// v^p into `out` (reused across calls), returned; p = 1 and 2 exactly.
-const Magnitudes& raisedTo(const Magnitudes& v, float p, Magnitudes& out) {
-    resizeLarge(out, v.rows(), v.cols());
+// out = v^p (same shape), p = 1 and 2 exactly.
+template <typename Out, typename In>
+void assignPower(Out&& out, const In& v, float p) {
     if (p == 1.0f) out = v;
     else if (p == 2.0f) out = v.square();
     else out = v.pow(p);
-    return out;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-// out_j = (s > 0 ? v_j^p / s : equal) x with s = sum_k v_k^p (p = 1, or 2 when square), over n bins in
-// one streaming pass; the same float operations in the same order as the portable path below, so the
-// results are bit-identical.
 __attribute__((target("avx2"))) inline __m256 powerAvx2(const float* v, bool square) {
     const __m256 a = _mm256_loadu_ps(v);
     return square ? _mm256_mul_ps(a, a) : a;
 }
 
+// out_j = (s > 0 ? v_j^p / s : equal) x with s = sum_k v_k^p (p = 1, or 2 when square), over n bins in
+// one streaming pass; the same float operations in the same order as the portable path below, so the
+// results are bit-identical.
 __attribute__((target("avx2"))) void ratioMaskAvx2(const std::vector<const float*>& v, bool square,
                                                    const std::complex<float>* x, const std::vector<std::complex<float>*>& out,
                                                    Eigen::Index n, float equal) {
@@ -101,7 +100,8 @@ std::vector<Magnitudes> ratioMasks(const std::vector<Magnitudes>& V, double expo
     if (J == 0) return M;
     Magnitudes total = Magnitudes::Zero(V[0].rows(), V[0].cols());
     for (std::size_t j = 0; j < J; ++j) {
-        raisedTo(V[j], float(exponent), M[j]);
+        resizeLarge(M[j], V[j].rows(), V[j].cols());
+        assignPower(M[j], V[j], float(exponent));
         total += M[j];
     }
     const float equal = 1.0f / float(J);
@@ -166,10 +166,7 @@ std::vector<Spectrogram> maskedStfts(const SeparationInput& in, const MaskParams
         sum.setZero();
         for (int j = 0; j < J; ++j) {
             auto pw = power[std::size_t(j)].leftCols(n);
-            const auto v = in.magnitudes[std::size_t(j)].middleCols(first, n);
-            if (p == 1.0f) pw = v;
-            else if (p == 2.0f) pw = v.square();
-            else pw = v.pow(p);
+            assignPower(pw, in.magnitudes[std::size_t(j)].middleCols(first, n), p);
             sum += pw;
         }
         const auto x = in.mixtureStft.middleCols(first, n);
