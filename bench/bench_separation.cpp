@@ -11,11 +11,17 @@
 //   speed-up over scikit-learn's 34 ms (KL) / 53 ms (IS) per iteration quoted in the issue, as the
 //   median of 5 repetitions (shared machines are noisy). bench/sklearn_nmf.py measures scikit-learn
 //   on the same machine and spectrogram.
+// - Supervised NMF through the CLI (`separate --method wiener --magnitudes nmf`, whole process) per
+//   iteration against the same supervisedNmf called in-process, in CPU time (the child's user + system
+//   time; this thread's): the cost of one more iteration (3 dictionary-learning iterations at K = 10 +
+//   one fit iteration at K = 30) from the difference between 20 and 100 iterations, best of 5 each
+//   (counter cli_over_in_process; target <= 1.2).
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <sys/resource.h>
 #include <filesystem>
 #include <string>
 
@@ -23,6 +29,7 @@
 
 #include "core/io/audio.h"
 #include "core/nmf/beta_nmf.h"
+#include "core/nmf/supervised_nmf.h"
 #include "core/separation/magnitudes.h"
 #include "core/separation/masks.h"
 #include "core/separation/misi.h"
@@ -190,6 +197,57 @@ void BM_NmfIteration(benchmark::State& state) {
     state.counters["speedup_vs_sklearn"] = (beta == 1 ? 34.0 : 53.0) / msPerIteration;
 }
 BENCHMARK(BM_NmfIteration)->Arg(1)->Arg(0)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3)->Repetitions(5)->ReportAggregatesOnly(true);
+
+void BM_SupervisedNmfCliVsInProcess(benchmark::State& state) {
+    const std::string dir = std::string(PHASELAB_SHARED_DIR) + "/testaudio/music_pbd_44k_";
+    const std::filesystem::path out = std::filesystem::temp_directory_path() / "phaselab_bench_nmf";
+    const auto command = [&](int iterations) {
+        return std::string(PHASELAB_BIN_DIR) + "/phaselab-cli separate " + dir + "mix.wav --method wiener --magnitudes nmf " +
+               "--components 10 --beta 1 --nmf-iterations " + std::to_string(iterations) +
+               " --window 2048 --hop 512 --threads 1 --force --reference " + dir + "piano.wav " + dir + "bass.wav " + dir +
+               "drums.wav -o " + out.string() + " > /dev/null";
+    };
+    const SeparationInput& in = data().input;
+    const Magnitudes mixture = in.mixtureStft.abs2().sqrt();
+    const auto inProcess = [&](int iterations) {
+        nmf::SupervisedNmfParams p;
+        p.components = 10;
+        p.learnIterations = p.iterations = iterations;
+        p.beta = 1;
+        p.trackObjective = false;
+        const nmf::SupervisedNmfResult r = nmf::supervisedNmf(mixture, in.magnitudes, p);
+        benchmark::DoNotOptimize(r.models[0].data());
+    };
+    const auto childrenCpu = [] {
+        rusage u;
+        getrusage(RUSAGE_CHILDREN, &u);
+        return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    };
+    constexpr int few = 20, many = 100;
+    double cli[2] = {1e30, 1e30}, own[2] = {1e30, 1e30};
+    for (auto _ : state) {
+        for (int k = 0; k < 2; ++k) {
+            const int iterations = k == 0 ? few : many;
+            const double t0 = cpuNow();
+            inProcess(iterations);
+            own[k] = std::min(own[k], cpuNow() - t0);
+            const double c0 = childrenCpu();
+            const bool ok = std::system(command(iterations).c_str()) == 0;
+            cli[k] = std::min(cli[k], childrenCpu() - c0);
+            if (!ok) {
+                state.SkipWithError("phaselab-cli separate --magnitudes nmf failed");
+                return;
+            }
+        }
+        state.SetIterationTime(cli[1]);
+    }
+    std::filesystem::remove_all(out);
+    const double cliPerIteration = (cli[1] - cli[0]) / (many - few), ownPerIteration = (own[1] - own[0]) / (many - few);
+    state.counters["cli_ms_per_iteration"] = 1e3 * cliPerIteration;
+    state.counters["in_process_ms_per_iteration"] = 1e3 * ownPerIteration;
+    state.counters["cli_over_in_process"] = cliPerIteration / ownPerIteration;
+}
+BENCHMARK(BM_SupervisedNmfCliVsInProcess)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
 
 }  // namespace
 
