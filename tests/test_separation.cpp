@@ -111,6 +111,42 @@ private slots:
         }
     }
 
+    void maskedStftsRefuseBadMagnitudesAndReuseTheirOutputs() {
+        // The ratio-mask pass checks the magnitudes as it reads them (instead of a separate pass): a
+        // negative, NaN or infinite value anywhere, in the vectorised body or in the scalar tail, is
+        // refused with the message naming the source, for every exponent and path.
+        const Set s = music(0.4);
+        const SeparationInput good = oracleInput(s);
+        const Eigen::Index n = good.mixtureStft.size();
+        QVERIFY(n % 8 != 0);
+        const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+        for (float p : {1.0f, 2.0f, 1.5f})
+            for (const auto& [value, words] : std::vector<std::pair<float, QString>>{{-1e-3f, "negative"}, {nan, "NaN"}, {inf, "infinite"}, {-inf, "infinite"}})
+                for (Eigen::Index at : {Eigen::Index(17), n - 1}) {
+                    SeparationInput in = good;
+                    in.magnitudes[1](at) = value;
+                    std::vector<Spectrogram> out;
+                    try {
+                        maskedStfts(in, {MaskType::Ratio, double(p)}, out);
+                        QFAIL(qPrintable(QString("p %1, value %2 at %3 accepted").arg(p).arg(value).arg(at)));
+                    } catch (const InputError& e) {
+                        const QString message = e.what();
+                        QVERIFY2(message.contains("source 2") && message.contains(words), e.what());
+                    }
+                }
+        // Outputs of the right shape are written in place, with the values of a fresh call.
+        for (float p : {1.0f, 2.0f, 1.5f}) {
+            std::vector<Spectrogram> out;
+            maskedStfts(good, {MaskType::Ratio, double(p)}, out);
+            const std::complex<float>* first = out[2].data();
+            out[2].setConstant(std::complex<float>(7, 7));
+            maskedStfts(good, {MaskType::Ratio, double(p)}, out);
+            QCOMPARE(out[2].data(), first);
+            const std::vector<Spectrogram> fresh = maskedStfts(good, {MaskType::Ratio, double(p)});
+            for (int j = 0; j < 3; ++j) QVERIFY((out[std::size_t(j)] == fresh[std::size_t(j)]).all());
+        }
+    }
+
     void mixturePhaseKeepsMagnitudes() {
         const Set s = music();
         const SeparationInput in = oracleInput(s);

@@ -60,17 +60,24 @@ __attribute__((target("avx2"))) inline __m256 powerAvx2(const float* v, bool squ
 
 // out_j = (s > 0 ? v_j^p / s : equal) x with s = sum_k v_k^p (p = 1, or 2 when square), over n bins in
 // one streaming pass; the same float operations in the same order as the portable path below, so the
-// results are bit-identical.
-__attribute__((target("avx2"))) void ratioMaskAvx2(const std::vector<const float*>& v, bool square,
+// results are bit-identical. Returns false when some v is negative, NaN or infinite (the outputs are
+// then meaningless): the input check rides on the same pass instead of reading the magnitudes again.
+__attribute__((target("avx2"))) bool ratioMaskAvx2(const std::vector<const float*>& v, bool square,
                                                    const std::complex<float>* x, const std::vector<std::complex<float>*>& out,
                                                    Eigen::Index n, float equal) {
     const std::size_t J = v.size();
     const __m256i low = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3), high = _mm256_setr_epi32(4, 4, 5, 5, 6, 6, 7, 7);
     const __m256 zero = _mm256_setzero_ps(), same = _mm256_set1_ps(equal);
+    __m256 nanIfNotFinite = zero, smallest = zero;
     Eigen::Index i = 0;
     for (; i + 8 <= n; i += 8) {
         __m256 sum = zero;
-        for (std::size_t j = 0; j < J; ++j) sum = _mm256_add_ps(sum, powerAvx2(v[j] + i, square));
+        for (std::size_t j = 0; j < J; ++j) {
+            const __m256 a = _mm256_loadu_ps(v[j] + i);
+            nanIfNotFinite = _mm256_add_ps(nanIfNotFinite, _mm256_mul_ps(a, zero));
+            smallest = _mm256_min_ps(smallest, a);
+            sum = _mm256_add_ps(sum, square ? _mm256_mul_ps(a, a) : a);
+        }
         const __m256 positive = _mm256_cmp_ps(sum, zero, _CMP_GT_OQ);
         const __m256 xa = _mm256_loadu_ps(reinterpret_cast<const float*>(x + i));
         const __m256 xb = _mm256_loadu_ps(reinterpret_cast<const float*>(x + i + 4));
@@ -81,14 +88,20 @@ __attribute__((target("avx2"))) void ratioMaskAvx2(const std::vector<const float
             _mm256_storeu_ps(o + 8, _mm256_mul_ps(xb, _mm256_permutevar8x32_ps(m, high)));
         }
     }
+    bool valid = _mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps(nanIfNotFinite, nanIfNotFinite, _CMP_UNORD_Q),
+                                                 _mm256_cmp_ps(smallest, zero, _CMP_LT_OQ))) == 0;
     for (; i < n; ++i) {
         float sum = 0;
-        for (std::size_t j = 0; j < J; ++j) sum += square ? v[j][i] * v[j][i] : v[j][i];
+        for (std::size_t j = 0; j < J; ++j) {
+            valid = valid && std::isfinite(v[j][i]) && v[j][i] >= 0;
+            sum += square ? v[j][i] * v[j][i] : v[j][i];
+        }
         for (std::size_t j = 0; j < J; ++j) {
             const float p = square ? v[j][i] * v[j][i] : v[j][i];
             out[j][i] = (sum > 0 ? p / sum : equal) * x[i];
         }
     }
+    return valid;
 }
 #endif
 
@@ -124,39 +137,48 @@ std::vector<Magnitudes> binaryMasks(const std::vector<Magnitudes>& V) {
 }
 
 std::vector<Spectrogram> maskedStfts(const SeparationInput& in, const MaskParams& params) {
-    validateInput(in);
+    std::vector<Spectrogram> out;
+    maskedStfts(in, params, out);
+    return out;
+}
+
+void maskedStfts(const SeparationInput& in, const MaskParams& params, std::vector<Spectrogram>& out) {
     if (params.type == MaskType::Ratio && !(params.exponent > 0))
         throw InputError("ratio mask: the exponent must be positive");
     const int J = in.sources();
-    std::vector<Spectrogram> out(static_cast<std::size_t>(J));
+    const Eigen::Index F = in.mixtureStft.rows(), T = in.mixtureStft.cols();
+    const float p = float(params.exponent), equal = 1.0f / float(J);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (params.type == MaskType::Ratio && usingAvx2() && (p == 1.0f || p == 2.0f)) {
+        validateShapes(in);
+        out.resize(std::size_t(J));
+        std::vector<const float*> v;
+        std::vector<std::complex<float>*> o;
+        for (int j = 0; j < J; ++j) {
+            resizeLarge(out[std::size_t(j)], F, T);
+            v.push_back(in.magnitudes[std::size_t(j)].data());
+            o.push_back(out[std::size_t(j)].data());
+        }
+        if (!ratioMaskAvx2(v, p == 2.0f, in.mixtureStft.data(), o, F * T, equal)) validateInput(in);
+        return;
+    }
+#endif
+    validateInput(in);
+    out.resize(std::size_t(J));
     if (params.type == MaskType::MixturePhase) {
         const Magnitudes a = in.mixtureStft.abs2().sqrt();
         const Spectrogram unit = (a > 0).select(in.mixtureStft / a, std::complex<float>(1, 0));
         for (int j = 0; j < J; ++j) out[std::size_t(j)] = in.magnitudes[std::size_t(j)] * unit;
-        return out;
+        return;
     }
     if (params.type == MaskType::Binary) {
         const auto masks = binaryMasks(in.magnitudes);
         for (int j = 0; j < J; ++j) out[std::size_t(j)] = masks[std::size_t(j)] * in.mixtureStft;
-        return out;
+        return;
     }
     // ratioMasks() fused with their application, a few frames at a time so that the powers and their
     // sum stay in cache: each magnitude is read from memory once and each output written once.
-    const Eigen::Index F = in.mixtureStft.rows(), T = in.mixtureStft.cols();
     for (auto& s : out) resizeLarge(s, F, T);
-    const float p = float(params.exponent), equal = 1.0f / float(J);
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (usingAvx2() && (p == 1.0f || p == 2.0f)) {
-        std::vector<const float*> v;
-        std::vector<std::complex<float>*> o;
-        for (int j = 0; j < J; ++j) {
-            v.push_back(in.magnitudes[std::size_t(j)].data());
-            o.push_back(out[std::size_t(j)].data());
-        }
-        ratioMaskAvx2(v, p == 2.0f, in.mixtureStft.data(), o, F * T, equal);
-        return out;
-    }
-#endif
     constexpr Eigen::Index blockFrames = 8;
     std::vector<Magnitudes> power(std::size_t(J), Magnitudes(F, blockFrames));
     Magnitudes total(F, blockFrames);
@@ -174,7 +196,6 @@ std::vector<Spectrogram> maskedStfts(const SeparationInput& in, const MaskParams
             out[std::size_t(j)].middleCols(first, n) =
                 (sum > 0).select(power[std::size_t(j)].leftCols(n) / sum, equal) * x;
     }
-    return out;
 }
 
 SeparationResult runMask(const SeparationInput& in, const MaskParams& params, const RunControl& control) {

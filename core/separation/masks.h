@@ -31,6 +31,9 @@ SeparationResult runMask(const SeparationInput& in, const MaskParams& params, co
 // the counterpart of norbert's softmask / wiener(iterations = 0). Memory: the J outputs plus a few
 // frames of workspace. Same checks as runMask.
 std::vector<Spectrogram> maskedStfts(const SeparationInput& in, const MaskParams& params);
+// The same into `out`, resized to J arrays; arrays already bins x frames are written in place (repeated
+// calls on one shape allocate nothing). On InputError `out`'s contents are unspecified.
+void maskedStfts(const SeparationInput& in, const MaskParams& params, std::vector<Spectrogram>& out);
 
 // The masks themselves (J arrays bins x frames, summing to 1 for Binary/Ratio).
 std::vector<Magnitudes> ratioMasks(const std::vector<Magnitudes>& V, double exponent);

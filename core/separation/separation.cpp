@@ -24,7 +24,7 @@ SeparationInput makeInput(Eigen::ArrayXf mixture, const StftConfig& config, std:
     return in;
 }
 
-void validateInput(const SeparationInput& in, int minimumSources) {
+void validateShapes(const SeparationInput& in, int minimumSources) {
     if (in.sources() < minimumSources)
         throw InputError("this method needs at least " + std::to_string(minimumSources) + " source magnitudes, got " +
                          std::to_string(in.sources()));
@@ -33,11 +33,18 @@ void validateInput(const SeparationInput& in, int minimumSources) {
         throw InputError("the mixture STFT does not match the STFT settings and the mixture length");
     for (int j = 0; j < in.sources(); ++j) {
         const Magnitudes& V = in.magnitudes[j];
-        const std::string name = "magnitudes of source " + std::to_string(j + 1);
         if (V.rows() != F || V.cols() != T)
-            throw InputError(name + " are " + std::to_string(V.rows()) + " x " + std::to_string(V.cols()) +
-                             " but the mixture STFT is " + std::to_string(F) + " x " + std::to_string(T) +
-                             " (same STFT settings and signal length needed)");
+            throw InputError("magnitudes of source " + std::to_string(j + 1) + " are " + std::to_string(V.rows()) + " x " +
+                             std::to_string(V.cols()) + " but the mixture STFT is " + std::to_string(F) + " x " +
+                             std::to_string(T) + " (same STFT settings and signal length needed)");
+    }
+}
+
+void validateInput(const SeparationInput& in, int minimumSources) {
+    validateShapes(in, minimumSources);
+    for (int j = 0; j < in.sources(); ++j) {
+        const Magnitudes& V = in.magnitudes[j];
+        const std::string name = "magnitudes of source " + std::to_string(j + 1);
         // Two vectorised reductions (allFinite() and any() are not): v * 0 is NaN exactly when v is not finite.
         if (std::isnan((V * 0.0f).sum())) throw InputError(name + " contain NaN or infinite values");
         if (V.size() > 0 && V.minCoeff() < 0) throw InputError(name + " contain negative values (magnitudes must be >= 0)");

@@ -39,6 +39,10 @@ SeparationInput makeInput(Eigen::ArrayXf mixture, const StftConfig& config, std:
                           int threads = 1);
 // Re-checks an input built by hand (same checks as makeInput, X must match analyse's shape).
 void validateInput(const SeparationInput& in, int minimumSources = 1);
+// The part of validateInput that reads no values: the number of sources and every shape. A method
+// that checks the magnitudes' values in its own pass over them calls this and, when its pass finds a
+// bad value, validateInput for the message.
+void validateShapes(const SeparationInput& in, int minimumSources = 1);
 
 struct SeparationResult {
     std::vector<Spectrogram> stfts;       // Ŝ_j, bins x frames
