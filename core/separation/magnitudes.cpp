@@ -53,12 +53,19 @@ std::vector<Magnitudes> nmfMagnitudes(const Spectrogram& mixtureStft, const std:
     config.validate();
     Stft stft(config, threads);
     std::vector<Magnitudes> T;
+    Spectrogram S;
     for (std::size_t j = 0; j < training.size(); ++j) {
         if (!training[j].allFinite() || (training[j] == 0).all())
             throw InputError("training signal " + std::to_string(j + 1) + " is silent or not finite");
-        T.push_back(stft.analyse(training[j]).abs2().sqrt());
+        stft.analyse(training[j], S);
+        Magnitudes& t = T.emplace_back();
+        resizeLarge(t, S.rows(), S.cols());
+        t = S.abs2().sqrt();
     }
-    return nmf::supervisedNmf(mixtureStft.abs2().sqrt(), T, params, control).models;
+    Magnitudes mixture;
+    resizeLarge(mixture, mixtureStft.rows(), mixtureStft.cols());
+    mixture = mixtureStft.abs2().sqrt();
+    return nmf::supervisedNmf(mixture, T, params, control).models;
 }
 
 }  // namespace phaselab::separation
