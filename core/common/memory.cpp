@@ -1,5 +1,6 @@
 #include "core/common/memory.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #if defined(__linux__) && defined(__GLIBC__)
@@ -15,6 +16,10 @@ constexpr std::size_t kHuge = std::size_t(2) << 20, kPage = 4096, kLarge = 2 * k
 // glibc's mapping for a request of r bytes is r plus its 16 bytes of bookkeeping, rounded up to
 // 4 KB: a request 64 bytes short of a multiple of 2 MB is mapped as exactly that multiple.
 constexpr std::size_t kMallocSlack = 64;
+// glibc serves a request from its own mapping when it is at least its mmap threshold, which it moves
+// up to 32 MB (DEFAULT_MMAP_THRESHOLD_MAX on 64-bit systems) as large blocks are freed; a request above
+// that is always mapped alone. The part beyond the buffer is given back before it is ever touched.
+constexpr std::size_t kAlwaysMapped = (std::size_t(32) << 20) + kHuge;
 }  // namespace
 
 void adviseHugePages(void* data, std::size_t bytes) {
@@ -32,9 +37,8 @@ void adviseHugePages(void* data, std::size_t bytes) {
 std::size_t largeAllocationBytes(std::size_t bytes) {
 #if PHASELAB_HUGE_PAGES && defined(MADV_HUGEPAGE)
     if (bytes < kLarge) return bytes;
-    static const bool mappedAlone = mallopt(M_MMAP_THRESHOLD, int(kLarge)) == 1;
-    if (!mappedAlone) return bytes;
-    return (bytes + kMallocSlack + kHuge - 1) / kHuge * kHuge - kMallocSlack;
+    const std::size_t whole = (bytes + kMallocSlack + kHuge - 1) / kHuge * kHuge;
+    return std::max(whole, kAlwaysMapped) - kMallocSlack;
 #else
     return bytes;
 #endif

@@ -7,9 +7,10 @@
 // whole number of 2 MB pages (which Linux maps on a 2 MB boundary), advises all of it, turns the page
 // malloc already wrote its bookkeeping into a huge page, and gives back the unused end (realloc
 // shrinks a mapping in place). Only the buffer's last partial 2 MB is left in 4 KB pages.
-// Buffers of 4 MB and more are mapped on their own: the first large allocation fixes glibc's
-// mmap threshold at 4 MB (glibc would otherwise move it up to 32 MB and serve such buffers from its
-// heap), so they are also returned to the system as soon as they are freed.
+// The request is at least 34 MB, above the largest mmap threshold glibc uses, so that the buffer is
+// always mapped on its own (and returned to the system when freed); the unused part of the request is
+// virtual address space only and is given back before it is touched. glibc's own threshold is left
+// alone: other code that frees and allocates large blocks keeps reusing its heap.
 // Elsewhere (other systems, small buffers) these are plain allocations; nothing here fails.
 // Thread-safety: re-entrant.
 
