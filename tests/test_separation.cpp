@@ -230,6 +230,26 @@ private slots:
         QCOMPARE(reports, 2);
     }
 
+    void iterationsReportTheTimeLeft() {
+        // Reported messages say the iteration and, until the last, the estimated time left; the trace
+        // keeps the plain message (a saved run does not depend on how fast the machine was).
+        const SeparationInput in = oracleInput(music(1.0));
+        std::vector<std::string> messages;
+        RunControl c;
+        c.progress = [&](const ProgressReport& r) {
+            if (r.iteration > 0) messages.push_back(r.message);
+        };
+        const SeparationResult r = runMisi(in, MisiParams{4}, c);
+        QCOMPARE(int(messages.size()), 4);
+        for (int k = 0; k < 3; ++k)
+            QVERIFY2(QRegularExpression(QString("^iteration %1 / 4, about \\d+ s left$").arg(k + 1))
+                         .match(QString::fromStdString(messages[std::size_t(k)])).hasMatch(),
+                     messages[std::size_t(k)].c_str());
+        QCOMPARE(messages[3], std::string("iteration 4 / 4"));
+        QCOMPARE(int(r.trace.size()), 4);
+        for (int k = 0; k < 4; ++k) QCOMPARE(r.trace[std::size_t(k)].message, "iteration " + std::to_string(k + 1) + " / 4");
+    }
+
     void badInputs() {
         const Set s = music(1.0);
         const StftConfig c = config16k();

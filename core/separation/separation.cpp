@@ -1,10 +1,10 @@
 #include "core/separation/separation.h"
 
 #include <cmath>
-
 #include <string>
 
 #include "core/common/error.h"
+#include "core/recovery/common.h"
 
 namespace phaselab::separation {
 
@@ -63,6 +63,9 @@ void analyseAll(const SeparationInput& in, SeparationResult& result) {
     for (std::size_t j = 0; j < result.waveforms.size(); ++j) stft.analyse(result.waveforms[j], result.stfts[j]);
 }
 
+IterationLog::IterationLog(const RunControl& control, std::vector<ProgressReport>& trace, int total)
+    : control_(control), trace_(trace), total_(total), start_(recovery::nowNanoseconds()) {}
+
 void IterationLog::record(int iteration, std::vector<std::pair<std::string, double>> figures) {
     ProgressReport r;
     r.iteration = iteration;
@@ -70,6 +73,8 @@ void IterationLog::record(int iteration, std::vector<std::pair<std::string, doub
     r.message = "iteration " + std::to_string(iteration) + " / " + std::to_string(total_);
     r.figures = std::move(figures);
     trace_.push_back(r);
+    if (iteration > 0 && iteration < total_)
+        r.message += ", " + recovery::timeLeftText(recovery::secondsSince(start_) / iteration * (total_ - iteration));
     control_.report(r);
 }
 

@@ -58,8 +58,9 @@ void analyseAll(const SeparationInput& in, SeparationResult& result);
 // Records each report in a trace and forwards it to RunControl.
 class IterationLog {
 public:
-    IterationLog(const RunControl& control, std::vector<ProgressReport>& trace, int total)
-        : control_(control), trace_(trace), total_(total) {}
+    IterationLog(const RunControl& control, std::vector<ProgressReport>& trace, int total);
+    // Appends the iteration to the trace and reports it; the reported message (not the trace's) ends
+    // with the estimated time left, from the time since construction, until the last iteration.
     void record(int iteration, std::vector<std::pair<std::string, double>> figures);
     void check() const { control_.checkCancel(); }
 
@@ -67,6 +68,7 @@ private:
     const RunControl& control_;
     std::vector<ProgressReport>& trace_;
     int total_;
+    long long start_;
 };
 
 // Sum over j of || V_j - |S_j| ||^2 (Frobenius, double accumulation).
