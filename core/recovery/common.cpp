@@ -59,12 +59,22 @@ RecoveryResult onePassResult(const Magnitudes& V, const Magnitudes& phase, Eigen
     const Spectrogram X = polar(V, phase);
     RecoveryResult r;
     stft.synthesise(X, length, r.signal);
-    const Spectrogram C = stft.analyse(r.signal);
+    // C = STFT(signal) is analysed a block of frames at a time for the figures, never held whole.
+    constexpr Eigen::Index kBlock = 256;
+    Spectrogram C;
+    double error = 0, inconsistency = 0;
+    for (Eigen::Index t0 = 0; t0 < X.cols(); t0 += kBlock) {
+        const Eigen::Index n = std::min(kBlock, X.cols() - t0);
+        stft.analyseFrames(r.signal, 0, t0, n, C);
+        error += (C.abs() - V.middleCols(t0, n)).cast<double>().square().sum();
+        inconsistency += (X.middleCols(t0, n) - C).abs2().cast<double>().sum();
+    }
     const double total = V.cast<double>().square().sum();
+    if (total <= 0) throw InputError("spectral convergence is undefined for a silent target");
     r.iterations = 1;
-    r.spectralConvergenceDb = spectralConvergenceDb(C, V);
-    r.inconsistency = (X - C).abs2().cast<double>().sum() / total;
-    IterationFigures f{1, r.spectralConvergenceDb, r.inconsistency, (C.abs() - V).cast<double>().square().sum()};
+    r.spectralConvergenceDb = 10.0 * std::log10(std::max(error, 1e-300) / total);
+    r.inconsistency = inconsistency / total;
+    IterationFigures f{1, r.spectralConvergenceDb, r.inconsistency, error};
     reportIteration(control, f, 1, r.trace, startNanoseconds);
     r.seconds = secondsSince(startNanoseconds);
     return r;
