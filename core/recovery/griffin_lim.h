@@ -16,6 +16,9 @@
 // increases these (exactly so in the omega-weighted norm, algorithms.md §1.1).
 // Cost per iteration: one STFT and one iSTFT (T FFTs each) plus an elementwise pass; no
 // allocation inside the loop. threads > 1 splits frames (and the elementwise pass) over threads.
+// Memory: V and X (M + S), the iterate's signal (L floats) and one 256-frame block of C = G(X); fast
+// GL also keeps the previous C (one more S). Whole process on a 10-min 44.1 kHz mono file at
+// 2048 / 512 (S = 424 MB): GL 0.96 GB, FGLA 1.37 GB (`/usr/bin/time -f %M phaselab-cli recover`).
 // Thread-safety: the function is re-entrant (it makes its own Stft).
 
 #include <Eigen/Core>

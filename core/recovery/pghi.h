@@ -19,6 +19,10 @@
 // -pi f N / Nfft per bin, so synthesise() gives the same signal either way.
 // Cost: O(K log K) for K coefficients (heap operations; island starts come from one sort of the
 // candidates and a cursor, never a rescan); float storage; no allocation per frame.
+// Memory: besides V, the log-magnitude, two gradients and the phase (4 float arrays of V's shape), a
+// byte per coefficient of state and the heap; then X = V e^{i phi} (one complex spectrogram) for the
+// synthesis, the figures from blocks of frames. Whole process on a 10-min 44.1 kHz mono file at
+// 2048 / 512 (one complex spectrogram = 424 MB): 1.42 GB.
 // Thread-safety: pure functions.
 
 #include <Eigen/Core>

@@ -7,6 +7,9 @@
 // Frame 0 and every onset frame (§4.2, if `onsets`) restart from a zero phase at the frame
 // centre (a centred attack), whatever StftConfig::zeroPhase says. The signal is the LS inverse
 // of V e^{i phi}; no iteration. Used alone (method "pu") or as the initial phase of Griffin-Lim.
+// Memory: besides V, the restart phase and the phase (2 float arrays of V's shape), then X (one
+// complex spectrogram) for the synthesis, the figures from blocks of frames. Whole process on a
+// 10-min 44.1 kHz mono file at 2048 / 512 (one complex spectrogram = 424 MB): 1.37 GB.
 // Thread-safety: pure functions.
 
 #include <Eigen/Core>

@@ -18,6 +18,9 @@
 // unnormalised STFT units) and "spectral_convergence_db" = 10 log10(objective / sum_j ||V_j||^2).
 // Cost per iteration: J STFTs + J inverse STFTs (+ O(J F T) elementwise work); one extra set of
 // J STFTs at the start.
+// Memory: the floor of separation.h (J + 1 complex spectrograms, J magnitudes, J signals) plus one
+// residual signal and a block of scratch (the default magnitude-first order; the spectral order
+// holds its mixing error E, one more complex spectrogram); no allocation per iteration.
 
 #include <string>
 

@@ -8,6 +8,10 @@
 // source. Iterative algorithms report one ProgressReport per iteration through RunControl (the
 // figures named in their header) and record the same reports in SeparationResult::trace; they
 // call checkCancel() once per iteration (phaselab::Cancelled).
+// Memory: the input holds X (one complex spectrogram, 8 F T bytes) and the J magnitudes (4 F T bytes
+// each); every method returns J complex spectrograms and J signals, so J + 1 complex spectrograms
+// and J + 1 magnitude arrays are the floor. Each method's header states what it adds. Iterations
+// report the estimated time left in their progress message (not in the trace).
 // Thread-safety: the functions are re-entrant; `threads` only splits the STFT work of one call.
 
 #include <Eigen/Core>
