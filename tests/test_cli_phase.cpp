@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <random>
 
 #include "core/io/audio.h"
 #include "cli_support.h"
@@ -42,6 +43,50 @@ private slots:
             QCOMPARE(img.size(), QSize(500, 300));
         }
     }
+    // A stereo file shows each channel, stacked, with one masking level: noise on the left, silence on
+    // the right gives a coloured top panel and an all-grey (masked) bottom one; --channel picks one view.
+    void singleChannelViewsKeepTheChannels() {
+        phaselab::Audio audio;
+        audio.sampleRate = 16000;
+        audio.data = Eigen::ArrayXXf::Zero(16000, 2);
+        std::mt19937 rng(5);
+        std::normal_distribution<float> g(0, 0.1f);
+        for (Eigen::Index i = 0; i < audio.frames(); ++i) audio.data(i, 0) = g(rng);
+        const QString file = dir.filePath("left_noise.wav");
+        phaselab::writeAudio(file.toStdString(), audio);
+        // Share of masked-grey pixels in the middle of the plot area of rows [top, bottom).
+        auto grey = [](const QImage& img, int top, int bottom) {
+            int masked = 0, all = 0;
+            for (int y = top + (bottom - top) * 3 / 10; y < top + (bottom - top) * 7 / 10; ++y)
+                for (int x = img.width() * 3 / 10; x < img.width() * 7 / 10; ++x, ++all)
+                    masked += img.pixelColor(x, y) == QColor(128, 128, 128);
+            return double(masked) / all;
+        };
+        const QString stacked = dir.filePath("stacked.png");
+        auto r = runCli({"phase", file, "--view", "phase", "-o", stacked, "--size", "800x600"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.out.contains("2 views") && r.out.contains("every channel, stacked"), r.out.constData());
+        QImage img(stacked);
+        qInfo("grey share: left panel %.3f, right panel %.3f", grey(img, 0, 300), grey(img, 300, 600));
+        QVERIFY(grey(img, 0, 300) < 0.05);
+        QVERIFY(grey(img, 300, 600) > 0.95);
+        const QString right = dir.filePath("right.png");
+        r = runCli({"phase", file, "--view", "kappa", "--channel", "right", "-o", right, "--size", "800x300"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.out.contains("1 view") && r.out.contains(": right)"), r.out.constData());
+        QVERIFY(grey(QImage(right), 0, 300) > 0.95);
+        const QString left = dir.filePath("left.png");
+        QCOMPARE(runCli({"phase", file, "--channel", "1", "-o", left, "--size", "800x300"}).code, 0);
+        QVERIFY(grey(QImage(left), 0, 300) < 0.05);
+        // Too many panels for the image, a view the file lacks, --channel with an inter-channel view.
+        QCOMPARE(runCli({"phase", file, "-o", dir.filePath("low.png"), "--size", "800x200"}).code, 2);
+        const QString tone = QString::fromStdString(phaselab::test::sharedAudio("tone440_16k.wav"));
+        const auto side = runCli({"phase", tone, "--channel", "side", "-o", dir.filePath("side.png")});
+        QCOMPARE(side.code, 1);
+        QVERIFY2(side.err.contains("side"), side.err.constData());
+        QCOMPARE(runCli({"phase", file, "--view", "ipd", "--channel", "left", "-o", dir.filePath("x.png")}).code, 2);
+    }
+
     // Stereo: the inter-channel views render; the IPD fit is concentrated for a coherent image (the
     // bass: centre pan, no delay) and less so for the mixture of three images; mono is refused.
     void interChannelViewsAndIpdFit() {

@@ -54,6 +54,32 @@ void addImageSizeOption(QCommandLineParser& p, const QString& defaultSize) {
     p.addOption({"size", "Image size in pixels, WIDTHxHEIGHT.", "WxH", defaultSize});
 }
 
+void addChannelViewOption(QCommandLineParser& p) {
+    p.addOption({"channel", "stacked (default: every channel), mono, left, right, mid, side or a channel number.", "VIEW",
+                 "stacked"});
+}
+
+std::vector<std::pair<QString, Eigen::ArrayXf>> channelPanels(const QCommandLineParser& p, const Audio& audio, int height) {
+    const std::string view = toStd(p.value("channel"));
+    std::vector<std::pair<QString, Eigen::ArrayXf>> panels;
+    if (view == "stacked") {
+        for (int c = 0; c < audio.channels(); ++c)
+            panels.emplace_back(audio.channels() == 1 ? QString() : QString("channel %1").arg(c + 1), audio.data.col(c));
+    } else {
+        panels.emplace_back(QString::fromStdString(view), channelView(audio, view));
+    }
+    if (int(panels.size()) * 120 > height)
+        throw UsageError(std::to_string(panels.size()) + " channels need an image at least " + std::to_string(panels.size() * 120) +
+                         " pixels high (--size), or pick one with --channel");
+    return panels;
+}
+
+std::string channelPanelsSummary(const QCommandLineParser& p, int panels) {
+    const std::string view = toStd(p.value("channel"));
+    if (view != "stacked") return view;
+    return panels == 1 ? "the channel" : "every channel, stacked";
+}
+
 QSize imageSizeFromOptions(const QCommandLineParser& p) {
     const QStringList wh = p.value("size").split('x');
     bool okW = false, okH = false;

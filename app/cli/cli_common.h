@@ -40,6 +40,15 @@ double doubleValue(const QCommandLineParser& p, const QString& name, double mini
 // The value must be one of `choices`.
 QString choiceValue(const QCommandLineParser& p, const QString& name, const QStringList& choices);
 
+// --channel VIEW of the image commands: "stacked" (default: every channel, one panel each) or one
+// view of core's channelView (mono, left, right, mid, side, a channel number).
+void addChannelViewOption(QCommandLineParser& p);
+// The panels --channel asks for, top to bottom: (name, signal); the name is empty for a mono file.
+// UsageError when they would be under 120 pixels high in an image of `height` pixels.
+std::vector<std::pair<QString, Eigen::ArrayXf>> channelPanels(const QCommandLineParser& p, const Audio& audio, int height);
+// "the channel", "every channel, stacked" or the view's name, for the command's summary line.
+std::string channelPanelsSummary(const QCommandLineParser& p, int panels);
+
 // --size WIDTHxHEIGHT for images (100x80 .. 16384x16384).
 void addImageSizeOption(QCommandLineParser& p, const QString& defaultSize = "1200x600");
 QSize imageSizeFromOptions(const QCommandLineParser& p);

@@ -1,4 +1,5 @@
 #include <QFileInfo>
+#include <QPainter>
 #include <cmath>
 #include <numbers>
 #include <cstdio>
@@ -90,12 +91,14 @@ int runInterChannelView(const QCommandLineParser& p, const QString& view) {
 int runPhase(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription(
-        "Render a phase view of FILE (mono downmix) as a labelled PNG. Bins more than --range dB below the\n"
+        "Render a phase view of FILE as a labelled PNG. Bins more than --range dB below the\n"
         "loudest bin are masked (grey): there the phase is noise.\n"
         "Views: phase (raw STFT phase, zero-phase framing: phase at the frame centre), centred (psi = phi - mu,\n"
         "mu = previous frame's phase + 2 pi hop nu from the sinusoidal model), if (instantaneous frequency minus the\n"
         "bin's centre frequency, Hz),\n"
         "group-delay (ms from the frame centre), kappa (local von Mises concentration of psi).\n"
+        "A multichannel FILE shows each channel, stacked, with one masking level; --channel shows one view\n"
+        "instead: mono (the downmix), left, right, mid, side or a channel number.\n"
         "Inter-channel views of a stereo FILE (--channels picks two of more): ipd (phase of L conj(R), positive\n"
         "when the right channel lags), ild (20 log10 |L| / |R|, dB, positive when louder on the left), pan\n"
         "(constant-power pan position, -1 left .. +1 right). A mono FILE is refused for them.");
@@ -103,6 +106,7 @@ int runPhase(const QStringList& args) {
     p.addOption({{"o", "output"}, "Output PNG file.", "OUT.png"});
     p.addOption({"view", "phase, centred, if, group-delay, kappa; stereo: ipd, ild, pan.", "VIEW", "phase"});
     p.addOption({"channels", "ipd, ild, pan: the two channels (1-based) of a multichannel FILE.", "L,R", "1,2"});
+    addChannelViewOption(p);
     addStftOptions(p, 1024, 256);
     p.addOption({"range", "Show bins within this many dB of the loudest one.", "DB", "60"});
     p.addOption({"kappa-bins", "kappa view: neighbourhood height in bins (odd).", "N", "3"});
@@ -113,7 +117,10 @@ int runPhase(const QStringList& args) {
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUT.png");
     const QString view = choiceValue(p, "view", {"phase", "centred", "if", "group-delay", "kappa", "ipd", "ild", "pan"});
-    if (view == "ipd" || view == "ild" || view == "pan") return runInterChannelView(p, view);
+    if (view == "ipd" || view == "ild" || view == "pan") {
+        if (p.isSet("channel")) throw UsageError("--channel applies to the single-channel views; ipd, ild and pan take --channels L,R");
+        return runInterChannelView(p, view);
+    }
     if (p.isSet("channels")) throw UsageError("--channels applies to the views ipd, ild and pan");
     const StftConfig config = stftFromOptions(p);
     const float rangeDb = float(doubleValue(p, "range", 1, 200));
@@ -124,14 +131,19 @@ int runPhase(const QStringList& args) {
     OutputPolicy policy = outputPolicy(p);
     policy.addInput(path);
     policy.check(out, "the phase image");
-    const Audio audio = readInput(path, Channels::Mono);
+    const Audio audio = readInput(path);
+    const auto panels = channelPanels(p, audio, size.height());
     Stft stft(config);
-    const Spectrogram S = stft.analyse(audio.data.col(0));
-    const float floor = S.abs().maxCoeff() * std::pow(10.0f, -rangeDb / 20.0f);
+    std::vector<Spectrogram> spectra;
+    float loudest = 0;
+    for (const auto& panel : panels) {
+        spectra.push_back(stft.analyse(panel.second));
+        loudest = std::max(loudest, spectra.back().abs().maxCoeff());
+    }
+    const float floor = loudest * std::pow(10.0f, -rangeDb / 20.0f);  // one floor for every panel
 
     const PhaseView kind = phaseViewFromId(toStd(view));
     const KappaNeighbourhood neighbourhood{intValue(p, "kappa-bins", 1, 129) / 2, intValue(p, "kappa-frames", 1, 129) / 2};
-    const Magnitudes values = phaseViewValues(kind, S, config, audio.sampleRate, floor, neighbourhood);
     const PhaseViewRange range = phaseViewRange(kind, config, audio.sampleRate);
     SpectrogramStyle style;
     style.axis = FrequencyAxis{scaleFromName(toStd(choiceValue(p, "scale", {"linear", "log", "mel"}))), 0, audio.sampleRate / 2};
@@ -145,14 +157,22 @@ int runPhase(const QStringList& args) {
     const QMap<QString, QString> names{{"phase", "phase"}, {"centred", "centred phase ψ = φ − μ"},
                                        {"if", "instantaneous frequency minus bin frequency"}, {"group-delay", "group delay"},
                                        {"kappa", "kappa (concentration of ψ)"}};
-    const QString what = names.value(view);
-    const QString title = QFileInfo(QString::fromStdString(path)).fileName() + "  —  " + what + ", " +
-                          QString::fromStdString(config.describe()) + ", bins within " + QString::number(rangeDb) + " dB";
-    const QImage image = renderLabelledSpectrogram(values, audio.sampleRate / config.fft(), config.hop / audio.sampleRate, style,
-                                                   size, title);
+    const QString base = QFileInfo(QString::fromStdString(path)).fileName() + "  —  " + names.value(view) + ", " +
+                         QString::fromStdString(config.describe()) + ", bins within " + QString::number(rangeDb) + " dB";
+    QImage image(size, QImage::Format_RGB32);
+    QPainter painter(&image);
+    const int n = int(panels.size());
+    for (int i = 0; i < n; ++i) {
+        const Magnitudes values = phaseViewValues(kind, spectra[std::size_t(i)], config, audio.sampleRate, floor, neighbourhood);
+        const int y0 = size.height() * i / n, y1 = size.height() * (i + 1) / n;
+        const QString& name = panels[std::size_t(i)].first;
+        painter.drawImage(0, y0, renderLabelledSpectrogram(values, audio.sampleRate / config.fft(), config.hop / audio.sampleRate, style,
+                                                           QSize(size.width(), y1 - y0), name.isEmpty() ? base : base + ", " + name));
+    }
+    painter.end();
     writePng(image, QString::fromStdString(out));
-    std::printf("wrote %s (%s, %lld frames x %d bins)\n", qPrintable(p.value("output")), qPrintable(view),
-                static_cast<long long>(S.cols()), int(S.rows()));
+    std::printf("wrote %s (%s, %d view%s of %lld frames x %d bins: %s)\n", qPrintable(p.value("output")), qPrintable(view), n,
+                n == 1 ? "" : "s", static_cast<long long>(spectra[0].cols()), int(spectra[0].rows()), channelPanelsSummary(p, n).c_str());
     return ExitOk;
 }
 

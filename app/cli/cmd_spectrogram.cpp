@@ -23,8 +23,7 @@ int runSpectrogram(const QStringList& args) {
     p.addOption({"db-range", "Dynamic range shown, in dB.", "DB", "80"});
     p.addOption({"colormap", "Colour map: viridis, magma, inferno, cividis, gray.", "NAME", "viridis"});
     addImageSizeOption(p);
-    p.addOption({"channel", "stacked (default: every channel), mono, left, right, mid, side or a channel number.", "VIEW",
-                 "stacked"});
+    addChannelViewOption(p);
     p.addOption({"fmin", "Lowest frequency shown (Hz).", "HZ", "0"});
     p.addOption({"fmax", "Highest frequency shown (Hz; default: half the sample rate).", "HZ", "0"});
     addForceOption(p);
@@ -49,18 +48,7 @@ int runSpectrogram(const QStringList& args) {
     style.axis.maxHz = fmax > 0 ? std::min(fmax, audio.sampleRate / 2) : audio.sampleRate / 2;
     if (style.axis.maxHz <= style.axis.lowHz()) throw UsageError("--fmin must be below --fmax and the Nyquist frequency");
 
-    // The views shown, top to bottom, and their names.
-    const std::string view = toStd(p.value("channel"));
-    std::vector<std::pair<QString, Eigen::ArrayXf>> views;
-    if (view == "stacked") {
-        for (int c = 0; c < audio.channels(); ++c)
-            views.emplace_back(audio.channels() == 1 ? QString() : QString("channel %1").arg(c + 1), audio.data.col(c));
-    } else {
-        views.emplace_back(QString::fromStdString(view), channelView(audio, view));
-    }
-    if (int(views.size()) * 120 > size.height())
-        throw UsageError(std::to_string(views.size()) + " channels need an image at least " + std::to_string(views.size() * 120) +
-                         " pixels high (--size), or pick one with --channel");
+    const auto views = channelPanels(p, audio, size.height());
     Stft stft(config);
     std::vector<Magnitudes> levels;
     float top = -200.0f + style.rangeDb;
@@ -85,7 +73,7 @@ int runSpectrogram(const QStringList& args) {
     writePng(image, out);
     std::printf("wrote %s (%dx%d, %d view%s of %lld frames x %d bins: %s)\n", qPrintable(out), size.width(), size.height(), n,
                 n == 1 ? "" : "s", static_cast<long long>(levels[0].cols()), int(levels[0].rows()),
-                view == "stacked" ? (n == 1 ? "the channel" : "every channel, stacked") : view.c_str());
+                channelPanelsSummary(p, n).c_str());
     return ExitOk;
 }
 
