@@ -1,5 +1,6 @@
 // phaselab-cli phase and vonmises: images, JSON figures on a tone and on noise, usage errors.
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -85,6 +86,41 @@ private slots:
         QCOMPARE(side.code, 1);
         QVERIFY2(side.err.contains("side"), side.err.constData());
         QCOMPARE(runCli({"phase", file, "--view", "ipd", "--channel", "left", "-o", dir.filePath("x.png")}).code, 2);
+    }
+
+    // vonmises keeps the channels: by default one fit per channel, equal to --channel N's; --channel
+    // mono equals the fit of a mono file holding the downmix.
+    void vonMisesPerChannel() {
+        const phaselab::Audio stereo = phaselab::readAudio(phaselab::test::sharedAudio("stereo/stereo_music_44k_mix.flac"));
+        const QString file = dir.filePath("stereo8s.wav"), downmix = dir.filePath("downmix8s.wav");
+        phaselab::Audio head;
+        head.sampleRate = stereo.sampleRate;
+        head.data = stereo.data.topRows(8 * 44100);
+        phaselab::writeAudio(file.toStdString(), head, phaselab::SampleFormat::Float32);
+        phaselab::writeAudio(downmix.toStdString(), phaselab::Audio::fromMono(head.mono(), head.sampleRate), phaselab::SampleFormat::Float32);
+        auto json = [](const QStringList& args) {
+            const auto r = runCli(args);
+            if (r.code != 0) qFatal("%s", r.err.constData());
+            return QJsonDocument::fromJson(r.out).object();
+        };
+        const QStringList region{"--fmax", "4000", "--json"};
+        const QJsonObject each = json(QStringList{"vonmises", file} + region);
+        QCOMPARE(each["channel_handling"].toString(), QString("each channel"));
+        const QJsonArray channels = each["channels"].toArray();
+        QCOMPARE(channels.size(), 2);
+        for (int c = 0; c < 2; ++c) {
+            const QJsonObject one = json(QStringList{"vonmises", file, "--channel", QString::number(c + 1)} + region);
+            QCOMPARE(channels[c].toObject()["channel"].toString(), QString("channel %1").arg(c + 1));
+            QCOMPARE(channels[c].toObject()["kappa"].toDouble(), one["kappa"].toDouble());
+            QCOMPARE(channels[c].toObject()["centred"].toObject()["kappa"].toDouble(), one["centred"].toObject()["kappa"].toDouble());
+        }
+        QVERIFY(channels[0].toObject()["centred"].toObject()["kappa"].toDouble() !=
+                channels[1].toObject()["centred"].toObject()["kappa"].toDouble());
+        const QJsonObject mono = json(QStringList{"vonmises", file, "--channel", "mono"} + region);
+        const QJsonObject reference = json(QStringList{"vonmises", downmix} + region);
+        QCOMPARE(mono["centred"].toObject()["kappa"].toDouble(), reference["centred"].toObject()["kappa"].toDouble());
+        QCOMPARE(mono["n"].toInt(), reference["n"].toInt());
+        QCOMPARE(runCli({"vonmises", file, "--ipd", "--channel", "left"}).code, 2);
     }
 
     // Stereo: the inter-channel views render; the IPD fit is concentrated for a coherent image (the

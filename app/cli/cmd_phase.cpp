@@ -179,8 +179,9 @@ int runPhase(const QStringList& args) {
 int runVonMises(const QStringList& args) {
     QCommandLineParser p;
     p.setApplicationDescription(
-        "Von Mises fits of the STFT phase of FILE (mono downmix) over a time-frequency region: the raw phase\n"
-        "(unknown mean) and the centred phase psi (mean 0), kappa by maximum likelihood. With --ipd, of a stereo\n"
+        "Von Mises fits of the STFT phase of FILE over a time-frequency region: the raw phase (unknown mean)\n"
+        "and the centred phase psi (mean 0), kappa by maximum likelihood; for each channel of a multichannel\n"
+        "FILE, or of the one view --channel names (mono, left, right, mid, side, N). With --ipd, of a stereo\n"
         "FILE's inter-channel phase difference instead (weighted by |L| |R|): its kappa says how coherent the\n"
         "stereo image is in the region, its mean where the sources sit.");
     p.addPositionalArgument("FILE", "Audio file.");
@@ -193,14 +194,15 @@ int runVonMises(const QStringList& args) {
     p.addOption({"bins", "Histogram bins.", "N", "72"});
     p.addOption({"ipd", "Fit the inter-channel phase difference of two channels instead (stereo FILE)."});
     p.addOption({"channels", "--ipd: the two channels (1-based) of a multichannel FILE.", "L,R", "1,2"});
+    p.addOption({"channel", "each (default: every channel), mono, left, right, mid, side or a channel number.", "VIEW", "each"});
     p.addOption({"json", "Print JSON."});
     if (!parse(p, args, 1, 1)) return ExitOk;
     const StftConfig config = stftFromOptions(p);
     const std::string path = toStd(p.positionalArguments().at(0));
     if (p.isSet("channels") && !p.isSet("ipd")) throw UsageError("--channels applies to --ipd");
-    const Audio audio = readInput(path, p.isSet("ipd") ? Channels::Keep : Channels::Mono);
+    if (p.isSet("channel") && p.isSet("ipd")) throw UsageError("--channel does not apply to --ipd (it takes --channels L,R)");
+    const Audio audio = readInput(path);
     Stft stft(config);
-    const Spectrogram S = stft.analyse(p.isSet("ipd") ? Eigen::ArrayXf(audio.mono()) : Eigen::ArrayXf(audio.data.col(0)));
     const double start = doubleValue(p, "start", 0, 1e7), end = doubleValue(p, "end", -1, 1e7);
     const double fmin = doubleValue(p, "fmin", 0, 1e7), fmax = doubleValue(p, "fmax", -1, 1e7);
     PhaseRegion region;
@@ -227,23 +229,41 @@ int runVonMises(const QStringList& args) {
                     f.meanResultantLength, f.mu, static_cast<long long>(f.n));
         return ExitOk;
     }
-    const PhaseHistograms h = phaseHistograms(S, config.hop, config.fft(), region, intValue(p, "bins", 8, 4096));
+    const std::string view = toStd(p.value("channel"));
+    std::vector<std::pair<std::string, Eigen::ArrayXf>> fitted;
+    if (view == "each") {
+        for (int c = 0; c < audio.channels(); ++c)
+            fitted.emplace_back(audio.channels() == 1 ? std::string() : "channel " + std::to_string(c + 1), audio.channel(c));
+    } else {
+        fitted.emplace_back(view, channelView(audio, view));
+    }
+    const int bins = intValue(p, "bins", 8, 4096);
     auto figures = [](const PhaseHistogram& x) {
         return QJsonObject{{"kappa", x.fit.kappa}, {"mean_resultant_length", x.fit.meanResultantLength}, {"mu", x.fit.mu},
                            {"n", qint64(x.fit.n)}, {"kl_von_mises", x.klVonMises}, {"kl_uniform", x.klUniform},
                            {"rayleigh_p", x.rayleighP}};
     };
-    if (p.isSet("json")) {
+    QJsonArray perSignal;
+    for (const auto& [name, signal] : fitted) {
+        const PhaseHistograms h = phaseHistograms(stft.analyse(signal), config.hop, config.fft(), region, bins);
         QJsonObject o = figures(h.raw);
         o["centred"] = figures(h.centred);
+        if (!name.empty()) o["channel"] = QString::fromStdString(name);
+        perSignal.append(o);
+        if (p.isSet("json")) continue;
+        if (!name.empty()) std::printf("%s\n", name.c_str());
+        std::printf("%-8s %10s %10s %10s %10s %12s %12s\n", "phase", "kappa", "R", "mu", "n", "KL(vM)", "KL(unif)");
+        for (const auto& [kind, x] : {std::pair<const char*, const PhaseHistogram&>{"raw", h.raw}, {"centred", h.centred}})
+            std::printf("%-8s %10.4f %10.4f %10.4f %10lld %12.5f %12.5f\n", kind, x.fit.kappa, x.fit.meanResultantLength, x.fit.mu,
+                        static_cast<long long>(x.fit.n), x.klVonMises, x.klUniform);
+    }
+    if (p.isSet("json")) {
+        // One signal: its figures at the top level (as for a mono file); several: a list, one per channel.
+        QJsonObject o = perSignal.size() == 1 ? perSignal[0].toObject() : QJsonObject{{"channels", perSignal}};
+        o["channel_handling"] = view == "each" ? (audio.channels() == 1 ? "the channel" : "each channel") : QString::fromStdString(view);
         o["stft"] = stftToJson(config);
         printJson(o);
-        return ExitOk;
     }
-    std::printf("%-8s %10s %10s %10s %10s %12s %12s\n", "phase", "kappa", "R", "mu", "n", "KL(vM)", "KL(unif)");
-    for (const auto& [name, x] : {std::pair<const char*, const PhaseHistogram&>{"raw", h.raw}, {"centred", h.centred}})
-        std::printf("%-8s %10.4f %10.4f %10.4f %10lld %12.5f %12.5f\n", name, x.fit.kappa, x.fit.meanResultantLength, x.fit.mu,
-                    static_cast<long long>(x.fit.n), x.klVonMises, x.klUniform);
     return ExitOk;
 }
 
