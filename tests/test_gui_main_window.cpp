@@ -8,6 +8,7 @@
 
 #include "app/gui/main_window.h"
 #include "core/io/audio.h"
+#include "core/tf/band_limit.h"
 #include "test_support.h"
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
@@ -111,6 +112,30 @@ private slots:
         w.openFile(MainWindow::findDemoDir() + "/mix.flac");
         QVERIFY(done.wait(10000));
         QCOMPARE(w.document()->references().size(), 3);
+    }
+
+    // A stereo file plays as stereo: the mixture track keeps both channels, and the selection's band
+    // is band-limited channel by channel (each channel equals bandLimit of that channel).
+    void stereoFilePlaysAndAuditionsInStereo() {
+        MainWindow w;
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        w.openFile(QString::fromStdString(test::sharedAudio("stereo/stereo_speech_16k_mix.flac")));
+        QVERIFY(done.wait(20000));
+        QCOMPARE(w.player()->source()->track(0).audio->channels(), 2);
+        w.audioView()->view()->setSelection(1.0, 2.0);
+        w.audioView()->view()->setFrequencyRange(300, 1500);
+        const int before = w.player()->source()->trackCount();
+        w.playSelectionBand();
+        QVERIFY(waitUntil([&] { return w.player()->source()->trackCount() == before + 1; }));
+        const auto band = w.player()->source()->track(before).audio;
+        const auto mixture = w.document()->mixture();
+        QCOMPARE(band->channels(), 2);
+        QCOMPARE(band->frames(), mixture->frames());
+        for (int c = 0; c < 2; ++c) {
+            const Eigen::ArrayXf expected = bandLimit(mixture->channel(c), mixture->sampleRate, 300, 1500);
+            QVERIFY(((band->data.col(c) - expected).abs() <= 1e-6f).all());
+        }
+        QVERIFY((band->data.col(0) - band->data.col(1)).abs().maxCoeff() > 1e-3f);  // not a downmix copied twice
     }
 
     void droppedFileIsOpened() {

@@ -226,7 +226,11 @@ void MainWindow::playSelectionBand() {
     });
     watcher->setFuture(QtConcurrent::run([audio, lo, hi]() -> std::shared_ptr<const Audio> {
         try {
-            return std::make_shared<const Audio>(Audio::fromMono(bandLimit(audio->mono(), audio->sampleRate, lo, hi), audio->sampleRate));
+            auto band = std::make_shared<Audio>();  // every channel band-limited: a stereo track stays stereo
+            band->sampleRate = audio->sampleRate;
+            band->data.resize(audio->frames(), audio->channels());
+            for (int c = 0; c < audio->channels(); ++c) band->data.col(c) = bandLimit(audio->channel(c), audio->sampleRate, lo, hi);
+            return band;
         } catch (const std::exception&) {
             return nullptr;
         }
