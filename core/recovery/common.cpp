@@ -70,7 +70,6 @@ RecoveryResult onePassResult(const Magnitudes& V, const Magnitudes& phase, Eigen
         inconsistency += (X.middleCols(t0, n) - C).abs2().cast<double>().sum();
     }
     const double total = V.cast<double>().square().sum();
-    if (total <= 0) throw InputError("spectral convergence is undefined for a silent target");
     r.iterations = 1;
     r.spectralConvergenceDb = 10.0 * std::log10(std::max(error, 1e-300) / total);
     r.inconsistency = inconsistency / total;

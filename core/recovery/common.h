@@ -68,7 +68,8 @@ private:
 };
 
 // The result of a non-iterative method (PU, PGHI): the LS inverse of V e^{i phase} and its figures
-// as one trace entry; `startNanoseconds` (nowNanoseconds()) is when the method began.
+// as one trace entry; `startNanoseconds` (nowNanoseconds()) is when the method began. V must have
+// passed checkTarget (in particular, not all zero).
 RecoveryResult onePassResult(const Magnitudes& V, const Magnitudes& phase, Eigen::Index length, const StftConfig& config,
                              const RunControl& control, long long startNanoseconds);
 
