@@ -13,6 +13,7 @@
 #include "core/common/error.h"
 #include "core/metrics/block_toeplitz.h"
 #include "core/metrics/correlation.h"
+#include "core/metrics/v4_energies.h"
 
 namespace phaselab::metrics {
 namespace {
@@ -127,24 +128,25 @@ Eigen::MatrixXd solveGram(const BlockToeplitz& G, const Eigen::MatrixXd& B, doub
 }
 
 // Filter coefficients for every estimate column: A = G^-1 D (all references) and, per target j,
-// A_j = G_jj^-1 D_j (the references of source j only).
+// A_j = G_jj^-1 D_j (the references of source j only); with Gram products, also G A and G_jj A_j
+// (the quadratic forms of the global criteria; v4's windows do not use them).
 struct Filters {
     Eigen::MatrixXd A, GA;
     std::vector<Eigen::MatrixXd> Aj, GjAj;
     std::string solver;
 };
 
-Filters solveFilters(const System& s, double ridge) {
+Filters solveFilters(const System& s, double ridge, bool withGramProducts) {
     Filters f;
     const Eigen::Index n = Eigen::Index(s.C) * s.L;
     f.Aj.resize(std::size_t(s.J));
     f.GjAj.resize(std::size_t(s.J));
     f.A = solveGram(s.G, s.D, ridge, f.solver);
-    f.GA = s.G.multiply(f.A);
+    if (withGramProducts) f.GA = s.G.multiply(f.A);
     for (int j = 0; j < s.J; ++j) {
         if (s.J == 1) {  // one source: the target projection is the full projection (e_interf = 0 exactly)
             f.Aj[0] = f.A;
-            f.GjAj[0] = f.GA;
+            if (withGramProducts) f.GjAj[0] = f.GA;
             break;
         }
         std::vector<int> channels(std::size_t(s.C));
@@ -152,7 +154,7 @@ Filters solveFilters(const System& s, double ridge) {
         const BlockToeplitz Gj = s.G.subset(channels);
         std::string solver;
         f.Aj[std::size_t(j)] = solveGram(Gj, s.D.middleRows(j * n, n), ridge, solver);
-        f.GjAj[std::size_t(j)] = Gj.multiply(f.Aj[std::size_t(j)]);
+        if (withGramProducts) f.GjAj[std::size_t(j)] = Gj.multiply(f.Aj[std::size_t(j)]);
         if (solver != "levinson" && f.solver == "levinson") f.solver = solver;
     }
     return f;
@@ -207,7 +209,7 @@ BssResult evaluate(const std::vector<Signal>& refs, const std::vector<Signal>& e
                    const RunControl& run) {
     const System s = buildSystem(refs, ests, from, length, p.filterLength, threads, run);
     run.checkCancel();
-    const Filters f = solveFilters(s, 0.0);
+    const Filters f = solveFilters(s, 0.0, true);
     const int J = s.J;
     BssResult r;
     r.solver = f.solver;
@@ -479,7 +481,8 @@ FramewiseResult bssEvalV4(const std::vector<Signal>& references, const std::vect
     const int threads = std::max(1, params.threads);
     const System s = buildSystem(references, estimates, 0, N, params.filterLength, threads, run);
     run.checkCancel();
-    const Filters f = solveFilters(s, std::numeric_limits<double>::epsilon());
+    const Filters f = solveFilters(s, std::numeric_limits<double>::epsilon(), false);
+
     const int J = s.J, C = s.C, K = s.K, L = s.L;
 
     const RealFftD fft(nextFastFftSize(window + L - 1));
@@ -536,30 +539,30 @@ FramewiseResult bssEvalV4(const std::vector<Signal>& references, const std::vect
             buf.head(window) = estimates[std::size_t(k / C)].col(k % C).segment(from, window);
             fft.forward(buf.data(), E.col(k).data());
         }
-        Eigen::ArrayXcd P(bins), Pj(bins);
+        std::vector<const std::complex<double>*> fa(static_cast<std::size_t>(K)), faj(static_cast<std::size_t>(C)),
+            rAll(static_cast<std::size_t>(K)), rj(static_cast<std::size_t>(C));
+        for (int k = 0; k < K; ++k) rAll[std::size_t(k)] = R.col(k).data();
         for (int j = 0; j < J; ++j) {
-            double ss = 0, tot = 0, spat = 0, PjPj = 0, interf = 0, PP = 0, artif = 0;
+            double ss = 0, tot = 0;
+            WindowEnergies en;
             for (int c = 0; c < C; ++c) {
                 const std::size_t q = std::size_t(j) * C + c;
-                P = FA[q].col(0) * R.col(0);
-                for (int k = 1; k < K; ++k) P += FA[q].col(k) * R.col(k);
-                Pj = FAj[q].col(0) * R.col(Eigen::Index(j) * C);
-                for (int c2 = 1; c2 < C; ++c2) Pj += FAj[q].col(c2) * R.col(Eigen::Index(j) * C + c2);
-                const auto S = R.col(Eigen::Index(q));
-                const auto Est = E.col(Eigen::Index(q));
+                for (int k = 0; k < K; ++k) fa[std::size_t(k)] = FA[q].col(k).data();
+                for (int c2 = 0; c2 < C; ++c2) {
+                    faj[std::size_t(c2)] = FAj[q].col(c2).data();
+                    rj[std::size_t(c2)] = R.col(Eigen::Index(j) * C + c2).data();
+                }
+                addWindowEnergies({fa.data(), rAll.data(), K, faj.data(), rj.data(), C, R.col(Eigen::Index(q)).data(),
+                                   E.col(Eigen::Index(q)).data(), weight.data(), bins},
+                                  J > 1, en);
                 const auto sTrue = references[std::size_t(j)].col(c).segment(from, window);
                 ss += sTrue.square().sum();
                 tot += (estimates[std::size_t(j)].col(c).segment(from, window) - sTrue).square().sum();
-                spat += (weight * (Pj - S).abs2()).sum();
-                PjPj += (weight * Pj.abs2()).sum();
-                interf += J == 1 ? 0.0 : (weight * (P - Pj).abs2()).sum();
-                PP += (weight * P.abs2()).sum();
-                artif += (weight * (Est - P).abs2()).sum();
             }
             r.sdr(j, t) = safeDb(ss, tot);
-            r.isr(j, t) = safeDb(ss, spat);
-            r.sir(j, t) = safeDb(PjPj, interf);
-            r.sar(j, t) = safeDb(PP, artif);
+            r.isr(j, t) = safeDb(ss, en.spat);
+            r.sir(j, t) = safeDb(en.own, en.interf);
+            r.sar(j, t) = safeDb(en.proj, en.artif);
         }
     });
     return r;
