@@ -5,14 +5,35 @@
 #include <cmath>
 
 namespace phaselab::metrics {
+namespace {
+
+// out(a, c) = u.col(a).segment(from, rows) . v.col(c).segment(vFrom, rows)
+void innerProducts(const Eigen::MatrixXd& u, Eigen::Index from, const Eigen::MatrixXd& v, Eigen::Index vFrom,
+                   Eigen::Index rows, Eigen::MatrixXd& out) {
+    for (Eigen::Index c = 0; c < v.cols(); ++c)
+        for (Eigen::Index a = 0; a < u.cols(); ++a)
+            out(a, c) = u.col(a).segment(from, rows).dot(v.col(c).segment(vFrom, rows));
+}
+
+// dst.col(c).segment(at, rows) = (or +=) sum_a src.col(a).head(rows) m(a, c)
+void combine(const Eigen::MatrixXd& src, Eigen::Index rows, const Eigen::MatrixXd& m, Eigen::MatrixXd& dst, Eigen::Index at,
+             bool add) {
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+        auto d = dst.col(c).segment(at, rows);
+        if (!add) d.noalias() = src.col(0).head(rows) * m(0, c);
+        for (Eigen::Index a = add ? 0 : 1; a < m.rows(); ++a) d.noalias() += src.col(a).head(rows) * m(a, c);
+    }
+}
+
+}  // namespace
 
 BlockToeplitz::BlockToeplitz(std::vector<Eigen::MatrixXd> lags)
     : k_(lags.empty() ? 0 : int(lags[0].rows())), l_(int(lags.size())), lags_(std::move(lags)) {
-    forward_.resize(k_, size());
-    reversed_.resize(k_, size());
+    forward_.resize(size(), k_);
+    reversed_.resize(size(), k_);
     for (int m = 0; m < l_; ++m) {
-        forward_.middleCols(Eigen::Index(m) * k_, k_) = lags_[std::size_t(m)];
-        reversed_.middleCols(Eigen::Index(l_ - 1 - m) * k_, k_) = lags_[std::size_t(m)].transpose();
+        forward_.middleRows(Eigen::Index(m) * k_, k_) = lags_[std::size_t(m)].transpose();
+        reversed_.middleRows(Eigen::Index(l_ - 1 - m) * k_, k_) = lags_[std::size_t(m)];
     }
 }
 
@@ -41,11 +62,14 @@ Eigen::MatrixXd BlockToeplitz::toSignalMajor(const Eigen::MatrixXd& x) const {
 
 Eigen::MatrixXd BlockToeplitz::multiplyDelayMajor(const Eigen::MatrixXd& x, double ridge) const {
     const Eigen::Index K = k_;
-    Eigen::MatrixXd out(x.rows(), x.cols());
+    Eigen::MatrixXd out(x.rows(), x.cols()), part(K, x.cols());
     for (int i = 0; i < l_; ++i) {
-        auto o = out.middleRows(i * K, K);
-        o.noalias() = forward_.leftCols((l_ - i) * K) * x.bottomRows((l_ - i) * K);
-        if (i > 0) o.noalias() += reversed_.middleCols((l_ - 1 - i) * K, i * K) * x.topRows(i * K);
+        innerProducts(forward_, 0, x, i * K, (l_ - i) * K, part);
+        out.middleRows(i * K, K) = part;
+        if (i > 0) {
+            innerProducts(reversed_, (l_ - 1 - i) * K, x, 0, i * K, part);
+            out.middleRows(i * K, K) += part;
+        }
     }
     if (ridge != 0) out += ridge * x;
     return out;
@@ -95,35 +119,47 @@ std::optional<Eigen::MatrixXd> BlockToeplitz::solve(const Eigen::MatrixXd& y, do
     f.topRows(K) = r0.inverse();
     b.topRows(K) = f.topRows(K);
     x.topRows(K) = r0.solve(yd.topRows(K));
-    Eigen::MatrixXd ef(K, K), eb(K, K), alpha(K, K), delta(K, K), ex(K, m);
+    Eigen::MatrixXd ef(K, K), eb(K, K), alpha(K, K), delta(K, K), beta(K, K), gamma(K, K), ex(K, m), pivot(K, K);
+    Eigen::PartialPivLU<Eigen::MatrixXd> lu(K);
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(K);
     // b^(n)_{n-1} is the inverse of the n-th block pivot of T's block LDL^T (delay-major order).
     const double minPivot = pivotTolerance * (norm1() + std::abs(ridge));
     auto pivotsOk = [&](Eigen::Index n) {
-        const Eigen::MatrixXd inv = b.middleRows((n - 1) * K, K);
-        const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(0.5 * (inv + inv.transpose()), Eigen::EigenvaluesOnly);
-        const double smallest = eig.eigenvalues().minCoeff(), largest = eig.eigenvalues().maxCoeff();
+        pivot = b.middleRows((n - 1) * K, K);
+        double smallest = pivot(0, 0), largest = smallest;
+        if (K > 1) {
+            eig.compute(0.5 * (pivot + pivot.transpose()), Eigen::EigenvaluesOnly);
+            smallest = eig.eigenvalues().minCoeff(), largest = eig.eigenvalues().maxCoeff();
+        }
         return smallest > 0 && largest * minPivot < 1;
+    };
+    auto inverseInto = [&](const Eigen::MatrixXd& m, Eigen::MatrixXd& out) {
+        lu.compute(m);
+        out = lu.inverse();
     };
     if (!pivotsOk(1)) return std::nullopt;
     for (Eigen::Index n = 1; n < L; ++n) {
-        const auto past = reversed_.middleCols((L - 1 - n) * K, n * K);  // R[n]^T .. R[1]^T
-        ef.noalias() = past * f.topRows(n * K);
-        eb.noalias() = forward_.middleCols(K, n * K) * b.topRows(n * K);
-        alpha = (I - eb * ef).partialPivLu().inverse();
-        delta = (I - ef * eb).partialPivLu().inverse();
-        const Eigen::MatrixXd beta = -ef * alpha, gamma = -eb * delta;
-        nf.topRows(n * K).noalias() = f.topRows(n * K) * alpha;
-        nb.topRows(n * K).noalias() = f.topRows(n * K) * gamma;
-        nf.middleRows(n * K, K).setZero();
-        nb.middleRows(n * K, K).setZero();
-        nf.middleRows(K, n * K).noalias() += b.topRows(n * K) * beta;
-        nb.middleRows(K, n * K).noalias() += b.topRows(n * K) * delta;
+        const Eigen::Index rows = n * K, past = (L - 1 - n) * K;  // reversed_ rows of R[n]^T .. R[1]^T
+        innerProducts(reversed_, past, f, 0, rows, ef);
+        innerProducts(forward_, K, b, 0, rows, eb);
+        pivot.noalias() = I - eb * ef;
+        inverseInto(pivot, alpha);
+        pivot.noalias() = I - ef * eb;
+        inverseInto(pivot, delta);
+        beta.noalias() = -ef * alpha;
+        gamma.noalias() = -eb * delta;
+        combine(f, rows, alpha, nf, 0, false);
+        combine(f, rows, gamma, nb, 0, false);
+        nf.middleRows(rows, K).setZero();
+        nb.middleRows(rows, K).setZero();
+        combine(b, rows, beta, nf, K, true);
+        combine(b, rows, delta, nb, K, true);
         f.swap(nf);
         b.swap(nb);
         if (!pivotsOk(n + 1)) return std::nullopt;
-        ex.noalias() = past * x.topRows(n * K);
-        ex = yd.middleRows(n * K, K) - ex;
-        x.topRows((n + 1) * K).noalias() += b.topRows((n + 1) * K) * ex;
+        innerProducts(reversed_, past, x, 0, rows, ex);
+        ex = yd.middleRows(rows, K) - ex;
+        combine(b, rows + K, ex, x, 0, true);
     }
     if (!x.allFinite()) return std::nullopt;
     const double residual = (multiplyDelayMajor(x, ridge) - yd).norm();

@@ -57,8 +57,10 @@ private:
 
     int k_ = 0, l_ = 0;
     std::vector<Eigen::MatrixXd> lags_;
-    Eigen::MatrixXd forward_;   // K x L K: [R[0] R[1] ... R[L-1]]
-    Eigen::MatrixXd reversed_;  // K x L K: [R[L-1]^T ... R[1]^T R[0]^T]
+    // Stored transposed (L K x K), so that the recursion's products are dot products of contiguous
+    // columns: forward_ = [R[0] R[1] ... R[L-1]]^T, reversed_ = [R[L-1]^T ... R[1]^T R[0]^T]^T.
+    Eigen::MatrixXd forward_;
+    Eigen::MatrixXd reversed_;
 };
 
 }  // namespace phaselab::metrics
