@@ -52,16 +52,22 @@ LagCorrelations lagCorrelations(const std::vector<const double*>& refs, const st
 
     auto work = [&](int t) {
         try {
-            AlignedBuffer<double> in(static_cast<std::size_t>(M));
-            AlignedBuffer<Cplx> out(static_cast<std::size_t>(bins));
+            // FFTW's r2c keeps its input: the zero tail of a block's buffer stays zero between blocks.
+            AlignedBuffer<double> segIn(static_cast<std::size_t>(M)), blkIn(static_cast<std::size_t>(M));
+            std::fill(blkIn.data(), blkIn.data() + M, 0.0);
             Eigen::ArrayXXcd seg(bins, K), blk(bins, (withRefPairs ? K : 0) + E);
             Eigen::ArrayXXcd& a = acc[std::size_t(t)];
-            auto transform = [&](const double* x, Eigen::Index from, Eigen::Index count, Cplx* dst) {
-                std::fill(in.data(), in.data() + M, 0.0);
-                const Eigen::Index lo = std::max<Eigen::Index>(from, 0), hi = std::min(from + count, length);
-                if (hi > lo) std::copy(x + lo, x + hi, in.data() + (lo - from));
-                fft.forward(in.data(), out.data());
-                std::copy(out.data(), out.data() + bins, dst);
+            auto transformSegment = [&](const double* x, Eigen::Index from, Cplx* dst) {
+                const Eigen::Index lo = std::max<Eigen::Index>(from, 0), hi = std::min<Eigen::Index>(from + M, length);
+                if (lo > from || hi < from + M) std::fill(segIn.data(), segIn.data() + M, 0.0);
+                if (hi > lo) std::copy(x + lo, x + hi, segIn.data() + (lo - from));
+                fft.forward(segIn.data(), dst);
+            };
+            auto transformBlock = [&](const double* x, Eigen::Index from, Cplx* dst) {
+                const Eigen::Index n = std::min(B, length - from);
+                std::copy(x + from, x + from + n, blkIn.data());
+                if (n < B) std::fill(blkIn.data() + n, blkIn.data() + B, 0.0);
+                fft.forward(blkIn.data(), dst);
             };
             for (Eigen::Index b = t; b < numBlocks; b += threads) {
                 if (t == 0) {
@@ -71,11 +77,11 @@ LagCorrelations lagCorrelations(const std::vector<const double*>& refs, const st
                     return;
                 }
                 const Eigen::Index start = b * B;
-                for (int k = 0; k < K; ++k) transform(refs[k], start - (L - 1), B + span, seg.col(k).data());
+                for (int k = 0; k < K; ++k) transformSegment(refs[k], start - (L - 1), seg.col(k).data());
                 int col = 0;
                 if (withRefPairs)
-                    for (int k = 0; k < K; ++k) transform(refs[k], start, B, blk.col(col++).data());
-                for (int e = 0; e < E; ++e) transform(others[e], start, B, blk.col(col++).data());
+                    for (int k = 0; k < K; ++k) transformBlock(refs[k], start, blk.col(col++).data());
+                for (int e = 0; e < E; ++e) transformBlock(others[e], start, blk.col(col++).data());
                 int p = 0;
                 if (withRefPairs)
                     for (int i = 0; i < K; ++i)
