@@ -165,31 +165,22 @@ int runRecover(const QStringList& args) {
     output.sampleRate = input.sampleRate;
     output.data.resize(length, channels);
     std::vector<recovery::RecoveryResult> results;
-    std::vector<double> snrs;
-    double energy = 0, error = 0, incons = 0, signal = 0, noise = 0;
+    std::vector<double> snrs, energies;
+    double signal = 0, noise = 0;
     auto db = [](double s, double n) { return n > 0 ? 10 * std::log10(s / n) : INFINITY; };
     for (int c = 0; c < channels; ++c) {
         recovery::RecoveryResult rc = recoverChannel(c);
-        const double e = targetEnergy;
+        energies.push_back(targetEnergy);
         output.data.col(c) = rc.signal;
         const auto x = input.data.col(c).cast<double>();
         const double s2 = x.square().sum(), n2 = (x - rc.signal.cast<double>()).square().sum();
-        energy += e;
-        error += e * std::pow(10.0, rc.spectralConvergenceDb / 10);
-        incons += e * rc.inconsistency;
         signal += s2;
         noise += n2;
         snrs.push_back(db(s2, n2));
         rc.signal.resize(0);
         results.push_back(std::move(rc));
     }
-    recovery::RecoveryResult r = results[0];
-    if (channels > 1) {
-        r.spectralConvergenceDb = 10 * std::log10(std::max(error, 1e-300) / energy);
-        r.inconsistency = incons / energy;
-        r.seconds = 0;
-        for (const auto& rc : results) r.seconds += rc.seconds;
-    }
+    const recovery::RecoveryResult r = recovery::combineChannelFigures(results, energies);
     const double snr = db(signal, noise);
     writeAudio(toStd(out), output, SampleFormat::Float32);
     if (p.isSet("json")) {

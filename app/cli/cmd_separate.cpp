@@ -28,10 +28,7 @@ struct Loaded {
     std::vector<Audio> audio;
     QStringList paths;
     // Channel c of file j (a mono file serves every channel), or its downmix when c < 0.
-    Eigen::ArrayXf signal(std::size_t j, int c) const {
-        const Audio& a = audio[j];
-        return c < 0 ? a.mono() : a.channel(a.channels() == 1 ? 0 : c);
-    }
+    Eigen::ArrayXf signal(std::size_t j, int c) const { return audio[j].channelOrOnly(c); }
     std::size_t size() const { return audio.size(); }
 };
 

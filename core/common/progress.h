@@ -43,4 +43,22 @@ struct RunControl {
     }
 };
 
+// The control of stage `stage` (0-based) of `stages` equal stages of a run, reporting through `whole`,
+// which must outlive it: fractions are mapped into [stage, stage + 1) / stages, `label` (when given)
+// is put before each message ("channel 2 of 2 · iteration 3 / 5"), and the per-iteration figures
+// pass through only if keepFigures (a convergence chart then follows one stage). Same cancel flag.
+inline RunControl stageControl(const RunControl& whole, int stage, int stages, std::string label = {}, bool keepFigures = true) {
+    RunControl c;
+    c.cancel = whole.cancel;
+    if (whole.progress)
+        c.progress = [&whole, stage, stages, label = std::move(label), keepFigures](const ProgressReport& r) {
+            ProgressReport q = r;
+            q.fraction = (stage + r.fraction) / stages;
+            if (!label.empty()) q.message = r.message.empty() ? label : label + " · " + r.message;
+            if (!keepFigures) q.figures.clear(), q.iteration = -1;
+            whole.report(q);
+        };
+    return c;
+}
+
 }  // namespace phaselab

@@ -187,6 +187,14 @@ Eigen::ArrayXf Audio::mono() const {
     return m;
 }
 
+Eigen::ArrayXXf Audio::withChannels(int count) const {
+    if (count < 1) throw InputError("a signal needs at least one channel");
+    Eigen::ArrayXXf out;
+    resizeLarge(out, frames(), count);
+    for (int c = 0; c < count; ++c) out.col(c) = channelOrOnly(count == 1 ? -1 : c);
+    return out;
+}
+
 Eigen::ArrayXf Audio::channel(int c) const {
     if (c < 0 || c >= channels())
         throw InputError("channel " + std::to_string(c + 1) + " requested but the audio has " +

@@ -25,6 +25,11 @@ struct Audio {
     Eigen::ArrayXf mono() const;
     // One channel, 0-based; InputError if out of range.
     Eigen::ArrayXf channel(int c) const;
+    // What serves as channel c of a multichannel signal: channel c, or the only channel of a mono
+    // one (a mono source or reference serves every channel of a stereo mixture); c < 0: the downmix.
+    Eigen::ArrayXf channelOrOnly(int c) const { return c < 0 ? mono() : channel(channels() == 1 ? 0 : c); }
+    // The signal as `count` channels: channelOrOnly(c) for each, or the downmix when count == 1.
+    Eigen::ArrayXXf withChannels(int count) const;
     static Audio fromMono(Eigen::ArrayXf samples, double sampleRate);
 };
 

@@ -6,24 +6,6 @@
 
 namespace phaselab::nmf {
 
-namespace {
-
-// Progress of stage s of `steps`.
-RunControl stageControl(const RunControl& control, int s, int steps, std::string message) {
-    RunControl c;
-    c.cancel = control.cancel;
-    if (control.progress)
-        c.progress = [&control, s, steps, message](const ProgressReport& r) {
-            ProgressReport q = r;
-            q.fraction = (s + r.fraction) / steps;
-            q.message = message;
-            control.report(q);
-        };
-    return c;
-}
-
-}  // namespace
-
 std::vector<Matrix> learnDictionaries(const std::vector<Magnitudes>& training, const SupervisedNmfParams& params,
                                       const RunControl& control, int stages) {
     const int J = int(training.size());

@@ -30,6 +30,31 @@ void checkTarget(const Magnitudes& V, Eigen::Index length, const StftConfig& con
     if (!(V > 0).any()) throw InputError(what + ": the target magnitudes are all zero (a silent signal has no phase to recover)");
 }
 
+RecoveryResult combineChannelFigures(const std::vector<RecoveryResult>& channels, const std::vector<double>& targetEnergies) {
+    if (channels.empty() || channels.size() != targetEnergies.size())
+        throw InputError("combining channel figures needs one target energy per channel");
+    RecoveryResult r;
+    r.iterations = channels[0].iterations;
+    r.trace = channels[0].trace;
+    if (channels.size() == 1) {
+        r.seconds = channels[0].seconds;
+        r.spectralConvergenceDb = channels[0].spectralConvergenceDb;
+        r.inconsistency = channels[0].inconsistency;
+        return r;
+    }
+    double energy = 0, error = 0, incons = 0;
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+        const double e = targetEnergies[c];
+        energy += e;
+        error += e * std::pow(10.0, channels[c].spectralConvergenceDb / 10);
+        incons += e * channels[c].inconsistency;
+        r.seconds += channels[c].seconds;
+    }
+    r.spectralConvergenceDb = 10 * std::log10(std::max(error, 1e-300) / energy);
+    r.inconsistency = incons / energy;
+    return r;
+}
+
 std::string timeLeftText(double seconds) {
     const long long s = std::max(0LL, std::llround(seconds));
     if (s < 60) return "about " + std::to_string(s) + " s left";

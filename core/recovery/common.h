@@ -49,6 +49,12 @@ void checkTarget(const Magnitudes& V, Eigen::Index length, const StftConfig& con
 void reportIteration(const RunControl& control, const IterationFigures& f, int total,
                      std::vector<IterationFigures>& trace, long long startNanoseconds);
 
+// The figures of a signal recovered channel by channel, from its channels' results: spectral
+// convergence and inconsistency over all channels (each channel weighted by its target energy
+// ||V_c||^2, so they are those of the stacked spectrograms), the total time, and the first
+// channel's iterations and trace. The signal is left empty. One channel: its result unchanged.
+RecoveryResult combineChannelFigures(const std::vector<RecoveryResult>& channels, const std::vector<double>& targetEnergies);
+
 // "about 3 min 20 s left" for an estimate in seconds.
 std::string timeLeftText(double seconds);
 
