@@ -406,7 +406,7 @@ private slots:
         // Runs tables hold 4 rows; the metrics table every source.
         auto* separation = w.findChild<SeparationPanel*>();
         for (QTableWidget* t : separation->findChildren<QTableWidget*>())
-            if (t->columnCount() == 9) QVERIFY2(visibleRows(t) >= 4, qPrintable(QString::number(visibleRows(t))));
+            if (t->columnCount() == 10) QVERIFY2(visibleRows(t) >= 4, qPrintable(QString::number(visibleRows(t))));
         for (QTableWidget* t : w.findChild<RecoveryPanel*>()->findChildren<QTableWidget*>())
             QVERIFY2(visibleRows(t) >= 4, qPrintable(QString::number(visibleRows(t))));
         QTableWidget* metricsTable = metrics->findChild<QTableWidget*>();
@@ -422,7 +422,7 @@ private slots:
             for (QAbstractSeries* series : view->chart()->series())
                 if (auto* line = qobject_cast<QLineSeries*>(series); line && !line->name().isEmpty()) curveColour[line->name()] = line->pen().color();
         QCOMPARE(barColour.size(), 3);
-        for (const QString& source : {"piano", "bass", "drums"}) QCOMPARE(curveColour.value(source), barColour.value(source));
+        for (const char* source : {"piano", "bass", "drums"}) QCOMPARE(curveColour.value(source), barColour.value(source));
         QDir().mkpath("screenshots");
         const QString file = QString("screenshots/session_%1x%2.png").arg(size.width()).arg(size.height());
         const QImage shot = w.grab().toImage();

@@ -5,6 +5,7 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QValueAxis>
 #include <QDir>
@@ -46,9 +47,10 @@ std::vector<const AlgorithmDescription*> descriptions() {
     return d;
 }
 
-std::vector<Eigen::ArrayXf> monos(const std::vector<std::shared_ptr<const Audio>>& v) {
+// Channel c of every signal (a mono one serves every channel; c < 0: the downmixes).
+std::vector<Eigen::ArrayXf> channelsOf(const std::vector<std::shared_ptr<const Audio>>& v, int c) {
     std::vector<Eigen::ArrayXf> out;
-    for (const auto& a : v) out.push_back(a->mono());
+    for (const auto& a : v) out.push_back(a->channelOrOnly(c));
     return out;
 }
 
@@ -59,9 +61,10 @@ SeparationPanel::SeparationPanel(QWidget* parent)
       run_(new RunPanel(descriptions(), this)),
       magnitudes_(new QComboBox(this)),
       importStems_(new QPushButton(tr("Import stems…"), this)),
+      downmix_(new QCheckBox(tr("Separate the mono downmix"), this)),
       stft_(new StftChooser(this)),
       inputs_(new QLabel(this)),
-      table_(new QTableWidget(0, 9, this)),
+      table_(new QTableWidget(0, 10, this)),
       source_(new QComboBox(this)),
       play_(new QPushButton(tr("Play"), this)),
       show_(new QPushButton(tr("Show"), this)),
@@ -85,7 +88,12 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     magRow->addWidget(new QLabel(tr("Magnitudes"), this));
     magRow->addWidget(magnitudes_, 1);
     magRow->addWidget(importStems_);
+    downmix_->setToolTip(tr("A stereo or multichannel mixture is separated channel by channel into images (the method applied "
+                            "to each channel with that channel's magnitudes, scored with bss_eval_images); tick to separate "
+                            "its mono downmix instead (phaselab-cli separate --mono)."));
+    downmix_->hide();
     run_->extraLayout()->addWidget(inputs_);
+    run_->extraLayout()->addWidget(downmix_);
     run_->extraLayout()->addLayout(magRow);
     run_->extraLayout()->addWidget(stft_);
     run_->setConvergenceFigures({{"spectral_convergence_db", tr("Spectral convergence (dB)")},
@@ -97,7 +105,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     run_->selectAlgorithm("misi");
 
     table_->setHorizontalHeaderLabels({tr("#"), tr("Method (parameters)"), tr("Magnitudes"), tr("Time (s)"), tr("SDR"), tr("SIR"),
-                                       tr("SAR"), tr("SI-SDR"), tr("SDR per source (dB)")});
+                                       tr("SAR"), tr("SI-SDR"), tr("ISR"), tr("SDR per source (dB)")});
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Interactive);  // elided; full text in its tooltip
     table_->horizontalHeader()->resizeSection(1, 240);
@@ -109,7 +117,8 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setToolTip(tr("Means over sources of SDR / SIR / SAR (BSS Eval v3, as mir_eval) and SI-SDR against the references, "
-                          "in dB; click a header to sort. Select a run for its per-source figures and the SDR over time."));
+                          "in dB, and ISR for the multichannel images of a stereo mixture (bss_eval_images); click a header "
+                          "to sort. Select a run for its per-source figures and the SDR over time."));
 
     // Two rows, so the panel fits a narrow dock.
     auto* buttons = new QVBoxLayout;
@@ -147,7 +156,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     barsLayout->addWidget(bars_, 1);
     runsLayout->addWidget(barsBox_, 1);
     runsLayout->addWidget(metrics_, 2);
-    for (auto [id, label] : {std::pair{"sdr", "SDR"}, {"sir", "SIR"}, {"sar", "SAR"}, {"si-sdr", "SI-SDR"}})
+    for (auto [id, label] : {std::pair{"sdr", "SDR"}, {"sir", "SIR"}, {"sar", "SAR"}, {"si-sdr", "SI-SDR"}, {"isr", "ISR"}})
         barMetric_->addItem(tr(label), QString(id));
     barMetric_->setToolTip(tr("The figure charted for every source, run by run (BSS Eval v3 against the references; SI-SDR)"));
     connect(barMetric_, &QComboBox::currentIndexChanged, this, [this] { updateFigureViews(); });
@@ -165,6 +174,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
 
     connect(magnitudes_, &QComboBox::currentIndexChanged, this, &SeparationPanel::updateState);
     connect(stft_, &StftChooser::changed, this, &SeparationPanel::rebuildRunner);
+    connect(downmix_, &QCheckBox::toggled, this, &SeparationPanel::updateState);
     connect(run_, &RunPanel::runFinished, this, [this](const RunOutcome& o) {
         addRun(*std::any_cast<std::shared_ptr<SeparationRun>>(o.payload));
     });
@@ -237,6 +247,9 @@ void SeparationPanel::setInputs(std::shared_ptr<const Audio> mixture, const QStr
             if (references[j]->frames() != mixture->frames())
                 throw InputError("reference '" + name.toStdString() + "' has " + std::to_string(references[j]->frames()) +
                                  " samples, the mixture " + std::to_string(mixture->frames()));
+            if (references[j]->channels() != 1 && references[j]->channels() != mixture->channels())
+                throw InputError("reference '" + name.toStdString() + "' has " + std::to_string(references[j]->channels()) +
+                                 " channels, the mixture " + std::to_string(mixture->channels()));
         }
     if (mixture != mixture_ && run_->isRunning()) run_->cancel();
     mixture_ = std::move(mixture);
@@ -272,9 +285,14 @@ void SeparationPanel::updateState() {
     else if (mags == "files" && stems_.empty()) blocked = tr("Import the stems of another separator first.");
     run_->setBlockedReason(blocked);
     importStems_->setVisible(mags == "files");
+    downmix_->setVisible(mixture_ && mixture_->channels() > 1);
+    const int channels = mixture_ ? mixture_->channels() : 0;
+    const QString handling = channels < 2        ? QString()
+                             : downmix_->isChecked() ? tr(" (%1 channels, separated as their mono downmix)").arg(channels)
+                                                     : tr(" (%1 channels, separated channel by channel)").arg(channels);
     if (mixture_)
         inputs_->setText(tr("Mixture: %1 · %2 reference(s)%3")
-                             .arg(mixtureName_)
+                             .arg(mixtureName_ + handling)
                              .arg(references_.size())
                              .arg(references_.empty() ? QString() : " (" + referenceNames_.join(", ") + ")"));
     else
@@ -290,22 +308,36 @@ void SeparationPanel::rebuildRunner() {
     const QStringList referenceNames = referenceNames_, stemNames = stemNames_;
     const QString mags = magnitudeSource();
     const StftConfig config = stftConfig();
+    const bool downmix = downmix_->isChecked();
     run_->setRunner([=](const AlgorithmDescription& d, const ParamValues& values, const RunControl& control) -> RunOutcome {
         const auto start = std::chrono::steady_clock::now();
         if (!mixture) throw InputError("no mixture loaded");
         const separation::SeparationMethod* method = separation::findSeparationMethod(d.id);
         if (!method) throw InputError("unknown separation method '" + d.id + "'");
-        separation::PipelineInput pipeline;
-        pipeline.mixture = mixture->mono();
-        pipeline.references = monos(references);
-        pipeline.stems = monos(stems);
-        pipeline.magnitudes = separation::magnitudeSourceFromName(mags.toStdString());
-        pipeline.config = config;
-        pipeline.threads = 2;
+        // Each channel on its own (the method applied per channel, with that channel's magnitudes),
+        // as `phaselab-cli separate` does, or the mono downmix when asked.
+        const int C = downmix ? 1 : mixture->channels();
+        std::vector<Audio> images;
+        separation::SeparationResult result;
+        for (int c = 0; c < C; ++c) {
+            const int channel = C == 1 ? -1 : c;
+            separation::PipelineInput pipeline;
+            pipeline.mixture = mixture->channelOrOnly(channel);
+            pipeline.references = channelsOf(references, channel);
+            pipeline.stems = channelsOf(stems, channel);
+            pipeline.magnitudes = separation::magnitudeSourceFromName(mags.toStdString());
+            pipeline.config = config;
+            pipeline.threads = 2;
+            const std::string label = C == 1 ? std::string() : "channel " + std::to_string(c + 1) + " of " + std::to_string(C);
+            separation::SeparationResult r =
+                separation::separate(*method, values, std::move(pipeline), stageControl(control, c, C, label, c == 0));
+            if (c == 0) images.assign(r.waveforms.size(), Audio{mixture->sampleRate, Eigen::ArrayXXf(mixture->frames(), C)});
+            for (std::size_t j = 0; j < images.size(); ++j) images[j].data.col(c) = r.waveforms[j];
+            if (c == 0) result = std::move(r);  // its STFTs and trace are kept: the first channel's
+        }
         QStringList names = mags == "hpss" ? QStringList{"harmonic", "percussive"} : mags == "files" ? stemNames : referenceNames;
-        separation::SeparationResult result = separation::separate(*method, values, pipeline, control);
         if (!method->usesMagnitudes) names = {"harmonic", "percussive"};
-        while (names.size() < int(result.waveforms.size())) names << QString("source %1").arg(names.size() + 1);
+        while (names.size() < int(images.size())) names << QString("source %1").arg(names.size() + 1);
 
         auto run = std::make_shared<SeparationRun>();
         run->methodId = QString::fromStdString(d.id);
@@ -313,22 +345,26 @@ void SeparationPanel::rebuildRunner() {
         run->parameters = values;
         run->magnitudes = method->usesMagnitudes ? mags : QString("mixture");
         run->config = config;
-        run->sourceNames = names.mid(0, int(result.waveforms.size()));
+        run->channelHandling = C > 1 ? QObject::tr("per channel") : mixture->channels() > 1 ? QObject::tr("mono downmix") : QString();
+        run->sourceNames = names.mid(0, int(images.size()));
         run->trace = result.trace;
         for (auto& S : result.stfts) run->stfts.push_back(std::make_shared<const Spectrogram>(std::move(S)));
-        for (auto& w : result.waveforms) run->sources.push_back(std::make_shared<Audio>(Audio::fromMono(std::move(w), mixture->sampleRate)));
+        for (auto& a : images) run->sources.push_back(std::make_shared<Audio>(std::move(a)));
         if (!references.empty() && references.size() == run->sources.size()) {
+            // bss_eval_sources on mono estimates, bss_eval_images (with ISR) on multichannel images.
             std::vector<metrics::Signal> refs, ests;
-            for (const auto& r : references) refs.push_back(r->mono().cast<double>());
-            for (const auto& e : run->sources) ests.push_back(e->data.col(0).cast<double>());
+            for (const auto& r : references) refs.push_back(r->withChannels(C).cast<double>());
+            for (const auto& e : run->sources) ests.push_back(e->data.cast<double>());
             metrics::BssParams bp;
             bp.permutation = false;
             try {
-                const metrics::BssResult m = metrics::bssEvalSources(refs, ests, bp, control);
+                const metrics::BssResult m = C == 1 ? metrics::bssEvalSources(refs, ests, bp, control)
+                                                    : metrics::bssEvalImages(refs, ests, bp, control);
                 for (Eigen::Index j = 0; j < m.sdr.size(); ++j) {
                     run->sdr.push_back(m.sdr[j]);
                     run->sir.push_back(m.sir[j]);
                     run->sar.push_back(m.sar[j]);
+                    if (C > 1) run->isr.push_back(m.isr[j]);
                     run->siSdr.push_back(metrics::siSdr(refs[std::size_t(j)], ests[std::size_t(j)]));
                 }
             } catch (const InputError&) {
@@ -341,7 +377,9 @@ void SeparationPanel::rebuildRunner() {
         QString sdr;
         for (double v : run->sdr) sdr += (sdr.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
         out.summary = QObject::tr("%1 on %2 magnitudes: %3 s%4")
-                          .arg(QString::fromStdString(d.name), run->magnitudes)
+                          .arg(QString::fromStdString(d.name),
+                               run->magnitudes + (C > 1 ? QObject::tr(", %1 channels one by one (chart: channel 1)").arg(C)
+                                                        : run->channelHandling.isEmpty() ? QString() : ", " + run->channelHandling))
                           .arg(run->seconds, 0, 'f', 2)
                           .arg(sdr.isEmpty() ? QString() : ", SDR " + sdr + " dB");
         out.payload = run;
@@ -428,15 +466,15 @@ void SeparationPanel::appendRow(const SeparationRun& run) {
     method->setToolTip(method->text() + "\n" + QString::fromStdString(run.config.describe()));
     QList<QTableWidgetItem*> cells{numberCell(row + 1, 0), method, textCell(run.magnitudes), numberCell(run.seconds, 2),
                                    numberCell(mean(run.sdr), 2), numberCell(mean(run.sir), 2), numberCell(mean(run.sar), 2),
-                                   numberCell(mean(run.siSdr), 2), textCell(QString())};
+                                   numberCell(mean(run.siSdr), 2), numberCell(mean(run.isr), 2), textCell(QString())};
     appendRunRow(table_, row, cells);
 }
 
 namespace {
-constexpr int kPerSourceColumn = 8;  // the charted figure per source, as text
+constexpr int kPerSourceColumn = 9;  // the charted figure per source, as text
 
 const std::vector<double>& figure(const SeparationRun& r, const QString& id) {
-    return id == "sir" ? r.sir : id == "sar" ? r.sar : id == "si-sdr" ? r.siSdr : r.sdr;
+    return id == "sir" ? r.sir : id == "sar" ? r.sar : id == "si-sdr" ? r.siSdr : id == "isr" ? r.isr : r.sdr;
 }
 }  // namespace
 
@@ -624,8 +662,10 @@ void SeparationPanel::showMetrics(int index) {
     }
     std::vector<Eigen::ArrayXXf> refs, ests;
     QStringList refNames;
+    const int channels = r.sources.empty() ? 1 : r.sources[0]->channels();
+    auto reference = [channels](const Audio& a) { return a.withChannels(channels); };
     if (references_.size() == r.sources.size()) {
-        for (const auto& a : references_) refs.push_back(Eigen::ArrayXXf(a->mono()));
+        for (const auto& a : references_) refs.push_back(reference(*a));
         refNames = referenceNames_;
     } else if (r.sources.size() > references_.size()) {
         metrics_->clear(tr("%1 estimates but only %2 references: the metrics need a reference for every estimate.")
@@ -640,7 +680,7 @@ void SeparationPanel::showMetrics(int index) {
         }
         QStringList pairs;
         for (std::size_t e = 0; e < r.sources.size(); ++e) {
-            refs.push_back(Eigen::ArrayXXf(references_[std::size_t(p[e])]->mono()));
+            refs.push_back(reference(*references_[std::size_t(p[e])]));
             refNames << referenceNames_.value(p[e]);
             pairs << r.sourceNames.value(int(e)) + " → " + referenceNames_.value(p[e]);
         }

@@ -19,6 +19,7 @@
 #include "core/separation/separation.h"
 
 class QChartView;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QPushButton;
@@ -40,7 +41,10 @@ struct SeparationRun {
     std::vector<std::shared_ptr<const Spectrogram>> stfts;  // the estimates' STFTs before synthesis
     std::vector<ProgressReport> trace;
     double seconds = 0;
-    std::vector<double> sdr, sir, sar, siSdr;  // per source (reference order); empty without references
+    // Per source (reference order); empty without references. BSS Eval v3: bss_eval_sources for mono
+    // estimates, bss_eval_images for multichannel ones (isr empty for mono).
+    std::vector<double> sdr, sir, sar, siSdr, isr;
+    QString channelHandling;  // "per channel", "mono downmix", or empty for a mono mixture
     std::shared_ptr<const Audio> mixture;      // the mixture it was computed from
 };
 
@@ -49,8 +53,10 @@ class SeparationPanel : public QWidget {
 public:
     explicit SeparationPanel(QWidget* parent = nullptr);
 
-    // The mixture and (optionally) its true sources, all at the mixture's rate and length.
-    // InputError if they disagree. nullptr mixture: nothing loaded.
+    // The mixture and (optionally) its true sources, all at the mixture's rate and length, each
+    // with the mixture's channels or one (a mono source serves every channel). InputError if they
+    // disagree. nullptr mixture: nothing loaded. A multichannel mixture is separated channel by
+    // channel into images of its channels (or its mono downmix, when the user ticks it).
     void setInputs(std::shared_ptr<const Audio> mixture, const QString& mixtureName,
                    std::vector<std::shared_ptr<const Audio>> references, const QStringList& referenceNames);
     // Stems of another separator, used with the "imported stems" magnitudes.
@@ -69,7 +75,7 @@ public:
     void setRuns(std::vector<SeparationRun> runs);
     int selectedRun() const;
     int barRunCount() const;  // runs shown in the bar chart
-    // The figure the bar chart shows: "sdr", "sir", "sar" or "si-sdr".
+    // The figure the bar chart shows: "sdr", "sir", "sar", "si-sdr" or "isr" (multichannel images).
     void setBarMetric(const QString& id);
     QString barMetric() const;
     // The bar heights (dB) of the chart: one vector per source, one value per charted run.
@@ -111,6 +117,7 @@ private:
     RunPanel* run_;
     QComboBox* magnitudes_;
     QPushButton* importStems_;
+    QCheckBox* downmix_;
     StftChooser* stft_;
     QLabel* inputs_;
     QTableWidget* table_;

@@ -216,9 +216,9 @@ void installPanels(MainWindow* window) {
         if (mixture && !refs.empty()) {
             std::vector<Eigen::ArrayXXf> r, e;
             QStringList estimateNames;
-            for (const auto& a : refs) {
-                r.push_back(Eigen::ArrayXXf(a->mono()));
-                e.push_back(Eigen::ArrayXXf(mixture->mono()));
+            for (const auto& a : refs) {  // the images of every channel, as the separations
+                r.push_back(a->withChannels(mixture->channels()));
+                e.push_back(mixture->data);
                 estimateNames << QObject::tr("mixture");
             }
             metrics->setPermutationSearch(false);
