@@ -121,27 +121,43 @@ void RecoveryPanel::rebuildRunner() {
     const StftConfig config = stftConfig();
     run_->setRunner([source, config](const AlgorithmDescription& d, const ParamValues& values, const RunControl& control) -> RunOutcome {
         if (!source) throw InputError("no signal loaded");
-        const Eigen::ArrayXf x = source->mono();
+        // Channel by channel, each from its own magnitude (as `phaselab-cli recover`).
+        const int C = source->channels();
         Stft stft(config);
-        const Magnitudes V = stft.analyseMagnitudes(x);
-        if (!(V > 0).any()) throw InputError("the signal is silent: there is no magnitude to rebuild a phase for");
+        std::vector<recovery::RecoveryResult> results;
+        std::vector<double> energies;
+        Audio rebuilt{source->sampleRate, Eigen::ArrayXXf(source->frames(), C)};
+        for (int c = 0; c < C; ++c) {
+            const Eigen::ArrayXf x = source->channel(c);
+            const Magnitudes V = stft.analyseMagnitudes(x);
+            const std::string which = C > 1 ? "channel " + std::to_string(c + 1) + " of " + std::to_string(C) : std::string();
+            if (!(V > 0).any())
+                throw InputError((C > 1 ? "the " + which + " is silent" : std::string("the signal is silent")) +
+                                 ": there is no magnitude to rebuild a phase for");
+            recovery::RecoveryResult r = recovery::runRecovery(d, values, V, x.size(), config, source->sampleRate,
+                                                               stageControl(control, c, C, which, c == 0), &x);
+            rebuilt.data.col(c) = r.signal;
+            r.signal.resize(0);
+            energies.push_back(V.cast<double>().square().sum());
+            results.push_back(std::move(r));
+        }
         RecoveryRun run;
         run.algorithmId = QString::fromStdString(d.id);
         run.parameters = values;
         run.config = config;
-        run.result = recovery::runRecovery(d, values, V, x.size(), config, source->sampleRate, control, &x);
-        run.snrDb = metrics::snrDb(x, run.result.signal);
+        run.result = recovery::combineChannelFigures(results, energies);
+        run.snrDb = metrics::snrDb(source->data.cast<double>(), rebuilt.data.cast<double>());
         run.input = source;
-        run.audio = std::make_shared<Audio>(Audio::fromMono(std::move(run.result.signal), source->sampleRate));
-        run.result.signal.resize(0);
+        run.audio = std::make_shared<Audio>(std::move(rebuilt));
         RunOutcome out;
         out.title = QString::fromStdString(d.name);
-        out.summary = QObject::tr("%1: %2 in %3 s, spectral convergence %4 dB, SNR %5 dB")
+        out.summary = QObject::tr("%1: %2 in %3 s, spectral convergence %4 dB, SNR %5 dB%6")
                           .arg(QString::fromStdString(d.name))
                           .arg(iterationsText(d, run.result.iterations))
                           .arg(run.result.seconds, 0, 'f', 2)
                           .arg(run.result.spectralConvergenceDb, 0, 'f', 2)
-                          .arg(run.snrDb, 0, 'f', 2);
+                          .arg(run.snrDb, 0, 'f', 2)
+                          .arg(C > 1 ? QObject::tr(" (%1 channels, recovered channel by channel; figures over all)").arg(C) : QString());
         out.payload = std::make_shared<RecoveryRun>(std::move(run));
         return out;
     });

@@ -40,7 +40,8 @@ class RecoveryPanel : public QWidget {
 public:
     explicit RecoveryPanel(QWidget* parent = nullptr);
 
-    // The signal to work on (its mono downmix is used). nullptr: nothing loaded (Run disabled).
+    // The signal to work on; a multichannel one is recovered channel by channel (each from its own
+    // magnitude; the figures are over all channels). nullptr: nothing loaded (Run disabled).
     void setSource(std::shared_ptr<const Audio> audio, const QString& name);
     StftConfig stftConfig() const;
     void setStftConfig(const StftConfig& config);
