@@ -221,7 +221,7 @@ private slots:
 
     void batchSurvivesABadTrackAndConfinesItsFiles() {
         const QString root = at("tracks");
-        for (const QString& t : {"a-good", "b-bad", "c-good"}) {
+        for (const char* t : {"a-good", "b-bad", "c-good"}) {
             QDir().mkpath(root + "/" + t);
             QVERIFY(QFile::copy(mix, root + "/" + t + "/mixture.wav"));
             QVERIFY(QFile::copy(a440, root + "/" + t + "/a.wav"));

@@ -39,8 +39,6 @@ using namespace phaselab;
 
 namespace {
 
-QString demoPath() { return QString::fromStdString(std::string(PHASELAB_SOURCE_DIR) + "/resources/demo/mix.flac"); }
-
 // Every run listed anywhere was computed from the document's mixture; every listening condition is
 // the mixture, a reference or a run's signal of this document.
 QString foreignRun(MainWindow& w) {
