@@ -10,6 +10,7 @@
 #include "core/common/error.h"
 #include "core/io/audio.h"
 #include "core/phase/inter_channel.h"
+#include "core/phase/phase_statistics.h"
 #include "test_support.h"
 
 using namespace phaselab;
@@ -95,6 +96,41 @@ private slots:
         QVERIFY(std::abs(coherent.mu) < 1e-3);
         QVERIFY(decorrelated.kappa < 0.1);
         QVERIFY(mixed.kappa > decorrelated.kappa && mixed.kappa < coherent.kappa);
+    }
+
+    // The IPD histogram (block by block, from the signals) against the fit on whole STFTs: the same
+    // cells and weights, so the same von Mises fit, and a density that integrates to 1 peaking at
+    // the mean IPD of a right channel delayed by 3 samples over a low band.
+    void ipdHistogramAgreesWithTheFit() {
+        StftConfig c;
+        c.windowLength = 1024;
+        c.hop = 256;
+        Stft stft(c);
+        const Eigen::ArrayXf x = test::whiteNoise(40000, 8, 0.3f), y = test::whiteNoise(40000, 9, 0.3f);
+        Eigen::ArrayXf right = 0.8f * x + 0.3f * y;
+        PhaseRegion region;
+        region.firstFrame = 20;
+        region.lastFrame = 130;
+        region.firstBin = 5;
+        region.lastBin = 300;
+        region.rangeDb = 30;
+        const PhaseHistogram h = interChannelPhaseHistogram(x, right, c, region);
+        const vonmises::Fit f = interChannelPhaseFit(stft.analyse(x), stft.analyse(right), 20, 130, 5, 300, 30);
+        QVERIFY2(std::abs(h.fit.kappa - f.kappa) < 1e-6 * f.kappa, qPrintable(QString("%1 vs %2").arg(h.fit.kappa).arg(f.kappa)));
+        QVERIFY(std::abs(h.fit.mu - f.mu) < 1e-6);
+        QCOMPARE(h.fit.n, f.n);
+        double total = 0;
+        for (double d : h.density) total += d * h.width;
+        QVERIFY(std::abs(total - 1) < 1e-9);
+        // Delay: IPD = 2 pi m d / N; over bins 5..40 (m ~ 22 on average) with d = 3 the mean is ~0.4 rad.
+        Eigen::ArrayXf delayed = Eigen::ArrayXf::Zero(x.size());
+        delayed.tail(x.size() - 3) = x.head(x.size() - 3);
+        region.lastBin = 40;
+        const PhaseHistogram d = interChannelPhaseHistogram(x, delayed, c, region);
+        QVERIFY2(d.fit.mu > 0.2 && d.fit.mu < 0.6, qPrintable(QString::number(d.fit.mu)));
+        const auto peak = std::max_element(d.density.begin(), d.density.end()) - d.density.begin();
+        QVERIFY(std::abs(d.centres[std::size_t(peak)] - d.fit.mu) < 0.5);
+        QVERIFY_THROWS_EXCEPTION(InputError, interChannelPhaseHistogram(x, Eigen::ArrayXf::Zero(x.size()), c, region));
     }
 
     void panningMapPutsEachSourceAtItsPan() {

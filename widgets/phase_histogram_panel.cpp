@@ -34,7 +34,7 @@ QChartView* makeChart(const QString& title, QWidget* parent) {
     return view;
 }
 
-void fill(QChartView* view, const PhaseHistogram& h, bool centred) {
+void fill(QChartView* view, const PhaseHistogram& h, bool centred, const QString& axisTitle) {
     QChart* chart = view->chart();
     chart->removeAllSeries();
     for (auto* a : chart->axes()) {
@@ -81,7 +81,7 @@ void fill(QChartView* view, const PhaseHistogram& h, bool centred) {
     x->setRange(-pi, pi);
     x->setTickCount(5);
     x->setLabelFormat("%.2f");
-    x->setTitleText(centred ? QObject::tr("ψ = φ − μ (rad)") : QObject::tr("φ (rad)"));
+    x->setTitleText(axisTitle);
     auto* y = new QValueAxis;
     y->setRange(0, peak * 1.1);
     y->setTitleText(QObject::tr("density (1/rad)"));
@@ -100,12 +100,15 @@ PhaseHistogramPanel::PhaseHistogramPanel(QWidget* parent)
       watcher_(new QFutureWatcher<Outcome>(this)),
       raw_(makeChart(tr("Raw phase φ"), this)),
       centred_(makeChart(tr("Centred phase ψ (sinusoidal model)"), this)),
+      ipdChart_(makeChart(tr("Inter-channel phase difference (L vs R)"), this)),
       status_(new QLabel(this)) {
     status_->setWordWrap(true);
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* charts = new QHBoxLayout;
     charts->addWidget(raw_);
     charts->addWidget(centred_);
+    charts->addWidget(ipdChart_);
+    ipdChart_->hide();
     auto* png = new QPushButton(tr("Export PNG…"), this);
     auto* csv = new QPushButton(tr("Export CSV…"), this);
     auto* bottom = new QHBoxLayout;
@@ -132,10 +135,12 @@ PhaseHistogramPanel::PhaseHistogramPanel(QWidget* parent)
         const Outcome o = watcher_->future().result();
         if (o.histograms) {
             result_ = o.histograms;
+            ipd_ = o.ipd;
             show(*result_);
             emit computed();
         } else if (!o.error.isEmpty()) {
             result_.reset();
+            ipd_.reset();
             status_->setText(o.error);
         }
         if (pending_) {
@@ -154,6 +159,12 @@ void PhaseHistogramPanel::setSignal(std::shared_ptr<const Eigen::ArrayXf> mono, 
     request_.signal = std::move(mono);
     request_.sampleRate = sampleRate;
     schedule();
+}
+
+void PhaseHistogramPanel::setChannels(std::shared_ptr<const Audio> audio) {
+    request_.channels = audio && audio->channels() >= 2 ? std::move(audio) : nullptr;
+    ipdChart_->setVisible(bool(request_.channels));
+    if (!request_.channels) ipd_.reset();
 }
 
 void PhaseHistogramPanel::setStftConfig(const StftConfig& config) {
@@ -202,6 +213,14 @@ void PhaseHistogramPanel::schedule() {
             RunControl run;
             run.cancel = cancel.get();
             o.histograms = std::make_shared<PhaseHistograms>(phaseHistogramsOfSignal(x, r.config, region, 72, run));
+            if (r.channels && r.channels->frames() == x.size()) {
+                try {
+                    o.ipd = std::make_shared<PhaseHistogram>(
+                        interChannelPhaseHistogram(r.channels->data.col(0), r.channels->data.col(1), r.config, region, 72, run));
+                } catch (const InputError&) {
+                    // silent in one channel there: the chart says so (no IPD result)
+                }
+            }
         } catch (const Cancelled&) {
             return Outcome{};
         } catch (const std::exception& e) {
@@ -212,8 +231,15 @@ void PhaseHistogramPanel::schedule() {
 }
 
 void PhaseHistogramPanel::show(const PhaseHistograms& h) {
-    fill(raw_, h.raw, false);
-    fill(centred_, h.centred, true);
+    fill(raw_, h.raw, false, tr("φ (rad)"));
+    fill(centred_, h.centred, true, tr("ψ = φ − μ (rad)"));
+    if (ipd_) {
+        fill(ipdChart_, *ipd_, false, tr("IPD = arg(X_L X_R*) (rad)"));
+        ipdChart_->chart()->setTitle(tr("Inter-channel phase difference (L vs R)"));
+    } else if (request_.channels) {
+        ipdChart_->chart()->removeAllSeries();
+        ipdChart_->chart()->setTitle(tr("Inter-channel phase difference: a channel is silent here"));
+    }
     status_->setText(summaryText());
 }
 
@@ -225,11 +251,15 @@ bool PhaseHistogramPanel::exportCsv(const QString& path) const {
     const PhaseHistogram &raw = result_->raw, &centred = result_->centred;
     out << "# raw: kappa " << raw.fit.kappa << ", mu " << raw.fit.mu << ", R " << raw.fit.meanResultantLength << "; centred: kappa "
         << centred.fit.kappa << ", R " << centred.fit.meanResultantLength << "; n " << result_->samples << "\n";
-    out << "phase_rad,raw_density,raw_von_mises,centred_density,centred_von_mises,uniform\n";
+    if (ipd_) out << "# ipd: kappa " << ipd_->fit.kappa << ", mu " << ipd_->fit.mu << ", R " << ipd_->fit.meanResultantLength << "\n";
+    out << "phase_rad,raw_density,raw_von_mises,centred_density,centred_von_mises,uniform" << (ipd_ ? ",ipd_density,ipd_von_mises" : "")
+        << "\n";
     for (std::size_t i = 0; i < raw.centres.size(); ++i) {
         const double c = raw.centres[i];
         out << c << "," << raw.density[i] << "," << vonmises::density(c, raw.fit.mu, raw.fit.kappa) << "," << centred.density[i]
-            << "," << vonmises::density(c, 0, centred.fit.kappa) << "," << raw.uniformDensity << "\n";
+            << "," << vonmises::density(c, 0, centred.fit.kappa) << "," << raw.uniformDensity;
+        if (ipd_) out << "," << ipd_->density[i] << "," << vonmises::density(c, ipd_->fit.mu, ipd_->fit.kappa);
+        out << "\n";
     }
     out.flush();
     return file.commit();
@@ -256,8 +286,12 @@ QString PhaseHistogramPanel::summaryText() const {
             .arg(x.klUniform, 0, 'f', 4)
             .arg(x.rayleighP, 0, 'g', 3);
     };
-    return tr("%1 bins within %2 dB of the region's peak.\n").arg(result_->samples).arg(request_.rangeDb) +
-           line(tr("raw φ"), result_->raw) + "\n" + line(tr("centred ψ"), result_->centred);
+    QString text = tr("%1 bins within %2 dB of the region's peak.\n").arg(result_->samples).arg(request_.rangeDb) +
+                   line(tr("raw φ"), result_->raw) + "\n" + line(tr("centred ψ"), result_->centred);
+    if (ipd_)
+        text += "\n" + line(tr("IPD (L vs R, weighted by |X_L||X_R|)"), *ipd_) +
+                tr(", mean IPD μ = %1 rad").arg(ipd_->fit.mu, 0, 'f', 3);
+    return text;
 }
 
 }  // namespace phaselab

@@ -233,6 +233,7 @@ void installPanels(MainWindow* window) {
     QObject::connect(audioView, &AudioView::audioChanged, window, [=](std::shared_ptr<const Audio> audio) {
         phasePane->setSignal(nullptr, 0);  // until the view's mono signal is ready
         histograms->setSignal(nullptr, 0);
+        histograms->setChannels(audio);
         phasePane->setStereo(audio);
         stftInfo->setSampleRate(audio ? audio->sampleRate : 0);
     });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <limits>
 #include <numbers>
 
@@ -13,17 +14,18 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 
-// Counts and sufficient statistics of a stream of angles, in the order they come.
+// Counts (or summed weights) and sufficient statistics of a stream of angles, in the order they come.
 struct AngleAccumulator {
     std::vector<double> counts;
-    double width = 0, sumCos = 0, sumSin = 0;
+    double width = 0, sumCos = 0, sumSin = 0, total = 0;
     std::int64_t n = 0;
     explicit AngleAccumulator(int bins) : counts(std::size_t(bins), 0.0), width(2 * kPi / bins) {}
-    void add(float a) {
+    void add(float a, double weight = 1) {
         const int b = int(std::floor((a + kPi) / width));
-        counts[std::size_t(std::clamp(b, 0, int(counts.size()) - 1))] += 1;
-        sumCos += std::cos(a);
-        sumSin += std::sin(a);
+        counts[std::size_t(std::clamp(b, 0, int(counts.size()) - 1))] += weight;
+        sumCos += weight * std::cos(a);
+        sumSin += weight * std::sin(a);
+        total += weight;
         ++n;
     }
 };
@@ -34,11 +36,12 @@ PhaseHistogram histogramOf(const AngleAccumulator& acc, bool centred) {
     h.width = acc.width;
     h.uniformDensity = 1 / (2 * kPi);
     const double n = double(acc.n);
-    h.fit = centred ? vonmises::fitCentredFromSums(acc.sumCos, n, acc.n) : vonmises::fitFromSums(acc.sumCos, acc.sumSin, n, acc.n);
+    h.fit = centred ? vonmises::fitCentredFromSums(acc.sumCos, acc.total, acc.n)
+                    : vonmises::fitFromSums(acc.sumCos, acc.sumSin, acc.total, acc.n);
     for (int b = 0; b < bins; ++b) {
         const double c = -kPi + (b + 0.5) * h.width;
         h.centres.push_back(c);
-        const double p = acc.counts[std::size_t(b)] / n;
+        const double p = acc.counts[std::size_t(b)] / acc.total;
         h.density.push_back(p / h.width);
         if (p > 0) {
             h.klUniform += p * std::log(p / (h.uniformDensity * h.width));
@@ -165,6 +168,48 @@ PhaseHistograms phaseHistogramsOfSignal(const Eigen::Ref<const Eigen::ArrayXf>& 
         run.report(0.5 + 0.5 * double(last - b.t0 + 1) / double(b.t1 - b.t0 + 1));
     }
     return finish(raw, centred);
+}
+
+PhaseHistogram interChannelPhaseHistogram(const Eigen::Ref<const Eigen::ArrayXf>& left, const Eigen::Ref<const Eigen::ArrayXf>& right,
+                                          const StftConfig& config, const PhaseRegion& region, int bins, const RunControl& run) {
+    if (bins < 8 || bins > 4096) throw InputError("phase histogram: the number of bins must be between 8 and 4096");
+    if (left.size() != right.size()) throw InputError("inter-channel phase: the two channels differ in length");
+    Stft stft(config);
+    const Bounds b = regionBounds(region, stft.bins(), stft.frameCount(left.size()));
+    constexpr Eigen::Index kBlock = 256;
+    const int N = config.windowLength, hop = config.hop;
+    Spectrogram blockL, blockR;
+    Eigen::ArrayXXf weight;
+    auto analyse = [&](Eigen::Index first, Eigen::Index last) {
+        const Eigen::Index s0 = std::clamp<Eigen::Index>(first * hop - N / 2, 0, left.size());
+        const Eigen::Index s1 = std::clamp<Eigen::Index>(last * hop + N / 2 + 1, s0, left.size());
+        stft.analyseFrames(left.segment(s0, s1 - s0), s0, first, last - first + 1, blockL);
+        stft.analyseFrames(right.segment(s0, s1 - s0), s0, first, last - first + 1, blockR);
+        weight = blockL.middleRows(b.f0, b.f1 - b.f0 + 1).abs() * blockR.middleRows(b.f0, b.f1 - b.f0 + 1).abs();
+        run.checkCancel();
+    };
+    float peak = 0;
+    for (Eigen::Index t = b.t0; t <= b.t1; t += kBlock) {
+        const Eigen::Index last = std::min(b.t1, t + kBlock - 1);
+        analyse(t, last);
+        peak = std::max(peak, weight.maxCoeff());
+        run.report(0.5 * double(last - b.t0 + 1) / double(b.t1 - b.t0 + 1));
+    }
+    if (!(peak > 0)) throw InputError("inter-channel phase: the region is silent in one channel");
+    const float floor = peak * std::pow(10.0f, -region.rangeDb / 10.0f);  // the weight is a power
+    AngleAccumulator acc(bins);
+    for (Eigen::Index t = b.t0; t <= b.t1; t += kBlock) {
+        const Eigen::Index last = std::min(b.t1, t + kBlock - 1);
+        analyse(t, last);
+        for (Eigen::Index k = 0; k < weight.cols(); ++k)
+            for (Eigen::Index f = 0; f < weight.rows(); ++f)
+                if (weight(f, k) >= floor && weight(f, k) > 0) {
+                    const std::complex<double> l(blockL(b.f0 + f, k)), r(blockR(b.f0 + f, k));
+                    acc.add(float(std::arg(l * std::conj(r))), weight(f, k));
+                }
+        run.report(0.5 + 0.5 * double(last - b.t0 + 1) / double(b.t1 - b.t0 + 1));
+    }
+    return histogramOf(acc, false);
 }
 
 Magnitudes kappaMap(const Magnitudes& centredPhase, const Magnitudes& magnitude, int halfBins, int halfFrames, float rangeDb,

@@ -56,6 +56,17 @@ PhaseHistograms phaseHistograms(const Spectrogram& S, int hop, int fftSize, cons
 PhaseHistograms phaseHistogramsOfSignal(const Eigen::Ref<const Eigen::ArrayXf>& x, const StftConfig& config,
                                         const PhaseRegion& region, int bins = 72, const RunControl& run = {});
 
+// Histogram (bins >= 8) of the inter-channel phase difference IPD = arg(X_L conj X_R) of two
+// channels of one length over `region` (core/phase/inter_channel.h), each cell weighted by
+// |X_L| |X_R|, keeping the cells within region.rangeDb of the region's largest |X_L| |X_R| (a
+// power: 10 log10), with the weighted von Mises fit (unknown location: mu is the mean IPD, kappa
+// says how coherent the stereo image is): the cells, weights and fit of interChannelPhaseFit, 256
+// frames at a time. The Rayleigh test takes the number of cells as n. InputError if the region is
+// empty or silent in a channel. Cancellable (Cancelled) and reports progress.
+PhaseHistogram interChannelPhaseHistogram(const Eigen::Ref<const Eigen::ArrayXf>& left, const Eigen::Ref<const Eigen::ArrayXf>& right,
+                                          const StftConfig& config, const PhaseRegion& region, int bins = 72,
+                                          const RunControl& run = {});
+
 // Local concentration of the centred phase: for every (f,t), kappa = A^-1(mean cos psi) over the
 // (2*halfBins+1) x (2*halfFrames+1) neighbourhood, counting only bins within rangeDb of the
 // file's loudest bin. NaN where fewer than minCount bins qualify. Cost O(F T) (box sums).
