@@ -2,6 +2,9 @@
 // phaselab-cli run), changed inputs and corrupted or truncated files give clear errors, writes are
 // atomic and never replace a file unasked.
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <filesystem>
@@ -86,6 +89,74 @@ private slots:
         r = test::runCli({"run", dir.filePath("exp.json"), "-o", dir.filePath("out")});
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains("exists already"));
+    }
+
+    // A stereo mixture: "per-channel" runs give stereo outputs and the figures `phaselab-cli separate
+    // --eval` / `recover` give (images, with ISR; recovery over both channels); a run without
+    // "channels" (files written before it existed) still works on the downmix, as it did.
+    void stereoRunsPerChannelAsTheCli() {
+        QTemporaryDir dir;
+        for (const char* f : {"stereo_speech_16k_mix.flac", "stereo_speech_16k_spk1.flac", "stereo_speech_16k_spk2.flac"})
+            QVERIFY(QFile::copy(QString::fromStdString(test::sharedAudio(std::string("stereo/") + f)), dir.filePath(f)));
+        experiment::Experiment e;
+        e.mixture = {"mix", "stereo_speech_16k_mix.flac", ""};
+        e.references = {{"spk1", "stereo_speech_16k_spk1.flac", ""}, {"spk2", "stereo_speech_16k_spk2.flac", ""}};
+        experiment::RunSpec wiener;
+        wiener.algorithm = "wiener";
+        wiener.stft = StftConfig{WindowType::Hann, 1024, 256};
+        wiener.channels = "per-channel";
+        experiment::RunSpec gl;
+        gl.kind = "recovery";
+        gl.algorithm = "gl";
+        gl.parameters = {{"iterations", 5.0}};
+        gl.stft = wiener.stft;
+        gl.channels = "per-channel";
+        experiment::RunSpec downmix = wiener;
+        downmix.channels = "mono-downmix";
+        e.runs = {wiener, gl, downmix};
+        const std::string base = dir.path().toStdString();
+
+        const experiment::RunOutput images = experiment::execute(e, wiener, base);
+        QCOMPARE(images.waveforms.size(), std::size_t(2));
+        QCOMPARE(images.waveforms[0].cols(), Eigen::Index(2));
+        QCOMPARE(images.metrics.at("isr").size(), std::size_t(2));
+        auto sep = test::runCli({"separate", dir.filePath("stereo_speech_16k_mix.flac"), "--method", "wiener", "--window", "1024",
+                                 "--hop", "256", "--reference", dir.filePath("stereo_speech_16k_spk1.flac"),
+                                 dir.filePath("stereo_speech_16k_spk2.flac"), "--eval", "--json", "-o", dir.filePath("sep")});
+        QVERIFY2(sep.code == 0, sep.err.constData());
+        const QJsonObject cli = QJsonDocument::fromJson(sep.out).object();
+        const QJsonArray sources = cli["metrics"].toObject()["sources"].toArray();
+        QCOMPARE(sources.size(), 2);
+        for (int j = 0; j < 2; ++j) {
+            QVERIFY(std::abs(sources[j].toObject()["sdr"].toDouble() - images.metrics.at("sdr")[std::size_t(j)]) < 1e-6);
+            QVERIFY(std::abs(sources[j].toObject()["isr"].toDouble() - images.metrics.at("isr")[std::size_t(j)]) < 1e-6);
+        }
+
+        const experiment::RunOutput rebuilt = experiment::execute(e, gl, base);
+        QCOMPARE(rebuilt.waveforms[0].cols(), Eigen::Index(2));
+        auto rec = test::runCli({"recover", dir.filePath("stereo_speech_16k_mix.flac"), "--method", "gl", "--iterations", "5",
+                                 "--window", "1024", "--hop", "256", "--json", "-o", dir.filePath("rec.wav")});
+        QVERIFY2(rec.code == 0, rec.err.constData());
+        const QJsonObject recJson = QJsonDocument::fromJson(rec.out).object();
+        QVERIFY(std::abs(recJson["spectral_convergence_db"].toDouble() - rebuilt.metrics.at("spectral_convergence_db")[0]) < 1e-6);
+        QVERIFY(std::abs(recJson["snr_db"].toDouble() - rebuilt.metrics.at("snr_db")[0]) < 1e-6);
+
+        const experiment::RunOutput mono = experiment::execute(e, downmix, base);
+        QCOMPARE(mono.waveforms[0].cols(), Eigen::Index(1));
+        QVERIFY(!mono.metrics.count("isr"));
+        // Written and read back: the channel handling is kept; absent, it means the downmix.
+        const std::string path = dir.filePath("exp.json").toStdString();
+        experiment::write(e, path);
+        const experiment::Experiment back = experiment::read(path);
+        QCOMPARE(back.runs[0].channels, std::string("per-channel"));
+        QCOMPARE(back.runs[2].channels, std::string("mono-downmix"));
+        QCOMPARE(experiment::parse(R"({"format": "phaselab-experiment", "version": 1, "mixture": {"path": "m.wav"},
+                                      "runs": [{"algorithm": "wiener"}]})", "old.json").runs[0].channels,
+                 std::string("mono-downmix"));
+        expectError([&] {
+            experiment::parse(R"({"format": "phaselab-experiment", "version": 1, "mixture": {"path": "m.wav"},
+                                  "runs": [{"algorithm": "wiener", "channels": "left"}]})", "bad.json");
+        }, "per-channel or mono-downmix");
     }
 
     void changedInputsAndBadFiles() {

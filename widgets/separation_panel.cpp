@@ -272,6 +272,10 @@ void SeparationPanel::setMagnitudeSource(const QString& id) {
 
 QString SeparationPanel::magnitudeSource() const { return magnitudes_->currentData().toString(); }
 
+void SeparationPanel::setSeparateDownmix(bool on) { downmix_->setChecked(on); }
+
+bool SeparationPanel::separatesDownmix() const { return downmix_->isChecked(); }
+
 StftConfig SeparationPanel::stftConfig() const { return stft_->config(); }
 
 void SeparationPanel::setStftConfig(const StftConfig& config) { stft_->setConfig(config); }
@@ -345,7 +349,7 @@ void SeparationPanel::rebuildRunner() {
         run->parameters = values;
         run->magnitudes = method->usesMagnitudes ? mags : QString("mixture");
         run->config = config;
-        run->channelHandling = C > 1 ? QObject::tr("per channel") : mixture->channels() > 1 ? QObject::tr("mono downmix") : QString();
+        run->channelHandling = C > 1 ? "per-channel" : mixture->channels() > 1 ? "mono-downmix" : "";
         run->sourceNames = names.mid(0, int(images.size()));
         run->trace = result.trace;
         for (auto& S : result.stfts) run->stfts.push_back(std::make_shared<const Spectrogram>(std::move(S)));
@@ -379,7 +383,7 @@ void SeparationPanel::rebuildRunner() {
         out.summary = QObject::tr("%1 on %2 magnitudes: %3 s%4")
                           .arg(QString::fromStdString(d.name),
                                run->magnitudes + (C > 1 ? QObject::tr(", %1 channels one by one (chart: channel 1)").arg(C)
-                                                        : run->channelHandling.isEmpty() ? QString() : ", " + run->channelHandling))
+                                                        : run->channelHandling.isEmpty() ? QString() : QObject::tr(", mono downmix")))
                           .arg(run->seconds, 0, 'f', 2)
                           .arg(sdr.isEmpty() ? QString() : ", SDR " + sdr + " dB");
         out.payload = run;

@@ -44,7 +44,7 @@ struct SeparationRun {
     // Per source (reference order); empty without references. BSS Eval v3: bss_eval_sources for mono
     // estimates, bss_eval_images for multichannel ones (isr empty for mono).
     std::vector<double> sdr, sir, sar, siSdr, isr;
-    QString channelHandling;  // "per channel", "mono downmix", or empty for a mono mixture
+    QString channelHandling;  // "per-channel", "mono-downmix", or empty for a mono mixture
     std::shared_ptr<const Audio> mixture;      // the mixture it was computed from
 };
 
@@ -64,6 +64,9 @@ public:
     // "oracle", "nmf", "hpss" or "files".
     void setMagnitudeSource(const QString& id);
     QString magnitudeSource() const;
+    // A multichannel mixture's next runs: its mono downmix (true) or channel by channel (false, the default).
+    void setSeparateDownmix(bool on);
+    bool separatesDownmix() const;
     StftConfig stftConfig() const;
     void setStftConfig(const StftConfig& config);
 

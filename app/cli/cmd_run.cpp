@@ -57,7 +57,7 @@ int runExperiment(const QStringList& args) {
         for (std::size_t j = 0; j < result.waveforms.size(); ++j) {
             const std::string wav = policy.inside(runDir, files[j] + ".wav");
             policy.check(wav, "a run's output");
-            writeAudio(wav, Audio::fromMono(result.waveforms[j], result.sampleRate), SampleFormat::Float32);
+            writeAudio(wav, Audio{result.sampleRate, result.waveforms[j]}, SampleFormat::Float32);
         }
         for (const auto& [figure, values] : result.metrics) {
             const auto stored = run.metrics.find(figure);

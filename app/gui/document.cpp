@@ -101,12 +101,15 @@ experiment::Experiment Document::experiment(const QString& experimentFolder, con
         s.magnitudes = r.magnitudes == "mixture" ? "oracle" : r.magnitudes.toStdString();
         s.parameters = r.parameters;
         s.stft = r.config;
+        s.channels = r.channelHandling == "per-channel" ? "per-channel" : "mono-downmix";
         if (!r.sdr.empty()) s.metrics = {{"sdr", r.sdr}, {"sir", r.sir}, {"sar", r.sar}};
+        if (!r.isr.empty()) s.metrics["isr"] = r.isr;
         e.runs.push_back(std::move(s));
     }
     for (const RecoveryRun& r : recoveryRuns_) {
         experiment::RunSpec s;
         s.kind = "recovery";
+        s.channels = "per-channel";  // the recovery panel works channel by channel
         s.algorithm = r.algorithmId.toStdString();
         s.parameters = r.parameters;
         s.stft = r.config;

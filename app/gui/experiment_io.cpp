@@ -38,6 +38,7 @@ struct RunQueue {
         else {
             separation->setStftConfig(r.stft);
             separation->setMagnitudeSource(QString::fromStdString(r.magnitudes));
+            separation->setSeparateDownmix(r.channels == "mono-downmix");
         }
         panel->selectAlgorithm(r.algorithm);
         panel->form()->setValues(r.parameters);
@@ -88,7 +89,8 @@ void saveExperiment(MainWindow* window, const QString& path) {
         for (std::size_t j = 0; j < r.sources.size(); ++j) {
             const QString name = QString::fromStdString(names[j]);
             writeRunAudio(folders[std::size_t(index - 1)], names[j] + ".wav", *r.sources[j]);
-            const std::vector<std::pair<const char*, const std::vector<double>*>> figures{{"sdr", &r.sdr}, {"sir", &r.sir}, {"sar", &r.sar}};
+            const std::vector<std::pair<const char*, const std::vector<double>*>> figures{
+                {"sdr", &r.sdr}, {"sir", &r.sir}, {"sar", &r.sar}, {"isr", &r.isr}};
             for (const auto& [figure, values] : figures)
                 if (j < values->size()) table << index << ",separation," << r.methodId << "," << name << "," << figure << "," << (*values)[j] << "\n";
         }

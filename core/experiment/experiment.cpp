@@ -71,6 +71,7 @@ json toJson(const RunSpec& r) {
            {"stft", {{"window", r.stft.windowLength}, {"hop", r.stft.hop}, {"fft", r.stft.fft()}, {"window_type", windowName(r.stft.window)}}},
            {"metrics", r.metrics}};
     if (r.kind == "separation") j["magnitudes"] = r.magnitudes;
+    j["channels"] = r.channels;
     return j;
 }
 
@@ -92,6 +93,9 @@ RunSpec runFrom(const json& j, std::size_t index) {
         else throw InputError("experiment: parameter '" + id + "' of " + what + " must be a number or a string");
     }
     r.magnitudes = stringField(j, "magnitudes", "oracle", what);
+    r.channels = stringField(j, "channels", "mono-downmix", what);
+    if (r.channels != "per-channel" && r.channels != "mono-downmix")
+        throw InputError("experiment: " + what + " has channels '" + r.channels + "' (per-channel or mono-downmix)");
     const json s = j.value("stft", json::object());
     if (!s.is_object()) throw InputError("experiment: the stft of " + what + " must be an object");
     r.stft.windowLength = integerField(s, "window", 2048, 4, 1 << 20, what);
@@ -138,14 +142,12 @@ std::string resolve(const std::string& baseDir, const std::string& path) {
     return p.is_absolute() ? path : (fs::path(baseDir) / p).string();
 }
 
-Eigen::ArrayXf loadChecked(const InputFile& f, const std::string& baseDir, double* rate) {
+Audio loadChecked(const InputFile& f, const std::string& baseDir) {
     const std::string path = resolve(baseDir, f.path);
     if (!f.checksum.empty() && checksum(path) != f.checksum)
         throw InputError("'" + path + "' has changed since the experiment was saved (its checksum differs): the results "
                                       "would not be comparable");
-    const Audio a = readAudio(path);
-    if (rate) *rate = a.sampleRate;
-    return a.mono();
+    return readAudio(path);
 }
 
 }  // namespace
@@ -237,49 +239,76 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
     if (threads < 1) throw InputError("the number of threads must be at least 1");
     const auto start = std::chrono::steady_clock::now();
     RunOutput out;
-    const Eigen::ArrayXf x = loadChecked(e.mixture, baseDir, &out.sampleRate);
-    std::vector<Eigen::ArrayXf> refs;
+    const Audio mixture = loadChecked(e.mixture, baseDir);
+    out.sampleRate = mixture.sampleRate;
+    const int C = run.channels == "per-channel" ? mixture.channels() : 1;
+    std::vector<Audio> refs;
     for (const auto& r : e.references) {
-        double rate = 0;
-        refs.push_back(loadChecked(r, baseDir, &rate));
-        if (rate != out.sampleRate || refs.back().size() != x.size())
+        refs.push_back(loadChecked(r, baseDir));
+        const Audio& a = refs.back();
+        if (a.sampleRate != mixture.sampleRate || a.frames() != mixture.frames())
             throw InputError("reference '" + r.name + "' does not match the mixture's sample rate and length");
+        if (C > 1 && a.channels() != 1 && a.channels() != C)
+            throw InputError("reference '" + r.name + "' has " + std::to_string(a.channels()) + " channels, the mixture " +
+                             std::to_string(C));
     }
+    // Channel c of every input (a mono one serves every channel), or the downmixes.
+    auto channelOf = [C](const Audio& a, int c) { return a.channelOrOnly(C == 1 ? -1 : c); };
+    auto stage = [&](int c) {
+        return stageControl(control, c, C, C == 1 ? std::string() : "channel " + std::to_string(c + 1) + " of " + std::to_string(C), c == 0);
+    };
     if (run.kind == "recovery") {
         const AlgorithmDescription* d = recovery::findRecoveryAlgorithm(run.algorithm);
         if (!d) throw InputError("unknown phase-recovery algorithm '" + run.algorithm + "'");
         Stft stft(run.stft);
-        const Magnitudes V = stft.analyse(x).abs();
-        recovery::RecoveryResult r = recovery::runRecovery(*d, run.parameters, V, x.size(), run.stft, out.sampleRate, control, &x);
+        std::vector<recovery::RecoveryResult> results;
+        std::vector<double> energies;
+        Eigen::ArrayXXf rebuilt(mixture.frames(), C), input(mixture.frames(), C);
+        for (int c = 0; c < C; ++c) {
+            input.col(c) = channelOf(mixture, c);
+            const Eigen::ArrayXf x = input.col(c);
+            const Magnitudes V = stft.analyse(x).abs();
+            recovery::RecoveryResult r = recovery::runRecovery(*d, run.parameters, V, x.size(), run.stft, out.sampleRate, stage(c), &x);
+            rebuilt.col(c) = r.signal;
+            r.signal.resize(0);
+            energies.push_back(V.cast<double>().square().sum());
+            results.push_back(std::move(r));
+        }
+        const recovery::RecoveryResult r = recovery::combineChannelFigures(results, energies);
         out.metrics["spectral_convergence_db"] = {r.spectralConvergenceDb};
-        out.metrics["snr_db"] = {metrics::snrDb(x.cast<double>(), r.signal.cast<double>())};
+        out.metrics["snr_db"] = {metrics::snrDb(input.cast<double>(), rebuilt.cast<double>())};
         out.names = {e.mixture.name + "-" + run.algorithm};
-        out.waveforms.push_back(std::move(r.signal));
+        out.waveforms.push_back(std::move(rebuilt));
     } else {
         const separation::SeparationMethod* method = separation::findSeparationMethod(run.algorithm);
         if (!method) throw InputError("unknown separation method '" + run.algorithm + "'");
-        separation::PipelineInput in;
-        in.mixture = x;
-        in.references = refs;
-        in.magnitudes = separation::magnitudeSourceFromName(run.magnitudes);
-        in.config = run.stft;
-        in.threads = threads;
-        separation::SeparationResult r = separation::separate(*method, run.parameters, in, control);
-        for (std::size_t j = 0; j < r.waveforms.size(); ++j)
-            out.names.push_back(j < e.references.size() && r.waveforms.size() == e.references.size() ? e.references[j].name
-                                                                                                     : "source-" + std::to_string(j + 1));
-        out.waveforms = std::move(r.waveforms);
-        if (!refs.empty() && refs.size() == out.waveforms.size()) {
+        for (int c = 0; c < C; ++c) {
+            separation::PipelineInput in;
+            in.mixture = channelOf(mixture, c);
+            for (const Audio& a : refs) in.references.push_back(channelOf(a, c));
+            in.magnitudes = separation::magnitudeSourceFromName(run.magnitudes);
+            in.config = run.stft;
+            in.threads = threads;
+            separation::SeparationResult r = separation::separate(*method, run.parameters, in, stage(c));
+            if (c == 0) out.waveforms.assign(r.waveforms.size(), Eigen::ArrayXXf(mixture.frames(), C));
+            for (std::size_t j = 0; j < out.waveforms.size(); ++j) out.waveforms[j].col(c) = r.waveforms[j];
+        }
+        const std::size_t J = out.waveforms.size();
+        for (std::size_t j = 0; j < J; ++j)
+            out.names.push_back(j < e.references.size() && J == e.references.size() ? e.references[j].name : "source-" + std::to_string(j + 1));
+        if (!refs.empty() && refs.size() == J) {
             std::vector<metrics::Signal> rs, es;
-            for (const auto& a : refs) rs.push_back(a.cast<double>());
+            for (const Audio& a : refs) rs.push_back(a.withChannels(C).cast<double>());
             for (const auto& a : out.waveforms) es.push_back(a.cast<double>());
             metrics::BssParams bp;
             bp.permutation = false;
             bp.threads = threads;
-            const metrics::BssResult m = metrics::bssEvalSources(rs, es, bp, control);
-            out.metrics["sdr"] = std::vector<double>(m.sdr.data(), m.sdr.data() + m.sdr.size());
-            out.metrics["sir"] = std::vector<double>(m.sir.data(), m.sir.data() + m.sir.size());
-            out.metrics["sar"] = std::vector<double>(m.sar.data(), m.sar.data() + m.sar.size());
+            const metrics::BssResult m = C == 1 ? metrics::bssEvalSources(rs, es, bp, control) : metrics::bssEvalImages(rs, es, bp, control);
+            auto list = [](const Eigen::ArrayXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); };
+            out.metrics["sdr"] = list(m.sdr);
+            out.metrics["sir"] = list(m.sir);
+            out.metrics["sar"] = list(m.sar);
+            if (C > 1) out.metrics["isr"] = list(m.isr);
         }
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

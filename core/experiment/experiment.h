@@ -6,11 +6,17 @@
 //  "references": [{"name": "piano", "path": …, "checksum": …}, …],
 //  "runs": [{"kind": "separation" | "recovery", "algorithm": "misi", "parameters": {"iterations": 5, …},
 //            "magnitudes": "oracle", "stft": {"window": 2048, "hop": 512, "fft": 2048, "window_type": "hann"},
-//            "metrics": {"sdr": […], "sir": […], "sar": […]}}],
+//            "channels": "per-channel" | "mono-downmix",
+//            "metrics": {"sdr": […], "sir": […], "sar": […], "isr": […]}}],
 //  "listening": [<results of listening tests>], "view": {<view settings>}}  (both optional)
 // Relative paths are relative to the experiment file's folder. Checksums (FNV-1a 64 of the file's
-// bytes) make a re-run refuse inputs that changed. Separation metrics are BSS Eval v3 sources
-// (no permutation, reference order); recovery metrics are spectral_convergence_db and snr_db.
+// bytes) make a re-run refuse inputs that changed. A run of a multichannel mixture works channel by
+// channel ("per-channel": the method on each channel, references and outputs with the mixture's
+// channels) or on the mono downmix ("mono-downmix", also what a file without "channels" means, as
+// experiments were before); a mono mixture is the same either way. Separation metrics are BSS Eval
+// v3, no permutation, reference order: bss_eval_sources on mono outputs, bss_eval_images (with
+// "isr") on multichannel ones; recovery metrics are spectral_convergence_db and snr_db (over all
+// channels, recovery::combineChannelFigures).
 // Writes are atomic (temporary file, then rename) and never replace a file unless asked.
 // Names (of the mixture, the references) come from a file people share: a program that makes
 // file names from them goes through safeFileName()/uniqueFileNames() (core/io/output_policy.h).
@@ -39,6 +45,7 @@ struct RunSpec {
     ParamValues parameters;
     std::string magnitudes = "oracle";  // separation: oracle, nmf or hpss
     StftConfig stft;
+    std::string channels = "mono-downmix";  // or "per-channel" (see above)
     std::map<std::string, std::vector<double>> metrics;  // stored figures (dB)
 };
 
@@ -67,7 +74,7 @@ void write(const Experiment& e, const std::string& path, bool overwrite = false)
 
 struct RunOutput {
     std::vector<std::string> names;        // one per output signal
-    std::vector<Eigen::ArrayXf> waveforms;  // mono, the mixture's length
+    std::vector<Eigen::ArrayXXf> waveforms;  // the mixture's length; its channels (per-channel) or one
     double sampleRate = 0;
     std::map<std::string, std::vector<double>> metrics;
     double seconds = 0;
