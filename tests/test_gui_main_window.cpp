@@ -1,6 +1,7 @@
 // The main window, offscreen: bad files give a message in the window (no crash, no dialog),
 // the demo opens with its references, drag and drop and recent files work.
 #include <QMimeData>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -27,6 +28,29 @@ class TestGuiMainWindow : public QObject {
     }
 
 private slots:
+    // `phaselab --channel VIEW FILE`: a view the file offers is taken silently; one it lacks (right
+    // of a mono file) gives a warning naming what is shown instead, and the window still opens.
+    void channelOptionWarnsWhenTheFileLacksTheView() {
+        QTemporaryDir dir;
+        auto run = [&](const QString& file, const QString& view) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("QT_QPA_PLATFORM", "offscreen");
+            p.setProcessEnvironment(env);
+            p.start(QString::fromStdString(test::binary("phaselab")),
+                    {"--screenshot", dir.filePath(view + ".png"), "--size", "800x600", "--channel", view, file});
+            const bool finished = p.waitForFinished(120000);
+            return std::make_tuple(finished && p.exitCode() == 0, QString(p.readAllStandardError()));
+        };
+        const auto [monoOk, monoErr] = run(QString::fromStdString(test::sharedAudio("twotone_16k_mix.wav")), "right");
+        QVERIFY2(monoOk, qPrintable(monoErr));
+        QVERIFY2(monoErr.contains("has no channel view 'right'; showing 'mono'"), qPrintable(monoErr));
+        QVERIFY(QFile::exists(dir.filePath("right.png")));
+        const auto [stereoOk, stereoErr] = run(QString::fromStdString(test::sharedAudio("stereo/stereo_speech_16k_mix.flac")), "side");
+        QVERIFY2(stereoOk, qPrintable(stereoErr));
+        QVERIFY2(!stereoErr.contains("no channel view"), qPrintable(stereoErr));
+    }
+
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);  // QSettings go to a test location
         QCoreApplication::setOrganizationName("PhaseLabTest");
