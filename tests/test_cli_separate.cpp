@@ -270,6 +270,13 @@ private slots:
                 QCOMPARE(d["category"].toString(), QString("online recovery"));
                 QCOMPARE(d["parameters"].toArray()[2].toObject()["default"].toString(), QString("rtpghi"));
             }
+            // every method says how it treats a multichannel input (the NMF estimators excepted)
+            const QString mc = d["multichannel"].toString();
+            if (d["category"].toString() != "magnitudes") QVERIFY2(!mc.isEmpty(), qPrintable(d["id"].toString()));
+            if (d["id"].toString() == "mc-wiener") QVERIFY(mc.startsWith("jointly"));
+            if (d["command"].toString() != "stream" && (d["id"].toString() == "misi" || d["id"].toString() == "gl"))
+                QVERIFY(mc.startsWith("channel by channel"));
+            if (d["command"].toString() == "stream") QVERIFY(mc.contains("mono downmix"));
             if (d["id"].toString() == "misi") {
                 const QJsonObject it = d["parameters"].toArray()[0].toObject();
                 QCOMPARE(it["id"].toString(), QString("iterations"));

@@ -23,6 +23,15 @@ const char* typeName(ParamSpec::Type t) {
     return "real";
 }
 
+// How the algorithm treats a multichannel input (empty for the magnitude estimators and online methods).
+std::string multichannel(const AlgorithmDescription& d) {
+    if (d.category.rfind("online", 0) == 0) return "the mono downmix of a multichannel stream (stream --json says so)";
+    if (d.id == separation::mcWienerDescription().id) return "jointly: every channel at once (spatial covariances), stereo images from per-channel magnitudes";
+    if (const auto* m = separation::findSeparationMethod(d.id)) return separation::multichannelHandling(*m);
+    if (recovery::findRecoveryAlgorithm(d.id)) return recovery::kMultichannelRecovery;
+    return {};
+}
+
 QJsonObject toJson(const AlgorithmDescription& d) {
     QJsonArray params;
     for (const auto& s : d.params) {
@@ -45,12 +54,14 @@ QJsonObject toJson(const AlgorithmDescription& d) {
         params << o;
     }
     const bool online = d.category.rfind("online", 0) == 0;
-    return QJsonObject{{"id", QString::fromStdString(d.id)},
-                       {"name", QString::fromStdString(d.name)},
-                       {"category", QString::fromStdString(d.category)},
-                       {"command", online ? "stream" : "recover / separate"},
-                       {"summary", QString::fromStdString(d.summary)},
-                       {"parameters", params}};
+    QJsonObject o{{"id", QString::fromStdString(d.id)},
+                  {"name", QString::fromStdString(d.name)},
+                  {"category", QString::fromStdString(d.category)},
+                  {"command", online ? "stream" : "recover / separate"},
+                  {"summary", QString::fromStdString(d.summary)},
+                  {"parameters", params}};
+    if (const std::string m = multichannel(d); !m.empty()) o["multichannel"] = QString::fromStdString(m);
+    return o;
 }
 
 std::vector<const AlgorithmDescription*> allDescriptions() {
@@ -84,6 +95,7 @@ int runAlgorithms(const QStringList& args) {
     for (const auto* d : all) {
         std::printf("%-14s %-10s %s\n", d->id.c_str(), d->category.c_str(), d->name.c_str());
         std::printf("               %s\n", d->summary.c_str());
+        if (const std::string m = multichannel(*d); !m.empty()) std::printf("               multichannel: %s\n", m.c_str());
         for (const auto& s : d->params) {
             std::printf("    --%-18s ", s.id.c_str());
             if (s.type == ParamSpec::Type::Choice) {

@@ -13,5 +13,8 @@ namespace phaselab::recovery {
 std::vector<const AlgorithmDescription*> recoveryAlgorithms();
 // nullptr if no recovery algorithm has this id.
 const AlgorithmDescription* findRecoveryAlgorithm(const std::string& id);
+// How every recovery algorithm treats a multichannel signal, in a sentence (`phaselab-cli algorithms`).
+inline constexpr const char* kMultichannelRecovery =
+    "channel by channel: each channel's phase is rebuilt from that channel's own magnitude; figures over all channels";
 
 }  // namespace phaselab::recovery

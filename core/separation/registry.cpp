@@ -87,6 +87,13 @@ const std::vector<SeparationMethod>& separationMethods() {
     return all;
 }
 
+std::string multichannelHandling(const SeparationMethod& method) {
+    if (!method.usesMagnitudes)
+        return "channel by channel: each channel of the mixture is split on its own (its own magnitudes), into images";
+    return "channel by channel: the method runs on each channel with that channel's source magnitudes (the same channel of "
+           "the references or stems, a mono one serving every channel; NMF magnitudes learnt per channel), into images";
+}
+
 const SeparationMethod* findSeparationMethod(const std::string& id) {
     for (const auto& m : separationMethods())
         if (m.description->id == id) return &m;

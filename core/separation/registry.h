@@ -22,6 +22,11 @@ struct SeparationMethod {
 };
 
 const std::vector<SeparationMethod>& separationMethods();
+// How the method treats a multichannel mixture, in a sentence (`phaselab-cli algorithms`, the docs):
+// each of separationMethods() runs channel by channel - the method on each channel with that
+// channel's source magnitudes, as `separate`, the GUI and experiments apply it - into images;
+// mc-wiener (multichannel_wiener.h) is the method that separates all channels jointly.
+std::string multichannelHandling(const SeparationMethod& method);
 // "nmf": ratio mask on NMF magnitudes (the CLI/GUI estimate them by supervised NMF for this method).
 const AlgorithmDescription& nmfMaskDescription();
 // nullptr for an unknown or not yet implemented id.
