@@ -98,6 +98,24 @@ private slots:
         QVERIFY2(bad.err.contains("has 3 channels; give one channel or as many as the input"), bad.err.constData());
     }
 
+    // --progress: lines on stderr with the whole run's fraction and time left, the stage (channel)
+    // and the algorithm's message; the first report and the last (100 %) always; nothing without it.
+    void progressOnStderr() {
+        QTemporaryDir dir;
+        const std::string stereo = phaselab::test::sharedAudio("stereo/stereo_speech_16k_mix.flac");
+        const auto r = runCli(QStringList{"recover", QString::fromStdString(stereo), "-o", dir.filePath("p.wav"), "--iterations", "6",
+                                          "--progress"} + kStft);
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QStringList lines = QString(r.err).split('\n', Qt::SkipEmptyParts);
+        QVERIFY2(lines.size() >= 2, r.err.constData());
+        QVERIFY2(lines.first().startsWith("progress ") && lines.first().contains("left · channel 1 of 2 · iteration 1 / 6"),
+                 qPrintable(lines.first()));
+        QVERIFY2(lines.last().startsWith("progress 100 %") && lines.last().contains("channel 2 of 2 · iteration 6 / 6"),
+                 qPrintable(lines.last()));
+        const auto quiet = runCli(QStringList{"recover", QString::fromStdString(stereo), "-o", dir.filePath("q.wav"), "--iterations", "6"} + kStft);
+        QVERIFY(!quiet.err.contains("progress"));
+    }
+
     void otherMethodsAndInits() {
         struct Case {
             QStringList args;

@@ -1,8 +1,11 @@
 #include "cli_common.h"
 
+#include <chrono>
 #include <cmath>
+#include <memory>
 
 #include "core/common/error.h"
+#include "core/recovery/common.h"
 
 #include <QJsonDocument>
 #include <cstdio>
@@ -133,6 +136,32 @@ Audio readInput(const std::string& path, Channels channels) {
 
 void addForceOption(QCommandLineParser& p) {
     p.addOption({"force", "Replace existing output files (an input of this command is never replaced)."});
+}
+
+void addProgressOption(QCommandLineParser& p) {
+    p.addOption({"progress", "Report the progress on stderr (a line at most every second, with the estimated time left)."});
+}
+
+RunControl progressControl(const QCommandLineParser& p) {
+    RunControl c;
+    if (!p.isSet("progress")) return c;
+    const auto start = std::chrono::steady_clock::now();
+    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+    auto first = std::make_shared<bool>(true);
+    c.progress = [start, last, first](const ProgressReport& r) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!*first && now - *last < std::chrono::seconds(1) && r.fraction < 1) return;
+        *first = false;
+        *last = now;
+        // The whole run's time left, from its fraction done (the message's own estimate, when it has
+        // one, is that of the current stage: a channel, a training step).
+        const double elapsed = std::chrono::duration<double>(now - start).count();
+        const std::string left = r.fraction > 0 && r.fraction < 1 ? ", " + recovery::timeLeftText(elapsed * (1 - r.fraction) / r.fraction) : "";
+        std::fprintf(stderr, "progress %3.0f %%%s%s%s\n", 100 * r.fraction, left.c_str(), r.message.empty() ? "" : " · ",
+                     r.message.c_str());
+        std::fflush(stderr);
+    };
+    return c;
 }
 
 OutputPolicy outputPolicy(const QCommandLineParser& p) { return OutputPolicy(p.isSet("force")); }

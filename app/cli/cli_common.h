@@ -9,6 +9,7 @@
 #include <QStringList>
 #include <stdexcept>
 
+#include "core/common/progress.h"
 #include "core/io/audio.h"
 #include "core/io/output_policy.h"
 #include "core/tf/stft.h"
@@ -65,6 +66,11 @@ void setAllowTruncated(bool allow);
 
 // --force: replace existing outputs (never an input of the same command).
 void addForceOption(QCommandLineParser& p);
+// --progress: a long run reports its progress on stderr, a line at most every second (and its first
+// report), e.g. "progress 12 %: iteration 12 / 100, about 1 min 40 s left". progressControl() gives the
+// RunControl to pass (an empty one without --progress); it must outlive the run.
+void addProgressOption(QCommandLineParser& p);
+RunControl progressControl(const QCommandLineParser& p);
 // The output policy of this invocation (core/io/output_policy.h), overwriting only with --force.
 OutputPolicy outputPolicy(const QCommandLineParser& p);
 void printJson(const QJsonObject& o);  // indented, to stdout

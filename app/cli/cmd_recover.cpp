@@ -89,7 +89,9 @@ int runRecover(const QStringList& args) {
     p.addOption({"mono", "Recover the mono downmix of a multichannel INPUT (default: each channel)."});
     p.addOption({"json", "Print the figures as JSON."});
     addForceOption(p);
+    addProgressOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
+    const RunControl progress = progressControl(p);
     if (!p.isSet("output")) throw UsageError("missing -o OUT.wav");
 
     const QString method = choiceValue(p, "method", {"gl", "fgla", "pghi", "pu", "bregman"});
@@ -125,18 +127,20 @@ int runRecover(const QStringList& args) {
     Stft stft(config);
     double targetEnergy = 0;  // ||V||^2 of the channel last recovered
     auto recoverChannel = [&](int c) {
+        const RunControl control =
+            stageControl(progress, c, channels, channels > 1 ? "channel " + std::to_string(c + 1) + " of " + std::to_string(channels) : "");
         const Eigen::Ref<const Eigen::ArrayXf> x = input.data.col(c);
         const Magnitudes V = stft.analyseMagnitudes(x);
         targetEnergy = V.cast<double>().square().sum();
         if (!(V > 0).any())
             throw InputError(inputPath + (channels > 1 ? " (channel " + std::to_string(c + 1) + ")" : std::string()) +
                              " is silent: there is no magnitude to recover a phase from");
-        if (method == "pghi") return recovery::pghiRecovery(V, length, config, pghiFromOptions(p));
+        if (method == "pghi") return recovery::pghiRecovery(V, length, config, pghiFromOptions(p), control);
         if (method == "pu") {
             recovery::PuParams pu;
             pu.sampleRate = input.sampleRate;
             pu.onsets = !p.isSet("no-onsets");
-            return recovery::phaseUnwrapping(V, length, config, pu);
+            return recovery::phaseUnwrapping(V, length, config, pu, control);
         }
         if (method == "bregman") {
             recovery::BregmanParams b;
@@ -150,14 +154,14 @@ int runRecover(const QStringList& args) {
             b.rho = doubleValue(p, "rho", 1e-6, 1e6);
             b.init = initFromOption(p, length, input.sampleRate, c, channels);
             b.threads = threads;
-            return recovery::bregmanRetrieval(V, length, config, b);
+            return recovery::bregmanRetrieval(V, length, config, b, control);
         }
         recovery::GriffinLimParams g;
         g.iterations = iterations;
         g.momentum = momentum;
         g.init = initFromOption(p, length, input.sampleRate, c, channels);
         g.threads = threads;
-        return recovery::griffinLim(V, length, config, g);
+        return recovery::griffinLim(V, length, config, g, control);
     };
 
     // Channel by channel; the figures over all channels weight each by its energy.

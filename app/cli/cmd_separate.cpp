@@ -99,6 +99,7 @@ int runSeparate(const QStringList& rawArgs) {
     p.addOption({"eval", "Evaluate the estimates against --reference (BSS Eval v3 bss_eval_sources as mir_eval; "
                          "multichannel images: bss_eval_images)."});
     addForceOption(p);
+    addProgressOption(p);
     p.addOption({"json", "Print a JSON summary instead of text."});
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUTDIR");
@@ -188,6 +189,7 @@ int runSeparate(const QStringList& rawArgs) {
     std::vector<Audio> estimates(std::size_t(J), Audio{mixture.sampleRate, {}});
     for (Audio& e : estimates) resizeLarge(e.data, mixture.frames(), C);
     SeparationResult result;
+    const RunControl progress = progressControl(p);
     for (int c = 0; c < C; ++c) {
         const int channel = perChannel ? c : -1;
         PipelineInput pipeline;
@@ -198,7 +200,8 @@ int runSeparate(const QStringList& rawArgs) {
         pipeline.config = config;
         pipeline.nmf = nmfParams;
         pipeline.threads = threads;
-        SeparationResult r = separate(*method, methodValues, std::move(pipeline));
+        SeparationResult r = separate(*method, methodValues, std::move(pipeline),
+                                      stageControl(progress, c, C, C > 1 ? "channel " + std::to_string(c + 1) + " of " + std::to_string(C) : ""));
         for (int j = 0; j < J; ++j) estimates[std::size_t(j)].data.col(c) = r.waveforms[std::size_t(j)];
         if (c == 0) result = std::move(r);
     }

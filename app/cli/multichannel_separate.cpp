@@ -97,7 +97,7 @@ int runMultichannelSeparate(const QCommandLineParser& p, const std::set<std::str
     for (int j = 0; j < J; ++j)
         for (int c = 0; c < sources[std::size_t(j)].channels(); ++c)
             V[std::size_t(j)].push_back(stft.analyse(sources[std::size_t(j)].channel(c)).abs());
-    const auto Y = multichannelWiener(X, V, params);
+    const auto Y = multichannelWiener(X, V, params, progressControl(p));
     std::vector<metrics::Signal> estimates;
     for (int j = 0; j < J; ++j) {
         Audio image;
