@@ -123,32 +123,15 @@ void RecoveryPanel::rebuildRunner() {
         if (!source) throw InputError("no signal loaded");
         // Channel by channel, each from its own magnitude (as `phaselab-cli recover`).
         const int C = source->channels();
-        Stft stft(config);
-        std::vector<recovery::RecoveryResult> results;
-        std::vector<double> energies;
-        Audio rebuilt{source->sampleRate, Eigen::ArrayXXf(source->frames(), C)};
-        for (int c = 0; c < C; ++c) {
-            const Eigen::ArrayXf x = source->channel(c);
-            const Magnitudes V = stft.analyseMagnitudes(x);
-            const std::string which = C > 1 ? "channel " + std::to_string(c + 1) + " of " + std::to_string(C) : std::string();
-            if (!(V > 0).any())
-                throw InputError((C > 1 ? "the " + which + " is silent" : std::string("the signal is silent")) +
-                                 ": there is no magnitude to rebuild a phase for");
-            recovery::RecoveryResult r = recovery::runRecovery(d, values, V, x.size(), config, source->sampleRate,
-                                                               stageControl(control, c, C, which, c == 0), &x);
-            rebuilt.data.col(c) = r.signal;
-            r.signal.resize(0);
-            energies.push_back(V.cast<double>().square().sum());
-            results.push_back(std::move(r));
-        }
+        recovery::ChannelsRecovery rebuilt = recovery::runRecoveryPerChannel(d, values, source->data, config, source->sampleRate, control);
         RecoveryRun run;
         run.algorithmId = QString::fromStdString(d.id);
         run.parameters = values;
         run.config = config;
-        run.result = recovery::combineChannelFigures(results, energies);
-        run.snrDb = metrics::snrDb(source->data.cast<double>(), rebuilt.data.cast<double>());
+        run.result = rebuilt.figures;
+        run.snrDb = metrics::snrDb(source->data.cast<double>(), rebuilt.signal.cast<double>());
         run.input = source;
-        run.audio = std::make_shared<Audio>(std::move(rebuilt));
+        run.audio = std::make_shared<Audio>(Audio{source->sampleRate, std::move(rebuilt.signal)});
         RunOutcome out;
         out.title = QString::fromStdString(d.name);
         out.summary = QObject::tr("%1: %2 in %3 s, spectral convergence %4 dB, SNR %5 dB%6")

@@ -260,25 +260,13 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
     if (run.kind == "recovery") {
         const AlgorithmDescription* d = recovery::findRecoveryAlgorithm(run.algorithm);
         if (!d) throw InputError("unknown phase-recovery algorithm '" + run.algorithm + "'");
-        Stft stft(run.stft);
-        std::vector<recovery::RecoveryResult> results;
-        std::vector<double> energies;
-        Eigen::ArrayXXf rebuilt(mixture.frames(), C), input(mixture.frames(), C);
-        for (int c = 0; c < C; ++c) {
-            input.col(c) = channelOf(mixture, c);
-            const Eigen::ArrayXf x = input.col(c);
-            const Magnitudes V = stft.analyse(x).abs();
-            recovery::RecoveryResult r = recovery::runRecovery(*d, run.parameters, V, x.size(), run.stft, out.sampleRate, stage(c), &x);
-            rebuilt.col(c) = r.signal;
-            r.signal.resize(0);
-            energies.push_back(V.cast<double>().square().sum());
-            results.push_back(std::move(r));
-        }
-        const recovery::RecoveryResult r = recovery::combineChannelFigures(results, energies);
-        out.metrics["spectral_convergence_db"] = {r.spectralConvergenceDb};
-        out.metrics["snr_db"] = {metrics::snrDb(input.cast<double>(), rebuilt.cast<double>())};
+        Eigen::ArrayXXf input(mixture.frames(), C);
+        for (int c = 0; c < C; ++c) input.col(c) = channelOf(mixture, c);
+        recovery::ChannelsRecovery r = recovery::runRecoveryPerChannel(*d, run.parameters, input, run.stft, out.sampleRate, control);
+        out.metrics["spectral_convergence_db"] = {r.figures.spectralConvergenceDb};
+        out.metrics["snr_db"] = {metrics::snrDb(input.cast<double>(), r.signal.cast<double>())};
         out.names = {e.mixture.name + "-" + run.algorithm};
-        out.waveforms.push_back(std::move(rebuilt));
+        out.waveforms.push_back(std::move(r.signal));
     } else {
         const separation::SeparationMethod* method = separation::findSeparationMethod(run.algorithm);
         if (!method) throw InputError("unknown separation method '" + run.algorithm + "'");

@@ -39,4 +39,30 @@ RecoveryResult runRecovery(const AlgorithmDescription& d, const ParamValues& val
     throw InputError("unknown phase-recovery algorithm '" + d.id + "'");
 }
 
+ChannelsRecovery runRecoveryPerChannel(const AlgorithmDescription& description, const ParamValues& values,
+                                       const Eigen::ArrayXXf& input, const StftConfig& config, double sampleRate,
+                                       const RunControl& control) {
+    const int C = int(input.cols());
+    Stft stft(config);
+    ChannelsRecovery out;
+    out.signal.resize(input.rows(), C);
+    std::vector<RecoveryResult> results;
+    std::vector<double> energies;
+    for (int c = 0; c < C; ++c) {
+        const Eigen::ArrayXf x = input.col(c);
+        const Magnitudes V = stft.analyseMagnitudes(x);
+        const std::string which = C > 1 ? "channel " + std::to_string(c + 1) + " of " + std::to_string(C) : std::string();
+        if (!(V > 0).any())
+            throw InputError((C > 1 ? "the " + which + " is silent" : std::string("the signal is silent")) +
+                             ": there is no magnitude to rebuild a phase for");
+        RecoveryResult r = runRecovery(description, values, V, x.size(), config, sampleRate, stageControl(control, c, C, which, c == 0), &x);
+        out.signal.col(c) = r.signal;
+        r.signal.resize(0);
+        energies.push_back(V.cast<double>().square().sum());
+        results.push_back(std::move(r));
+    }
+    out.figures = combineChannelFigures(results, energies);
+    return out;
+}
+
 }  // namespace phaselab::recovery

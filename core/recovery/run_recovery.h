@@ -20,4 +20,16 @@ RecoveryResult runRecovery(const AlgorithmDescription& description, const ParamV
                            Eigen::Index length, const StftConfig& config, double sampleRate,
                            const RunControl& control = {}, const Eigen::ArrayXf* phaseSource = nullptr);
 
+// The same on every channel of `input` (frames x channels), each from its own magnitude and with
+// itself as the "signal" phase source: the rebuilt channels, and the figures over all channels
+// (combineChannelFigures). Progress as stages, one per channel (the first one's figures only).
+// InputError naming the channel when one is silent.
+struct ChannelsRecovery {
+    Eigen::ArrayXXf signal;  // frames x channels
+    RecoveryResult figures;  // signal left empty
+};
+ChannelsRecovery runRecoveryPerChannel(const AlgorithmDescription& description, const ParamValues& values,
+                                       const Eigen::ArrayXXf& input, const StftConfig& config, double sampleRate,
+                                       const RunControl& control = {});
+
 }  // namespace phaselab::recovery
