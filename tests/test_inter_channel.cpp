@@ -156,6 +156,21 @@ private slots:
         QCOMPARE(row, Eigen::Index(std::lround((0.6 + 1) / 2 * 41 - 0.5)));
     }
 
+    void azimuthOfAPanPosition() {
+        QCOMPARE(panToAzimuthDegrees(-1), -30.0);
+        QCOMPARE(panToAzimuthDegrees(0), 0.0);
+        QVERIFY(std::abs(panToAzimuthDegrees(1) - 30) < 1e-12);
+        QVERIFY(std::abs(panToAzimuthDegrees(1, 45) - 45) < 1e-12);
+        // Tangent law from the gains themselves: pan 0.5 is theta = 67.5 degrees.
+        const double theta = 0.75 * std::numbers::pi / 2, gl = std::cos(theta), gr = std::sin(theta);
+        const double expected = std::atan(std::tan(std::numbers::pi / 6) * (gr - gl) / (gr + gl)) * 180 / std::numbers::pi;
+        QVERIFY(std::abs(panToAzimuthDegrees(0.5) - expected) < 1e-12);
+        QVERIFY(std::abs(expected - 13.4496) < 1e-3);
+        QVERIFY(std::abs(panToAzimuthDegrees(-0.5) + expected) < 1e-12);
+        for (double pan = -1; pan <= 1; pan += 0.125) QVERIFY(std::abs(azimuthToPan(panToAzimuthDegrees(pan)) - pan) < 1e-12);
+        QCOMPARE(azimuthToPan(90), 1.0);  // beyond the loudspeakers: the nearest one
+    }
+
     void badInputIsRefused() {
         const Spectrogram a = Spectrogram::Ones(5, 4), b = Spectrogram::Ones(5, 3);
         QVERIFY_THROWS_EXCEPTION(InputError, interChannelPhase(a, b, 0));

@@ -86,6 +86,17 @@ Magnitudes panningMap(const Spectrogram& left, const Spectrogram& right, int pos
     return map;
 }
 
+double panToAzimuthDegrees(double pan, double speakerDegrees) {
+    const double deg = std::numbers::pi / 180;
+    return std::atan(std::tan(speakerDegrees * deg) * std::tan(std::numbers::pi * std::clamp(pan, -1.0, 1.0) / 4)) / deg;
+}
+
+double azimuthToPan(double azimuthDegrees, double speakerDegrees) {
+    const double deg = std::numbers::pi / 180;
+    const double az = std::clamp(azimuthDegrees, -speakerDegrees, speakerDegrees);
+    return 4 / std::numbers::pi * std::atan(std::tan(az * deg) / std::tan(speakerDegrees * deg));
+}
+
 vonmises::Fit interChannelPhaseFit(const Spectrogram& left, const Spectrogram& right, Eigen::Index firstFrame,
                                    Eigen::Index lastFrame, Eigen::Index firstBin, Eigen::Index lastBin, float rangeDb) {
     checkShapes(left, right);

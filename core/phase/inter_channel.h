@@ -31,6 +31,13 @@ double interChannelDelay(const Spectrogram& left, const Spectrogram& right, int 
 // the floor in both channels are left out.
 Magnitudes panningMap(const Spectrogram& left, const Spectrogram& right, int positions, float floorMagnitude);
 
+// Azimuth estimate of a pan position: the direction a listener hears between two loudspeakers at
+// +-speakerDegrees under the tangent law, tan(az) = tan(speaker) (g_R - g_L) / (g_R + g_L), with the
+// constant-power gains above; this gives az = atan(tan(speaker) tan(pi pan / 4)). Degrees, negative
+// left; pan -1, 0, +1 give -speaker, 0, +speaker. azimuthToPan is the inverse (|az| <= speaker).
+double panToAzimuthDegrees(double pan, double speakerDegrees = 30);
+double azimuthToPan(double azimuthDegrees, double speakerDegrees = 30);
+
 // Von Mises fit of the IPD over frames [firstFrame, lastFrame] and bins [firstBin, lastBin]
 // (inclusive; negative last = to the end), cells within rangeDb of the region's loudest (by
 // |X_L| |X_R|), weighted by |X_L| |X_R|. kappa says how coherent the stereo image is there.
