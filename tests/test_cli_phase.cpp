@@ -128,7 +128,7 @@ private slots:
     void interChannelViewsAndIpdFit() {
         const QString mix = QString::fromStdString(phaselab::test::sharedAudio("stereo/stereo_music_44k_mix.flac"));
         const QString bass = QString::fromStdString(phaselab::test::sharedAudio("stereo/stereo_music_44k_bass.flac"));
-        for (const QString view : {"ipd", "ild", "pan"}) {
+        for (const QString view : {"ipd", "ild", "pan", "panning-map"}) {
             const QString out = dir.filePath(view + ".png");
             const auto r = runCli({"phase", mix, "--view", view, "-o", out, "--size", "640x360"});
             QVERIFY2(r.code == 0, r.err.constData());

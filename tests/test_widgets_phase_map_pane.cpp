@@ -4,6 +4,8 @@
 #include <QtTest>
 
 #include "core/io/audio.h"
+#include "core/phase/inter_channel.h"
+#include "widgets/panning_map_image.h"
 #include "widgets/phase_map_pane.h"
 #include "widgets/view_manager.h"
 #include "test_support.h"
@@ -129,6 +131,58 @@ private slots:
         QVERIFY(!pane.hasStereo());
         QVERIFY(pane.isUpToDate());  // the note is shown
         QVERIFY(std::isnan(pane.valueAt(definedT, axis.toPosition(definedHz))));
+    }
+
+    // Two speakers panned at -0.6 and +0.6 (constant power): the panning map's energy per row, over
+    // the whole file, peaks at those pan positions; the read-out gives the azimuth; CSV rows are pan
+    // positions.
+    void panningMapPutsEachSpeakerAtItsPan() {
+        const auto a = std::make_shared<const Audio>(readAudio(test::sharedAudio("stereo/stereo_speech_16k_mix.flac")));
+        ViewManager view;
+        view.reset(a->duration(), a->sampleRate / 2);
+        PhaseMapPane pane(&view);
+        pane.resize(1280, 300);
+        pane.setStftConfig(StftConfig{WindowType::Hann, 1024, 256});
+        pane.setSignal(std::make_shared<Eigen::ArrayXf>(a->mono()), a->sampleRate);
+        pane.setStereo(a);
+        pane.setKind(PhaseMapPane::Kind::PanningMap);
+        QTRY_VERIFY_WITH_TIMEOUT(pane.isUpToDate(), 20000);
+        QVERIFY(!pane.needsZoom());
+        QCOMPARE(pane.unit(), QString("dB"));
+        const FrequencyAxis axis = panningMapStyle(60).axis;
+        std::vector<double> energy(kPanningMapPositions, 0.0);
+        for (int row = 0; row < kPanningMapPositions; ++row)
+            for (double t = 0.1; t < a->duration() - 0.1; t += 0.016) {
+                const double db = pane.valueAt(t, axis.toPosition(row));
+                if (!std::isnan(db)) energy[std::size_t(row)] += std::pow(10.0, db / 10);
+            }
+        const int centre = kPanningMapPositions / 2;
+        const auto right = std::max_element(energy.begin(), energy.begin() + centre) - energy.begin();  // row 0: hard right
+        const auto left = std::max_element(energy.begin() + centre + 1, energy.end()) - energy.begin();
+        qInfo("panning map peaks at pan %.3f and %.3f (speakers at -0.6 and +0.6)", panningMapRowPan(double(left)),
+              panningMapRowPan(double(right)));
+        // Rows are 0.033 wide; the decorrelated room tail (-14 dB) moves the peaks by a few rows.
+        QVERIFY(std::abs(panningMapRowPan(double(left)) + 0.6) < 0.12);
+        QVERIFY(std::abs(panningMapRowPan(double(right)) - 0.6) < 0.12);
+        QVERIFY(energy[std::size_t(centre)] < 0.2 * std::min(energy[std::size_t(left)], energy[std::size_t(right)]));
+        const QString readout = pane.readoutAt(7.0, axis.toPosition(panningMapPanRow(-0.6)));
+        QVERIFY2(readout.contains(QString("azimuth ≈ %1°").arg(panToAzimuthDegrees(panningMapRowPan(std::round(panningMapPanRow(-0.6)))), 0, 'f', 1)),
+                 qPrintable(readout));
+        QVERIFY(readout.contains("azimuth ≈ -1"));
+        QTemporaryDir dir;
+        QVERIFY(pane.exportCsv(dir.filePath("pan.csv")));
+        QFile csv(dir.filePath("pan.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2 + kPanningMapPositions);
+        QVERIFY(lines[1].startsWith("pan,azimuth_deg,"));
+        QVERIFY2(lines[2].startsWith("0.9836,29.365,"), qPrintable(lines[2].left(30)));  // row 0: hard right
+        QVERIFY(lines[2 + kPanningMapPositions / 2].startsWith("0.0000,0.000,"));
+        QVERIFY(lines.last().startsWith("-0.9836,-29.365,"));
+        QVERIFY(pane.exportPng(dir.filePath("pan.png"), {800, 400}));
+        QCOMPARE(QImage(dir.filePath("pan.png")).size(), QSize(800, 400));
+        QDir().mkpath("screenshots");
+        QVERIFY(pane.grab().save("screenshots/phase_map_panning.png"));
     }
 
     void longViewsAskToZoomIn() {

@@ -11,6 +11,7 @@
 #include "core/phase/inter_channel.h"
 #include "core/phase/phase_views.h"
 #include "widgets/export_file.h"
+#include "widgets/panning_map_image.h"
 
 namespace phaselab {
 namespace {
@@ -24,7 +25,8 @@ PhaseView toView(PhaseMapPane::Kind k) {
         case PhaseMapPane::Kind::Kappa: return PhaseView::Kappa;
         case PhaseMapPane::Kind::Ipd:
         case PhaseMapPane::Kind::Ild:
-        case PhaseMapPane::Kind::Pan: break;
+        case PhaseMapPane::Kind::Pan:
+        case PhaseMapPane::Kind::PanningMap: break;
     }
     return PhaseView::Phase;
 }
@@ -41,6 +43,7 @@ QString PhaseMapPane::kindName(Kind k) {
         case Kind::Ipd: return tr("Inter-channel phase (IPD)");
         case Kind::Ild: return tr("Inter-channel level (ILD)");
         case Kind::Pan: return tr("Pan position");
+        case Kind::PanningMap: return tr("Panning map (azimuth)");
     }
     return {};
 }
@@ -75,6 +78,11 @@ QString PhaseMapPane::explanation(Kind k) {
         case Kind::Pan:
             return tr("Where each bin sits between the loudspeakers, from its level difference under the constant-power "
                       "pan law: −1 hard left, 0 centre, +1 hard right. A panned source keeps its colour over time.");
+        case Kind::PanningMap:
+            return tr("Where the energy of each frame sits between the loudspeakers: every bin's level is added at its "
+                      "pan position (constant-power law), hard left at the top, hard right at the bottom. The axis reads "
+                      "as the azimuth a listener hears with loudspeakers at ±30° (tangent law). A panned source is a "
+                      "horizontal line; a delayed or reverberant one spreads.");
     }
     return {};
 }
@@ -166,7 +174,7 @@ PhaseMapPane::Request PhaseMapPane::currentRequest() const {
     r.kappaFrames = kappaFrames_;
     r.t0 = view()->viewStart();
     r.t1 = view()->viewEnd();
-    r.axis = view()->frequencyAxis();
+    r.axis = kind_ == Kind::PanningMap ? panningMapStyle(rangeDb_).axis : view()->frequencyAxis();
     r.size = plotRect().size();
     return r;
 }
@@ -199,7 +207,10 @@ void PhaseMapPane::schedule() {
     watcher_->setFuture(QtConcurrent::run([r, cancel] { return compute(r, *cancel); }));
 }
 
+double PhaseMapPane::rowHz(const Request& r) { return r.kind == Kind::PanningMap ? 1.0 : r.sampleRate / r.config.fft(); }
+
 SpectrogramStyle PhaseMapPane::styleFor(const Request& r) {
+    if (r.kind == Kind::PanningMap) return panningMapStyle(r.rangeDb);
     if (isInterChannel(r.kind)) {
         SpectrogramStyle s;
         s.axis = r.axis;
@@ -246,9 +257,10 @@ std::shared_ptr<PhaseMapPane::Result> PhaseMapPane::compute(const Request& r, co
         stft.analyseFrames(r.stereo->data.col(1).segment(s0, s1 - s0), s0, first, count, R);
         if (cancel.load()) return nullptr;
         const float f = std::max(floor, 1e-30f);
-        out->values = r.kind == Kind::Ipd   ? interChannelPhase(S, R, f)
-                      : r.kind == Kind::Ild ? interChannelLevel(S, R, f)
-                                            : panPosition(S, R, f);
+        out->values = r.kind == Kind::Ipd          ? interChannelPhase(S, R, f)
+                      : r.kind == Kind::Ild        ? interChannelLevel(S, R, f)
+                      : r.kind == Kind::PanningMap ? panningMapDb(S, R, f, stft.fullScaleMagnitude())
+                                                   : panPosition(S, R, f);
     } else {
         stft.analyseFrames(x.segment(s0, s1 - s0), s0, first, count, S);
         if (cancel.load()) return nullptr;
@@ -258,12 +270,12 @@ std::shared_ptr<PhaseMapPane::Result> PhaseMapPane::compute(const Request& r, co
     if (cancel.load()) return nullptr;
     const double framesPerSecond = r.sampleRate / hop;
     out->image = renderSpectrogram(out->values, r.t0 * framesPerSecond - double(first), r.t1 * framesPerSecond - double(first),
-                                   r.sampleRate / r.config.fft(), styleFor(r), r.size);
+                                   rowHz(r), styleFor(r), r.size);
     return out;
 }
 
 QString PhaseMapPane::unit() const {
-    if (isInterChannel(kind_)) return kind_ == Kind::Ipd ? "rad" : kind_ == Kind::Ild ? "dB" : "";
+    if (isInterChannel(kind_)) return kind_ == Kind::Ipd ? "rad" : kind_ == Kind::Ild || kind_ == Kind::PanningMap ? "dB" : "";
     return QString::fromStdString(phaseViewRange(toView(kind_), config_, sampleRate_ > 0 ? sampleRate_ : 1).unit);
 }
 
@@ -271,14 +283,23 @@ double PhaseMapPane::valueAt(double t, double heightFraction) const {
     if (!shown_ || shown_->values.size() == 0) return std::numeric_limits<double>::quiet_NaN();
     const Request& r = shown_->request;
     const Eigen::Index frame = Eigen::Index(std::lround(t * r.sampleRate / r.config.hop)) - shown_->firstFrame;
-    const double hz = view()->frequencyAxis().toHz(std::clamp(heightFraction, 0.0, 1.0));
-    const Eigen::Index bin = Eigen::Index(std::lround(hz * r.config.fft() / r.sampleRate));
+    const double hz = r.axis.toHz(std::clamp(heightFraction, 0.0, 1.0));
+    const Eigen::Index bin = Eigen::Index(std::lround(hz / rowHz(r)));
     if (frame < 0 || frame >= shown_->values.cols() || bin < 0 || bin >= shown_->values.rows())
         return std::numeric_limits<double>::quiet_NaN();
     return shown_->values(bin, frame);
 }
 
 QString PhaseMapPane::readoutAt(double t, double heightFraction) const {
+    if (kind_ == Kind::PanningMap) {
+        const double pan = panningMapRowPan(std::lround(panningMapStyle(rangeDb_).axis.toHz(std::clamp(heightFraction, 0.0, 1.0))));
+        const double v = valueAt(t, heightFraction);
+        return QString("%1 s · pan %2 · azimuth ≈ %3° · %4")
+            .arg(t, 0, 'f', 3)
+            .arg(pan, 0, 'f', 2)
+            .arg(panToAzimuthDegrees(pan, kPanningMapSpeakerDegrees), 0, 'f', 1)
+            .arg(std::isnan(v) || v < -250 ? tr("no energy") : QString("%1 dB").arg(v, 0, 'f', 1));
+    }
     const double hz = view()->frequencyAxis().toHz(std::clamp(heightFraction, 0.0, 1.0));
     const double v = valueAt(t, heightFraction);
     const QString symbol = kind_ == Kind::Phase ? "φ" : kind_ == Kind::Centred ? "ψ" : kind_ == Kind::Kappa ? "κ"
@@ -298,7 +319,7 @@ bool PhaseMapPane::exportPng(const QString& path, QSize size) const {
     style.nanColour = QColor(128, 128, 128);
     const QString title = QString("%1 — %2, %3 s to %4 s").arg(kindName(r.kind), QString::fromStdString(r.config.describe()))
                               .arg(r.t0, 0, 'f', 2).arg(r.t1, 0, 'f', 2);
-    const QImage image = renderLabelledSpectrogram(shown_->values.middleCols(f0, f1 - f0), r.sampleRate / r.config.fft(),
+    const QImage image = renderLabelledSpectrogram(shown_->values.middleCols(f0, f1 - f0), rowHz(r),
                                                    r.config.hop / r.sampleRate, style, size, title);
     try {
         writePng(image, path);
@@ -315,17 +336,25 @@ bool PhaseMapPane::exportCsv(const QString& path) const {
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
     QTextStream out(&file);
     out << "# " << kindName(r.kind) << " (" << unit() << "), " << QString::fromStdString(r.config.describe())
-        << ", sample rate " << r.sampleRate << " Hz; rows: bins, columns: frames\n";
-    out << "frequency_hz";
+        << ", sample rate " << r.sampleRate << " Hz; rows: " << (r.kind == Kind::PanningMap ? "pan positions (-1 left .. +1 right; "
+                                                                                    "azimuth with loudspeakers at +-30 deg)" : "bins")
+        << ", columns: frames\n";
+    const bool panning = r.kind == Kind::PanningMap;
+    out << (panning ? "pan,azimuth_deg" : "frequency_hz");
     for (Eigen::Index t = 0; t < shown_->values.cols(); ++t)
         out << "," << QString::number(double(shown_->firstFrame + t) * r.config.hop / r.sampleRate, 'f', 6);
     out << "\n";
     for (Eigen::Index f = 0; f < shown_->values.rows(); ++f) {
-        out << QString::number(double(f) * r.sampleRate / r.config.fft(), 'f', 3);
+        if (panning) {
+            const double pan = panningMapRowPan(double(f));
+            out << QString::number(pan, 'f', 4) << "," << QString::number(panToAzimuthDegrees(pan, kPanningMapSpeakerDegrees), 'f', 3);
+        } else {
+            out << QString::number(double(f) * r.sampleRate / r.config.fft(), 'f', 3);
+        }
         for (Eigen::Index t = 0; t < shown_->values.cols(); ++t) {
             out << ",";
             const float v = shown_->values(f, t);
-            if (!std::isnan(v)) out << QString::number(v, 'g', 7);
+            if (!std::isnan(v) && !(panning && v < -250)) out << QString::number(v, 'g', 7);
         }
         out << "\n";
     }
@@ -401,14 +430,19 @@ void PhaseMapPane::paintPlot(QPainter& p, const QRect& plot) {
 void PhaseMapPane::paintAxis(QPainter& p, const QRect& axisRect) {
     TimePane::paintAxis(p, axisRect);
     const QRect plot = plotRect();
-    const FrequencyAxis axis = view()->frequencyAxis();
     QFont f = font();
     f.setPointSizeF(f.pointSizeF() * 0.85);
     p.setFont(f);
-    paintFrequencyTicks(p, axisRect, plot, axis, axisText());
+    if (kind_ == Kind::PanningMap) {
+        const SpectrogramStyle style = panningMapStyle(rangeDb_);
+        paintAxisTicks(p, axisRect, plot, style.axis, style.rowTicks, axisText());
+        return;
+    }
+    paintFrequencyTicks(p, axisRect, plot, view()->frequencyAxis(), axisText());
 }
 
 void PhaseMapPane::verticalWheel(double factor, double heightFraction) {
+    if (kind_ == Kind::PanningMap) return;  // rows are pan positions
     view()->zoomFrequency(factor, std::clamp(heightFraction, 0.0, 1.0));
 }
 

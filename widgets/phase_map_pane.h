@@ -10,6 +10,8 @@
 //   IPD, ILD,    of a stereo signal (setStereo): inter-channel phase difference arg(L conj R),
 //   Pan          level difference 20 log10 |L| / |R| and constant-power pan position -1 .. +1
 //                (core/phase/inter_channel.h); a mono signal shows a note instead.
+//   Panning map  of a stereo signal: energy per pan position and frame (widgets/panning_map_image.h),
+//                rows = pan positions labelled with the azimuth estimate, not frequencies.
 // Bins more than rangeDb below the file's full-scale peak level are masked (grey): there the phase
 // is noise. Phase maps are only meaningful zoomed in: beyond kMaxFramesPerPixel frames per pixel
 // the pane asks the user to zoom in instead of computing.
@@ -31,8 +33,8 @@ namespace phaselab {
 class PhaseMapPane : public TimePane {
     Q_OBJECT
 public:
-    enum class Kind { Phase, Centred, InstantaneousFrequency, GroupDelay, Kappa, Ipd, Ild, Pan };
-    static bool isInterChannel(Kind k) { return k == Kind::Ipd || k == Kind::Ild || k == Kind::Pan; }
+    enum class Kind { Phase, Centred, InstantaneousFrequency, GroupDelay, Kappa, Ipd, Ild, Pan, PanningMap };
+    static bool isInterChannel(Kind k) { return k == Kind::Ipd || k == Kind::Ild || k == Kind::Pan || k == Kind::PanningMap; }
     static constexpr double kMaxFramesPerPixel = 4.0;
     static QString kindName(Kind k);
     static QString explanation(Kind k);  // the "what am I looking at" note
@@ -62,8 +64,8 @@ public:
     QString readoutAt(double t, double heightFraction) const;  // "0.512 s · 440 Hz · ψ = 0.12 rad"
     QString unit() const;
     // What the pane shows, as a labelled PNG figure (title, axes, colour bar) or as CSV: one row per
-    // bin (first column: frequency in Hz), one column per frame (header: frame centre time in s),
-    // empty cells where masked. False if nothing is computed or the file cannot be written.
+    // bin (first column: frequency in Hz; panning map: one row per pan position, columns pan and
+    // azimuth_deg), one column per frame (header: frame centre time in s), empty cells where masked. False if nothing is computed or the file cannot be written.
     bool exportPng(const QString& path, QSize size = {1600, 800}) const;
     bool exportCsv(const QString& path) const;
 
@@ -75,7 +77,7 @@ protected:
     void paintPlot(QPainter& p, const QRect& plot) override;
     void paintAxis(QPainter& p, const QRect& axis) override;
     void verticalWheel(double factor, double heightFraction) override;
-    bool hasFrequencyAxis() const override { return true; }
+    bool hasFrequencyAxis() const override { return kind_ != Kind::PanningMap; }
     void resizeEvent(QResizeEvent*) override;
 
 private:
@@ -100,6 +102,7 @@ private:
     };
     static std::shared_ptr<Result> compute(const Request& r, const std::atomic<bool>& cancel);
     static SpectrogramStyle styleFor(const Request& r);
+    static double rowHz(const Request& r);  // the axis units per row of the values
     Request currentRequest() const;
     void schedule();
 

@@ -66,16 +66,23 @@ QString formatHz(double hz) {
 }
 
 void paintFrequencyTicks(QPainter& p, const QRect& axisRect, const QRect& plot, const FrequencyAxis& axis, const QColor& text) {
+    QList<QPair<double, QString>> ticks;
+    for (double hz : frequencyTicks(axis, std::max(2, plot.height() / 40))) ticks.append({hz, formatHz(hz)});
+    paintAxisTicks(p, axisRect, plot, axis, ticks, text);
+}
+
+void paintAxisTicks(QPainter& p, const QRect& axisRect, const QRect& plot, const FrequencyAxis& axis,
+                    const QList<QPair<double, QString>>& ticks, const QColor& text) {
     const QFontMetrics fm(p.font());
     p.setPen(text);
     int lastLabelY = std::numeric_limits<int>::max();
-    for (double hz : frequencyTicks(axis, std::max(2, plot.height() / 40))) {
-        const int y = plot.bottom() - int(std::lround(axis.toPosition(hz) * plot.height()));
+    for (const auto& [at, label] : ticks) {
+        const int y = plot.bottom() - int(std::lround(axis.toPosition(at) * plot.height()));
         p.drawLine(axisRect.right() - 4, y, axisRect.right(), y);
         const int top = std::clamp(y - fm.height() / 2, plot.top(), plot.bottom() - fm.height() + 1);
         if (top + fm.height() > lastLabelY) continue;
         lastLabelY = top;
-        p.drawText(QRect(axisRect.left(), top, axisRect.width() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter, formatHz(hz));
+        p.drawText(QRect(axisRect.left(), top, axisRect.width() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter, label);
     }
 }
 
@@ -124,13 +131,16 @@ QImage renderLabelledSpectrogram(const Magnitudes& levelsDb, double binHz, doubl
     p.drawRect(plot.adjusted(0, 0, -1, -1));
     p.drawText(QRect(0, 0, size.width(), top), Qt::AlignCenter, title);
 
+    QList<QPair<double, QString>> rowTicks = style.rowTicks;
+    if (rowTicks.isEmpty())
+        for (double hz : frequencyTicks(style.axis, std::max(2, plot.height() / (fm.height() * 2)))) rowTicks.append({hz, formatHz(hz)});
     int lastLabelY = std::numeric_limits<int>::max();
-    for (double hz : frequencyTicks(style.axis, std::max(2, plot.height() / (fm.height() * 2)))) {
-        const int y = plot.bottom() - int(std::lround(style.axis.toPosition(hz) * plot.height()));
+    for (const auto& [at, label] : rowTicks) {
+        const int y = plot.bottom() - int(std::lround(style.axis.toPosition(at) * plot.height()));
         if (lastLabelY - y < fm.height() + 2) continue;
         lastLabelY = y;
         p.drawLine(plot.left() - 5, y, plot.left(), y);
-        p.drawText(QRect(0, y - fm.height() / 2, plot.left() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter, formatHz(hz));
+        p.drawText(QRect(0, y - fm.height() / 2, plot.left() - 8, fm.height()), Qt::AlignRight | Qt::AlignVCenter, label);
     }
     const double seconds = frames * frameSeconds;
     const double raw = seconds / std::max(2, plot.width() / (fm.horizontalAdvance("00.00 s") + 20));

@@ -25,6 +25,9 @@ struct SpectrogramStyle {
     QColor nanColour;
     bool maxPooling = true;
     QString unit = "dB";
+    // Maps of something other than frequency down the rows (the panning map): the ticks, at
+    // positions in the axis' units, and their labels, drawn instead of frequency ticks.
+    QList<QPair<double, QString>> rowTicks;
 };
 
 // levelsDb: bins x frames (dB). Renders frames [firstFrame, lastFrame) (fractional, the
@@ -48,5 +51,8 @@ QString formatHz(double hz);  // "440 Hz", "1.5 kHz"
 // would overlap are skipped), with the painter's current font.
 void paintFrequencyTicks(QPainter& p, const QRect& axisRect, const QRect& plot, const FrequencyAxis& axis,
                          const QColor& text);
+// The same for given ticks (position in the axis' units, label).
+void paintAxisTicks(QPainter& p, const QRect& axisRect, const QRect& plot, const FrequencyAxis& axis,
+                    const QList<QPair<double, QString>>& ticks, const QColor& text);
 
 }  // namespace phaselab

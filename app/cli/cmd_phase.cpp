@@ -13,6 +13,7 @@
 #include "core/phase/phase_statistics.h"
 #include "core/phase/sinusoidal.h"
 #include "widgets/export_file.h"
+#include "widgets/panning_map_image.h"
 #include "widgets/spectrogram_image.h"
 
 namespace phaselab::cli {
@@ -68,6 +69,10 @@ int runInterChannelView(const QCommandLineParser& p, const QString& view) {
         style.unit = "dB";
         style.nanColour = QColor(0, 0, 0);  // the map's middle is grey
         what = "inter-channel level difference";
+    } else if (view == "panning-map") {
+        values = panningMapDb(L, R, floor, stft.fullScaleMagnitude());
+        style = panningMapStyle(rangeDb);
+        what = "panning map (energy per pan position; axis: azimuth, loudspeakers at ±30°)";
     } else {
         values = panPosition(L, R, floor);
         style.colormap = ColormapId::Cividis;
@@ -79,10 +84,10 @@ int runInterChannelView(const QCommandLineParser& p, const QString& view) {
     }
     const QString title = QFileInfo(QString::fromStdString(path)).fileName() + QString("  —  channels %1 / %2, ").arg(a + 1).arg(b + 1) +
                           what + ", " + QString::fromStdString(config.describe()) + ", bins within " + QString::number(rangeDb) + " dB";
-    writePng(renderLabelledSpectrogram(values, audio.sampleRate / config.fft(), config.hop / audio.sampleRate, style, size, title),
-             QString::fromStdString(out));
-    std::printf("wrote %s (%s of channels %d and %d, %lld frames x %d bins)\n", out.c_str(), qPrintable(view), a + 1, b + 1,
-                static_cast<long long>(L.cols()), int(L.rows()));
+    const double rowHz = view == "panning-map" ? 1.0 : audio.sampleRate / config.fft();
+    writePng(renderLabelledSpectrogram(values, rowHz, config.hop / audio.sampleRate, style, size, title), QString::fromStdString(out));
+    std::printf("wrote %s (%s of channels %d and %d, %lld frames x %d %s)\n", out.c_str(), qPrintable(view), a + 1, b + 1,
+                static_cast<long long>(L.cols()), int(values.rows()), view == "panning-map" ? "pan positions" : "bins");
     return ExitOk;
 }
 
@@ -101,11 +106,13 @@ int runPhase(const QStringList& args) {
         "instead: mono (the downmix), left, right, mid, side or a channel number.\n"
         "Inter-channel views of a stereo FILE (--channels picks two of more): ipd (phase of L conj(R), positive\n"
         "when the right channel lags), ild (20 log10 |L| / |R|, dB, positive when louder on the left), pan\n"
-        "(constant-power pan position, -1 left .. +1 right). A mono FILE is refused for them.");
+        "(constant-power pan position, -1 left .. +1 right), panning-map (energy per pan position and frame,\n"
+        "dB; hard left at the top; the axis gives the azimuth heard with loudspeakers at +-30 degrees).\n"
+        "A mono FILE is refused for them.");
     p.addPositionalArgument("FILE", "Audio file.");
     p.addOption({{"o", "output"}, "Output PNG file.", "OUT.png"});
-    p.addOption({"view", "phase, centred, if, group-delay, kappa; stereo: ipd, ild, pan.", "VIEW", "phase"});
-    p.addOption({"channels", "ipd, ild, pan: the two channels (1-based) of a multichannel FILE.", "L,R", "1,2"});
+    p.addOption({"view", "phase, centred, if, group-delay, kappa; stereo: ipd, ild, pan, panning-map.", "VIEW", "phase"});
+    p.addOption({"channels", "ipd, ild, pan, panning-map: the two channels (1-based) of a multichannel FILE.", "L,R", "1,2"});
     addChannelViewOption(p);
     addStftOptions(p, 1024, 256);
     p.addOption({"range", "Show bins within this many dB of the loudest one.", "DB", "60"});
@@ -116,12 +123,13 @@ int runPhase(const QStringList& args) {
     addForceOption(p);
     if (!parse(p, args, 1, 1)) return ExitOk;
     if (!p.isSet("output")) throw UsageError("missing -o OUT.png");
-    const QString view = choiceValue(p, "view", {"phase", "centred", "if", "group-delay", "kappa", "ipd", "ild", "pan"});
-    if (view == "ipd" || view == "ild" || view == "pan") {
-        if (p.isSet("channel")) throw UsageError("--channel applies to the single-channel views; ipd, ild and pan take --channels L,R");
+    const QString view = choiceValue(p, "view", {"phase", "centred", "if", "group-delay", "kappa", "ipd", "ild", "pan", "panning-map"});
+    if (view == "ipd" || view == "ild" || view == "pan" || view == "panning-map") {
+        if (p.isSet("channel"))
+            throw UsageError("--channel applies to the single-channel views; ipd, ild, pan and panning-map take --channels L,R");
         return runInterChannelView(p, view);
     }
-    if (p.isSet("channels")) throw UsageError("--channels applies to the views ipd, ild and pan");
+    if (p.isSet("channels")) throw UsageError("--channels applies to the views ipd, ild, pan and panning-map");
     const StftConfig config = stftFromOptions(p);
     const float rangeDb = float(doubleValue(p, "range", 1, 200));
     const QSize size = imageSizeFromOptions(p);

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     QCommandLineOption range("view", "Visible time range in seconds once loaded, e.g. 2.5:4.", "start:end");
     QCommandLineOption scale("scale", "Frequency scale: linear, log or mel.", "scale");
     QCommandLineOption select("select", "Selection in seconds once loaded, e.g. 3:3.5.", "start:end");
-    QCommandLineOption phaseView("phase-view", "The phase pane's view: centred, phase, if, group-delay, kappa, ipd, ild or pan.",
+    QCommandLineOption phaseView("phase-view", "The phase pane's view: centred, phase, if, group-delay, kappa, ipd, ild, pan or panning-map.",
                                  "view");
     QCommandLineOption channel("channel", "What the panes show of a multichannel file: mono (the mix), left, right, mid, "
                                "side or a channel number.", "view");
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
         }
     });
     if (parser.isSet(phaseView)) {
-        const QStringList ids{"phase", "centred", "if", "group-delay", "kappa", "ipd", "ild", "pan"};  // PhaseMapPane::Kind order
+        const QStringList ids{"phase", "centred", "if", "group-delay", "kappa", "ipd", "ild", "pan", "panning-map"};  // PhaseMapPane::Kind order
         const int k = int(ids.indexOf(parser.value(phaseView)));
         auto* chooser = window.findChild<QComboBox*>("phaseViewChooser");
         if (k < 0 || !chooser) {

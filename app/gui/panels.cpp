@@ -62,7 +62,7 @@ QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, StftInfo* in
     kind->setObjectName("phaseViewChooser");
     for (auto k : {PhaseMapPane::Kind::Centred, PhaseMapPane::Kind::Phase, PhaseMapPane::Kind::InstantaneousFrequency,
                    PhaseMapPane::Kind::GroupDelay, PhaseMapPane::Kind::Kappa, PhaseMapPane::Kind::Ipd, PhaseMapPane::Kind::Ild,
-                   PhaseMapPane::Kind::Pan})
+                   PhaseMapPane::Kind::Pan, PhaseMapPane::Kind::PanningMap})
         kind->addItem(PhaseMapPane::kindName(k), int(k));
     auto* note = new QLabel(PhaseMapPane::explanation(PhaseMapPane::Kind::Centred), box);
     note->setWordWrap(true);
