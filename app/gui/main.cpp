@@ -1,6 +1,7 @@
 // phaselab: the desktop application.
 //   phaselab [FILE]                       open FILE (or nothing)
 //   phaselab --demo                       open the bundled demo with its stems
+//   phaselab --stereo-demo                the stereo demo with its stereo stems
 //   phaselab --screenshot OUT.png [FILE]  open FILE (default: the demo), wait until the
 //                                         spectrogram is shown, save the window, quit (works headless
 //                                         with QT_QPA_PLATFORM=offscreen)
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption demo("demo", "Open the bundled demo (mixture with piano, bass and drums).");
+    QCommandLineOption stereoDemo("stereo-demo", "Open the bundled stereo demo (the same stems as panned stereo images).");
     QCommandLineOption screenshot("screenshot", "Save a screenshot of the window to <png> once the view is ready, then quit.", "png");
     QCommandLineOption size("size", "Window size, e.g. 1400x900.", "WxH", "1400x900");
     QCommandLineOption range("view", "Visible time range in seconds once loaded, e.g. 2.5:4.", "start:end");
@@ -44,7 +46,7 @@ int main(int argc, char** argv) {
                                  "view");
     QCommandLineOption channel("channel", "What the panes show of a multichannel file: mono (the mix), left, right, mid, "
                                "side or a channel number.", "view");
-    parser.addOptions({demo, screenshot, size, range, scale, select, phaseView, channel});
+    parser.addOptions({demo, stereoDemo, screenshot, size, range, scale, select, phaseView, channel});
     parser.addPositionalArgument("file", "Audio file to open.", "[FILE]");
     parser.process(app);
 
@@ -94,9 +96,9 @@ int main(int argc, char** argv) {
     }
     const QStringList files = parser.positionalArguments();
     if (!files.isEmpty()) window.openFile(files.first());
-    else if (parser.isSet(demo) || parser.isSet(screenshot)) {
-        if (!window.openDemo()) {
-            qCritical("phaselab: the demo files were not found (resources/demo/mix.flac)");
+    else if (parser.isSet(demo) || parser.isSet(stereoDemo) || parser.isSet(screenshot)) {
+        if (!window.openDemo(parser.isSet(stereoDemo))) {
+            qCritical("phaselab: the demo files were not found (resources/demo/%s)", parser.isSet(stereoDemo) ? "stereo/mix.flac" : "mix.flac");
             if (parser.isSet(screenshot)) return 1;
         }
     }

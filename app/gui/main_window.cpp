@@ -284,6 +284,14 @@ void MainWindow::buildActions() {
         if (!openDemo()) view_->showMessage(tr("The demo files were not found (looked for resources/demo/mix.flac beside the program)."),
                                             AudioView::MessageKind::Error);
     });
+    stereoDemoAct_ = new QAction(tr("Open &stereo demo"), this);
+    stereoDemoAct_->setToolTip(tr("The same piano, bass and drums as stereo images (panned, delayed, with a room tail)"));
+    connect(stereoDemoAct_, &QAction::triggered, this, [this] {
+        if (!confirmDiscard()) return;
+        if (!openDemo(true))
+            view_->showMessage(tr("The stereo demo was not found (looked for resources/demo/stereo/mix.flac beside the program)."),
+                               AudioView::MessageKind::Error);
+    });
     exportAct_ = new QAction(makeIcon(IconId::Export), tr("&Export spectrogram image…"), this);
     exportAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(exportAct_, &QAction::triggered, this, &MainWindow::exportSpectrogram);
@@ -393,6 +401,7 @@ void MainWindow::buildMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(demoAct_);
+    help->addAction(stereoDemoAct_);
     help->addAction(tr("&About PhaseLab"), this, [this] {
         QMessageBox::about(this, tr("About PhaseLab"),
                            tr("<b>PhaseLab</b> %1<br>Phase-aware audio analysis, STFT phase recovery and source separation.<br><br>"
@@ -500,20 +509,22 @@ static QStringList demoStems(const QString& dir) {
     return refs;
 }
 
-bool MainWindow::openDemo() {
-    const QString dir = findDemoDir();
-    if (dir.isEmpty()) return false;
+bool MainWindow::openDemo(bool stereo) {
+    QString dir = findDemoDir();
+    if (stereo && !dir.isEmpty()) dir += "/stereo";
+    if (dir.isEmpty() || !QFileInfo::exists(dir + "/mix.flac")) return false;
     openFile(dir + "/mix.flac", demoStems(dir));
     return true;
 }
 
 void MainWindow::openFile(const QString& path, const QStringList& referencePaths, bool allowTruncated) {
     const QString demoDir = findDemoDir();
-    if (referencePaths.isEmpty() && !demoDir.isEmpty() &&
-        QFileInfo(path).canonicalFilePath() == QFileInfo(demoDir + "/mix.flac").canonicalFilePath()) {
-        openFile(path, demoStems(demoDir), allowTruncated);  // the demo mixture always comes with its true sources
-        return;
-    }
+    if (referencePaths.isEmpty() && !demoDir.isEmpty())
+        for (const QString& dir : {demoDir, demoDir + "/stereo"})
+            if (QFileInfo(path).canonicalFilePath() == QFileInfo(dir + "/mix.flac").canonicalFilePath()) {
+                openFile(path, demoStems(dir), allowTruncated);  // the demo mixtures always come with their true sources
+                return;
+            }
     player_->stop();
     loadingPath_ = path;
     loadingReferences_ = referencePaths;

@@ -45,8 +45,9 @@ public:
     // A truncated or damaged file: the window asks whether to open the decoded part (then with a
     // warning in the banner), unless allowTruncated is already given.
     void openFile(const QString& path, const QStringList& referencePaths = {}, bool allowTruncated = false);
-    // resources/demo/mix.flac with piano, bass and drums as references. False if not found.
-    bool openDemo();
+    // resources/demo/mix.flac with piano, bass and drums as references; stereo: the stereo demo
+    // (resources/demo/stereo/, the same stems as stereo images). False if not found.
+    bool openDemo(bool stereo = false);
     // The folder holding mix.flac: beside the build tree (<exe>/../../resources/demo, also
     // searched further up), then <exe>/../share/phaselab/demo and /usr/share/phaselab/demo.
     static QString findDemoDir();
@@ -129,7 +130,7 @@ private:
     QComboBox* listenBox_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QMenu* deviceMenu_ = nullptr;
-    QAction *openAct_, *demoAct_, *exportAct_, *quitAct_, *playAct_, *stopAct_, *loopAct_, *zoomInAct_, *zoomOutAct_,
+    QAction *openAct_, *demoAct_, *stereoDemoAct_, *exportAct_, *quitAct_, *playAct_, *stopAct_, *loopAct_, *zoomInAct_, *zoomOutAct_,
         *zoomFitAct_, *zoomSelAct_, *followAct_;
     QAction* matchLoudnessAct_ = nullptr;
     QAction* newWindowAct_ = nullptr;
