@@ -11,6 +11,7 @@
 #include "core/io/audio.h"
 #include "core/tf/band_limit.h"
 #include "test_support.h"
+#include "widgets/phase_map_pane.h"
 #include "widgets/audio_player.h"
 #include "widgets/audio_view.h"
 
@@ -136,6 +137,51 @@ private slots:
         w.openFile(MainWindow::findDemoDir() + "/mix.flac");
         QVERIFY(done.wait(10000));
         QCOMPARE(w.document()->references().size(), 3);
+    }
+
+    // The stereo demo: a stereo mixture whose stereo stems (exact images) sum to it, opened with them.
+    void stereoDemoOpensWithItsStereoStems() {
+        MainWindow w;
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        QVERIFY(w.openDemo(true));
+        QVERIFY(done.wait(10000));
+        const Document* doc = w.document();
+        QVERIFY(doc->inputPaths().value(0).endsWith("resources/demo/stereo/mix.flac"));
+        QCOMPARE(doc->mixture()->channels(), 2);
+        QCOMPARE(doc->references().size(), 3);
+        Eigen::ArrayXXf sum = Eigen::ArrayXXf::Zero(doc->mixture()->frames(), 2);
+        for (const NamedAudio& r : doc->references()) {
+            QCOMPARE(r.audio->channels(), 2);
+            sum += r.audio->data;
+        }
+        QVERIFY((sum - doc->mixture()->data).abs().maxCoeff() < 1e-4f);  // 16-bit integers summed exactly
+        QVERIFY(w.audioView()->channelBox()->isVisibleTo(&w));
+
+        // Each channel stacked: a spectrogram and a phase pane per channel; the second phase pane
+        // follows the first one's view and analyses the right channel; an inter-channel view is one map.
+        w.resize(1280, 720);
+        w.show();
+        w.audioView()->setChannelView("stacked");
+        QVERIFY(waitUntil([&] { return w.findChildren<PhaseMapPane*>().size() == 2; }));
+        const auto panes = w.findChildren<PhaseMapPane*>();
+        PhaseMapPane* first = panes[0]->cornerLabel() == "L" ? panes[0] : panes[1];
+        PhaseMapPane* second = first == panes[0] ? panes[1] : panes[0];
+        QCOMPARE(second->cornerLabel(), QString("R"));
+        QCOMPARE(w.audioView()->channelSpectrograms().size(), std::size_t(1));
+        auto* chooser = w.findChild<QComboBox*>("phaseViewChooser");
+        chooser->setCurrentIndex(chooser->findData(int(PhaseMapPane::Kind::Kappa)));
+        QCOMPARE(second->kind(), PhaseMapPane::Kind::Kappa);
+        QVERIFY(second->isVisibleTo(&w));
+        w.audioView()->view()->setVisibleRange(2.0, 3.0);
+        QVERIFY(waitUntil([&] { return first->isUpToDate() && second->isUpToDate(); }));
+        QVERIFY(first->grab().toImage() != second->grab().toImage());
+        QDir().mkpath("screenshots");
+        QVERIFY(w.grab().save("screenshots/main_window_stacked.png"));
+        chooser->setCurrentIndex(chooser->findData(int(PhaseMapPane::Kind::Ipd)));
+        QVERIFY(!second->isVisibleTo(&w));
+        QVERIFY(first->cornerLabel().isEmpty());
+        w.audioView()->setChannelView("left");
+        QVERIFY(waitUntil([&] { return w.findChildren<PhaseMapPane*>().size() == 1; }));
     }
 
     // A stereo file plays as stereo: the mixture track keeps both channels, and the selection's band

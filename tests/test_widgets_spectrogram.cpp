@@ -124,7 +124,7 @@ private slots:
         view.setAudio(audio);
         QVERIFY(waitUntil([&] { return view.isReady() && shown.count() == 1; }));
         QVERIFY(view.channelBox()->isVisibleTo(&view));
-        QCOMPARE(view.channelBox()->count(), 5);
+        QCOMPARE(view.channelBox()->count(), 6);  // mix, left, right, mid, side, stacked
         QCOMPARE(view.channelView(), QString("mono"));
         QCOMPARE(view.waveform()->laneCount(), 2);
         auto emittedPtr = [&] { return shown.last().at(0).value<std::shared_ptr<const Eigen::ArrayXf>>(); };
@@ -161,12 +161,53 @@ private slots:
             QCOMPARE(view.spectrogram()->isUpToDate(), true);
             QCOMPARE(view.waveform()->data()->samples->data(), emittedPtr()->data());  // what the spectrogram analyses
         }
+
+        // Each channel stacked: the first pane shows L, a second one R with the same settings; the
+        // panes that stack too get both channels, the others the first one.
+        QSignalSpy channels(&view, &AudioView::channelsReady);
+        view.setChannelView("stacked");
+        QCOMPARE(view.channelView(), QString("stacked"));
+        QVERIFY(waitUntil([&] { return view.isReady() && shown.count() == 6; }));
+        QCOMPARE(view.channelSpectrograms().size(), std::size_t(1));
+        SpectrogramPane* right = view.channelSpectrograms()[0];
+        QVERIFY((emitted() == audio->data.col(0)).all());
+        const auto stacked = channels.last().at(0).value<std::vector<std::shared_ptr<const Eigen::ArrayXf>>>();
+        QCOMPARE(stacked.size(), std::size_t(2));
+        QVERIFY((*stacked[1] == audio->data.col(1)).all());
+        QCOMPARE(channels.last().at(1).toStringList(), QStringList({"L", "R"}));
+        QCOMPARE(view.spectrogram()->cornerLabel(), QString("L"));
+        QCOMPARE(right->cornerLabel(), QString("R"));
+        const FrequencyAxis& axis = view.view()->frequencyAxis();
+        auto level = [&](SpectrogramPane* pane, double hz) { return pane->readoutAt(0.5, axis.toPosition(hz)).db; };
+        QVERIFY2(level(view.spectrogram(), 440) > level(right, 440) + 30, qPrintable(QString::number(level(right, 440))));
+        QVERIFY2(level(right, 2000) > level(view.spectrogram(), 2000) + 30, qPrintable(QString::number(level(right, 2000))));
+        QVERIFY(std::abs(level(right, 2000) - 20 * std::log10(0.2)) < 1.0);  // a sinusoid reads its amplitude in dBFS
+        view.spectrogram()->setLevelRange(-6, 50);
+        view.spectrogram()->setColormap(ColormapId::Gray);
+        view.spectrogram()->setStftConfig(StftConfig{WindowType::Hann, 512, 128});
+        QCOMPARE(right->stftConfig(), view.spectrogram()->stftConfig());
+        QCOMPARE(right->style().rangeDb, 50.0f);
+        QCOMPARE(right->style().topDb, -6.0f);
+        QCOMPARE(int(right->style().colormap), int(ColormapId::Gray));
+        QVERIFY(waitUntil([&] { return view.isReady(); }));
+        QVERIFY(view.spectrogram()->grab().toImage() != right->grab().toImage());
+        QTemporaryDir dir;
+        QVERIFY(view.exportSpectrogramPng(dir.filePath("stacked.png")));
+        QVERIFY(QImage(dir.filePath("stacked.png")).height() >= view.spectrogram()->height() + right->height());
+        QDir().mkpath("screenshots");
+        QVERIFY(view.grab().save("screenshots/audio_view_stacked.png"));
+        view.setChannelView("mid");
+        QVERIFY(waitUntil([&] { return view.isReady() && shown.count() == 7; }));
+        QVERIFY(view.channelSpectrograms().empty());
+        QVERIFY(view.spectrogram()->cornerLabel().isEmpty());
+        QVERIFY(channels.last().at(0).value<std::vector<std::shared_ptr<const Eigen::ArrayXf>>>().empty());
+
         view.setChannelView("7");  // not offered: ignored
         QCOMPARE(view.channelView(), QString("mid"));
 
         // A mono file: no channel box, one lane, the view back to the mix.
         view.setAudio(std::make_shared<const Audio>(Audio::fromMono(test::sine(n, 440, rate), rate)));
-        QVERIFY(waitUntil([&] { return view.isReady() && shown.count() == 6; }));
+        QVERIFY(waitUntil([&] { return view.isReady() && shown.count() == 8; }));
         QVERIFY(!view.channelBox()->isVisibleTo(&view));
         QCOMPARE(view.waveform()->laneCount(), 1);
         QCOMPARE(view.channelView(), QString("mono"));

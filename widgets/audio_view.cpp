@@ -29,13 +29,18 @@ AudioView::AudioView(QWidget* parent) : QWidget(parent), view_(new ViewManager(t
     ruler_ = new TimeRuler(view_, this);
     waveform_ = new WaveformPane(view_, this);
     spectrogram_ = new SpectrogramPane(view_, this);
+    spectrograms_ = new QSplitter(Qt::Vertical, this);
+    spectrograms_->setHandleWidth(3);
+    spectrograms_->setChildrenCollapsible(false);
+    spectrograms_->addWidget(spectrogram_);
     splitter_ = new QSplitter(Qt::Vertical, this);
     splitter_->addWidget(waveform_);
-    splitter_->addWidget(spectrogram_);
+    splitter_->addWidget(spectrograms_);
     splitter_->setStretchFactor(0, 1);
     splitter_->setStretchFactor(1, 4);
     splitter_->setHandleWidth(4);
     splitter_->setChildrenCollapsible(false);
+    splitter_->setSizes({100, 400});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(1);
@@ -50,6 +55,36 @@ AudioView::AudioView(QWidget* parent) : QWidget(parent), view_(new ViewManager(t
     connect(spectrogram_, &SpectrogramPane::computeFailed, this, [this](const QString& m) {
         showMessage(tr("Spectrogram: %1").arg(m), MessageKind::Error);
     });
+    connect(spectrogram_, &SpectrogramPane::settingsChanged, this, [this] {
+        for (SpectrogramPane* pane : channelSpectrograms_) pane->copySettingsFrom(*spectrogram_);
+    });
+}
+
+void AudioView::setChannelSpectrograms(const std::vector<std::shared_ptr<const WaveformData>>& lanes, const QStringList& names) {
+    const std::size_t extra = lanes.size() > 1 ? lanes.size() - 1 : 0;
+    while (channelSpectrograms_.size() > extra) {
+        delete channelSpectrograms_.back();
+        channelSpectrograms_.pop_back();
+    }
+    while (channelSpectrograms_.size() < extra) {
+        auto* pane = new SpectrogramPane(view_, spectrograms_);
+        pane->copySettingsFrom(*spectrogram_);
+        connect(pane, &SpectrogramPane::rendered, this, [this] {
+            if (isReady()) emit ready();
+        });
+        connect(pane, &SpectrogramPane::readout, spectrogram_, &SpectrogramPane::readout);
+        spectrograms_->addWidget(pane);
+        channelSpectrograms_.push_back(pane);
+    }
+    for (std::size_t c = 0; c < extra; ++c) {
+        channelSpectrograms_[c]->setCornerLabel(names.value(int(c) + 1));
+        channelSpectrograms_[c]->setSignal(lanes[c + 1]->samples, lanes[c + 1]->sampleRate);
+    }
+    spectrogram_->setCornerLabel(extra > 0 ? names.value(0) : QString());
+    const int minimum = extra > 0 ? 60 : 150;  // stacked panes share the height the window has
+    spectrogram_->setMinimumHeight(minimum);
+    for (SpectrogramPane* pane : channelSpectrograms_) pane->setMinimumHeight(minimum);
+    if (extra > 0) spectrograms_->setSizes(QList<int>(qsizetype(extra + 1), 100));
 }
 
 AudioView::~AudioView() = default;
@@ -70,6 +105,7 @@ void AudioView::setAudio(std::shared_ptr<const Audio> audio) {
         } else {
             for (int c = 1; c <= channels; ++c) channel_->addItem(tr("Channel %1").arg(c), QString::number(c));
         }
+        channel_->addItem(tr("Each channel, stacked"), "stacked");
         channel_->setCurrentIndex(std::max(0, channel_->findData(kept)));
     }
     channelRow_->setVisible(channels > 1);
@@ -92,6 +128,7 @@ void AudioView::prepare() {
     waveform_->setLanes({}, {});
     overview_->setData(nullptr);
     if (!audio_ || audio_->frames() == 0) {
+        setChannelSpectrograms({}, {});
         spectrogram_->setSignal(nullptr, 0);
         return;
     }
@@ -102,6 +139,8 @@ void AudioView::prepare() {
         std::shared_ptr<const Eigen::ArrayXf> mono;
         std::shared_ptr<const WaveformData> waveform;
         std::vector<std::shared_ptr<const WaveformData>> lanes;
+        bool stacked = false;
+        std::vector<std::shared_ptr<const Eigen::ArrayXf>> channels;  // stacked only
     };
     auto* watcher = new QFutureWatcher<Prepared>(this);
     connect(watcher, &QFutureWatcher<Prepared>::finished, this, [this, watcher, gen] {
@@ -115,22 +154,28 @@ void AudioView::prepare() {
             for (std::size_t c = 0; c < p.lanes.size(); ++c) names << QString::number(c + 1);
         waveform_->setLanes(p.lanes, names);
         overview_->setData(p.waveform);
-        spectrogram_->setSignal(p.waveform->samples, p.waveform->sampleRate);
-        emit monoReady(p.mono, p.waveform->sampleRate);
+        const double rate = p.waveform->sampleRate;
+        setChannelSpectrograms(p.stacked ? p.lanes : decltype(p.lanes){}, names);
+        spectrogram_->setSignal(p.stacked ? p.lanes[0]->samples : p.waveform->samples, rate);
+        emit channelsReady(p.channels, p.stacked ? names : QStringList{}, rate);
+        emit monoReady(p.stacked ? p.channels[0] : p.mono, rate);
     });
     watcher->setFuture(QtConcurrent::run([shared, which] {
-        // The one viewed signal of this audio, made off the GUI thread and shared by every pane; the
-        // channels' waveform lanes read the audio itself.
-        std::shared_ptr<const Eigen::ArrayXf> mono;
+        // The one viewed signal of this audio (stacked: every channel), made off the GUI thread and
+        // shared by every pane; the channels' waveform lanes read the audio itself.
+        Prepared p;
+        p.stacked = which == "stacked" && shared->channels() > 1;
         try {
-            mono = std::make_shared<const Eigen::ArrayXf>(phaselab::channelView(*shared, which));
+            p.mono = std::make_shared<const Eigen::ArrayXf>(p.stacked ? shared->mono() : phaselab::channelView(*shared, which));
         } catch (const std::exception&) {  // a view this audio lacks (cannot be chosen): the mix
-            mono = std::make_shared<const Eigen::ArrayXf>(shared->mono());
+            p.mono = std::make_shared<const Eigen::ArrayXf>(shared->mono());
         }
-        Prepared p{mono, WaveformData::make(monoSamples(mono), shared->sampleRate), {}};
+        p.waveform = WaveformData::make(monoSamples(p.mono), shared->sampleRate);
         if (shared->channels() > 1)
             for (int c = 0; c < shared->channels(); ++c)
                 p.lanes.push_back(WaveformData::make(channelSamples(shared, c), shared->sampleRate));
+        if (p.stacked)
+            for (int c = 0; c < shared->channels(); ++c) p.channels.push_back(std::make_shared<const Eigen::ArrayXf>(shared->channel(c)));
         return p;
     }));
 }
@@ -156,17 +201,20 @@ void AudioView::addPane(QWidget* pane, int stretch) {
     splitter_->addWidget(pane);
     splitter_->setStretchFactor(splitter_->count() - 1, stretch);
     // Initial heights in proportion to the stretch factors (waveform 1, spectrogram 4).
-    QList<int> sizes{100, 400};
+    QList<int> sizes{100, 400};  // the waveform, the spectrogram(s)
     while (sizes.size() < splitter_->count() - 1) sizes << 300;
     sizes << stretch * 100;
     splitter_->setSizes(sizes);
 }
 
-bool AudioView::isReady() const { return audio_ && waveform_->data() && spectrogram_->isUpToDate(); }
+bool AudioView::isReady() const {
+    if (!audio_ || !waveform_->data() || !spectrogram_->isUpToDate()) return false;
+    return std::all_of(channelSpectrograms_.begin(), channelSpectrograms_.end(), [](const SpectrogramPane* p) { return p->isUpToDate(); });
+}
 
 bool AudioView::exportSpectrogramPng(const QString& path) const {
     try {
-        writePng(spectrogram_->grab().toImage(), path);
+        writePng((channelSpectrograms_.empty() ? static_cast<QWidget*>(spectrogram_) : spectrograms_)->grab().toImage(), path);
         return true;
     } catch (const std::exception&) {
         return false;

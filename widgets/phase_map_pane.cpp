@@ -141,22 +141,36 @@ void PhaseMapPane::setStftConfig(const StftConfig& config) {
     config.validate();
     config_ = config;
     schedule();
+    emit settingsChanged();
 }
 
 void PhaseMapPane::setKind(Kind kind) {
     kind_ = kind;
     setToolTip(explanation(kind));
     schedule();
+    emit settingsChanged();
 }
 
 void PhaseMapPane::setRangeDb(float rangeDb) {
     rangeDb_ = std::clamp(rangeDb, 1.0f, 200.0f);
     schedule();
+    emit settingsChanged();
 }
 
 void PhaseMapPane::setKappaNeighbourhood(int halfBins, int halfFrames) {
     kappaBins_ = std::clamp(halfBins, 0, 64);
     kappaFrames_ = std::clamp(halfFrames, 0, 64);
+    schedule();
+    emit settingsChanged();
+}
+
+void PhaseMapPane::copySettingsFrom(const PhaseMapPane& other) {
+    config_ = other.config_;
+    kind_ = other.kind_;
+    rangeDb_ = other.rangeDb_;
+    kappaBins_ = other.kappaBins_;
+    kappaFrames_ = other.kappaFrames_;
+    setToolTip(explanation(kind_));
     schedule();
 }
 

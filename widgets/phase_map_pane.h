@@ -55,6 +55,9 @@ public:
     // Kappa view: half-sizes of the neighbourhood, in bins and frames (0 .. 64).
     void setKappaNeighbourhood(int halfBins, int halfFrames);
     float rangeDb() const { return rangeDb_; }
+    // The view, STFT setting, level range and kappa neighbourhood of `other` (a stacked channel's
+    // pane follows the first).
+    void copySettingsFrom(const PhaseMapPane& other);
 
     // True when the shown image matches the current view, size and settings.
     bool isUpToDate() const;
@@ -70,6 +73,7 @@ public:
     bool exportCsv(const QString& path) const;
 
 signals:
+    void settingsChanged();  // the view, STFT setting, level range or kappa neighbourhood changed
     void rendered();
     void readout(const QString& text);
 

@@ -69,17 +69,28 @@ void SpectrogramPane::setSignal(std::shared_ptr<const MonoSamples> mono, double 
 void SpectrogramPane::setStftConfig(const StftConfig& config) {
     config_ = config;
     startCompute();
+    emit settingsChanged();
 }
 
 void SpectrogramPane::setColormap(ColormapId id) {
     colormap_ = id;
     scheduleRender();
+    emit settingsChanged();
 }
 
 void SpectrogramPane::setLevelRange(float topDb, float rangeDb) {
     topDb_ = topDb;
     rangeDb_ = std::max(1.0f, rangeDb);
     scheduleRender();
+    emit settingsChanged();
+}
+
+void SpectrogramPane::copySettingsFrom(const SpectrogramPane& other) {
+    colormap_ = other.colormap_;
+    topDb_ = other.topDb_;
+    rangeDb_ = other.rangeDb_;
+    if (!(config_ == other.config_)) setStftConfig(other.config_);
+    else scheduleRender();
 }
 
 SpectrogramStyle SpectrogramPane::style() const {
@@ -274,12 +285,13 @@ void SpectrogramPane::paintAxis(QPainter& p, const QRect& axisRect) {
     p.setFont(f);
     const QFontMetrics fm(f);
     paintFrequencyTicks(p, axisRect, plot, axis, axisText());
+    const QString title = QString("frequency (%1)").arg(scaleName(axis.scale));
+    if (fm.horizontalAdvance(title) + 8 > plot.height()) return;  // a short (stacked) pane: the ticks say it
     p.save();
     p.translate(axisRect.left() + fm.height() / 2 + 2, plot.center().y());
     p.rotate(-90);
     p.setPen(axisText().darker(130));
-    p.drawText(QRect(-80, -fm.height() / 2, 160, fm.height()), Qt::AlignCenter,
-               QString("frequency (%1)").arg(scaleName(axis.scale)));
+    p.drawText(QRect(-80, -fm.height() / 2, 160, fm.height()), Qt::AlignCenter, title);
     p.restore();
 }
 

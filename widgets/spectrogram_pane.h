@@ -43,6 +43,8 @@ public:
     void setColormap(ColormapId id);
     void setLevelRange(float topDb, float rangeDb);
     SpectrogramStyle style() const;  // colour map, dB range and the viewport's frequency axis
+    // The STFT setting, colour map and level range of `other` (a stacked channel follows the first).
+    void copySettingsFrom(const SpectrogramPane& other);
 
     std::shared_ptr<const SpectrogramLevels> levels() const { return levels_; }
     bool isComputing() const { return computing_; }
@@ -60,6 +62,7 @@ public:
     SpectrogramReadout readoutAt(QPoint widgetPos) const;
 
 signals:
+    void settingsChanged();      // the STFT setting, colour map or level range changed
     void computeStarted();
     void computeProgress(double fraction);
     void computeFinished();      // levels() is ready

@@ -47,6 +47,11 @@ int TimePane::xAtTime(double t) const {
 
 void TimePane::paintAxis(QPainter& p, const QRect& axis) { p.fillRect(axis, axisBackground()); }
 
+void TimePane::setCornerLabel(const QString& text) {
+    cornerLabel_ = text;
+    update();
+}
+
 void TimePane::paintEvent(QPaintEvent*) {
     QPainter p(this);
     const QRect plot = plotRect();
@@ -74,6 +79,17 @@ void TimePane::paintEvent(QPaintEvent*) {
     const int cx = xAtTime(view_->cursor());
     p.setPen(QPen(QColor(255, 210, 80), 1.5));
     p.drawLine(cx, plot.top(), cx, plot.bottom());
+    if (!cornerLabel_.isEmpty()) {
+        QFont f = font();
+        f.setBold(true);
+        p.setFont(f);
+        const QFontMetrics fm(f);
+        const QRect box(plot.right() - fm.horizontalAdvance(cornerLabel_) - 18, plot.top() + 6, fm.horizontalAdvance(cornerLabel_) + 12,
+                        fm.height() + 4);
+        p.fillRect(box, QColor(0, 0, 0, 170));
+        p.setPen(QColor(235, 235, 235));
+        p.drawText(box, Qt::AlignCenter, cornerLabel_);
+    }
     p.restore();
     paintAxis(p, QRect(0, 0, TimePane::kAxisWidth, height()));
     p.setPen(QColor(60, 64, 74));

@@ -25,6 +25,9 @@ public:
     QRect plotRect() const;
     double timeAtX(int x) const;
     int xAtTime(double t) const;
+    // A short name drawn in the plot's top-right corner (the channel of a stacked view); empty: none.
+    void setCornerLabel(const QString& text);
+    QString cornerLabel() const { return cornerLabel_; }
 
 signals:
     // The mouse moved over the plot at time t (s) and plot-relative height 0 (bottom) .. 1 (top).
@@ -54,6 +57,7 @@ protected:
 
 private:
     QPointer<ViewManager> view_;
+    QString cornerLabel_;
     double pressTime_ = -1;
     double pressHeight_ = 0;  // plot-relative, 0 bottom .. 1 top
     bool dragging_ = false;

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
+#include <QSplitter>
 #include <QSpinBox>
 #include <QShortcut>
 #include <QVBoxLayout>
@@ -56,7 +57,7 @@ struct StftInfo {
 
 // The phase pane joins the stacked panes (time-aligned with the spectrogram); its view chooser,
 // explanation and read-out form a small panel.
-QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, StftInfo* info) {
+QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, QSplitter** stackOut, StftInfo* info) {
     auto* box = new QWidget;
     auto* kind = new QComboBox(box);
     kind->setObjectName("phaseViewChooser");
@@ -70,7 +71,12 @@ QWidget* makePhaseViews(MainWindow* window, PhaseMapPane** paneOut, StftInfo* in
     auto* readout = new QLabel(box);
     auto* pane = new PhaseMapPane(window->audioView()->view());
     pane->setKind(PhaseMapPane::Kind::Centred);
-    window->audioView()->addPane(pane, 3);
+    auto* stack = new QSplitter(Qt::Vertical);  // the stacked channel view adds a pane per further channel
+    stack->setHandleWidth(3);
+    stack->setChildrenCollapsible(false);
+    stack->addWidget(pane);
+    window->audioView()->addPane(stack, 3);
+    *stackOut = stack;
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(QObject::tr("Phase view"), box));
     top->addWidget(kind);
@@ -157,8 +163,9 @@ QWidget* scrollable(QWidget* panel) {
 void installPanels(MainWindow* window) {
     Document* doc = window->document();
     PhaseMapPane* phasePane = nullptr;
+    QSplitter* phaseStack = nullptr;
     auto stftInfo = std::make_shared<StftInfo>();
-    QWidget* phaseViews = makePhaseViews(window, &phasePane, stftInfo.get());
+    QWidget* phaseViews = makePhaseViews(window, &phasePane, &phaseStack, stftInfo.get());
     auto* histograms = new PhaseHistogramPanel;
     auto* recovery = new RecoveryPanel;
     auto* separation = new SeparationPanel;
@@ -240,6 +247,47 @@ void installPanels(MainWindow* window) {
     QObject::connect(audioView, &AudioView::monoReady, window, [=](std::shared_ptr<const Eigen::ArrayXf> mono, double rate) {
         phasePane->setSignal(mono, rate);
         histograms->setSignal(mono, rate);
+    });
+    // Each channel stacked: one phase pane per further channel, following the first one's settings;
+    // the inter-channel views compare the channels in the first pane alone.
+    auto channelPhasePanes = std::make_shared<std::vector<PhaseMapPane*>>();
+    auto channelNames = std::make_shared<QStringList>();
+    auto showChannelPhasePanes = [=] {
+        const bool interChannel = PhaseMapPane::isInterChannel(phasePane->kind());
+        for (PhaseMapPane* pane : *channelPhasePanes) pane->setVisible(!interChannel);
+        phasePane->setCornerLabel(channelPhasePanes->empty() || interChannel ? QString() : channelNames->value(0));
+    };
+    QObject::connect(audioView, &AudioView::channelsReady, window,
+                     [=](std::vector<std::shared_ptr<const Eigen::ArrayXf>> channels, QStringList names, double rate) {
+                         const std::size_t extra = channels.size() > 1 ? channels.size() - 1 : 0;
+                         while (channelPhasePanes->size() > extra) {
+                             delete channelPhasePanes->back();
+                             channelPhasePanes->pop_back();
+                         }
+                         while (channelPhasePanes->size() < extra) {
+                             auto* pane = new PhaseMapPane(audioView->view(), phaseStack);
+                             pane->copySettingsFrom(*phasePane);
+                             phaseStack->addWidget(pane);
+                             channelPhasePanes->push_back(pane);
+                         }
+                         *channelNames = names;
+                         const int minimum = extra > 0 ? 50 : 110;
+                         phasePane->setMinimumHeight(minimum);
+                         for (PhaseMapPane* pane : *channelPhasePanes) pane->setMinimumHeight(minimum);
+                         for (std::size_t c = 0; c < extra; ++c) {
+                             (*channelPhasePanes)[c]->setCornerLabel(names.value(int(c) + 1));
+                             (*channelPhasePanes)[c]->setSignal(channels[c + 1], rate);
+                         }
+                         if (extra > 0) phaseStack->setSizes(QList<int>(qsizetype(extra + 1), 100));
+                         showChannelPhasePanes();
+                     });
+    QObject::connect(phasePane, &PhaseMapPane::settingsChanged, window, [=] {
+        for (PhaseMapPane* pane : *channelPhasePanes) pane->copySettingsFrom(*phasePane);
+        showChannelPhasePanes();
+    });
+    window->addReadyCheck([channelPhasePanes] {
+        return std::all_of(channelPhasePanes->begin(), channelPhasePanes->end(),
+                           [](const PhaseMapPane* p) { return p->isHidden() || p->isUpToDate() || p->needsZoom(); });
     });
     auto followStft = [=] {
         const StftConfig c = audioView->spectrogram()->stftConfig();

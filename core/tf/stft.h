@@ -60,6 +60,7 @@ struct StftConfig {
     // Throws InputError with the reason if the configuration cannot be inverted exactly.
     void validate() const;
     std::string describe() const;  // "hann 2048 / hop 512 / fft 2048"
+    bool operator==(const StftConfig&) const = default;
 };
 
 class Stft {
