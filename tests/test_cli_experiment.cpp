@@ -157,6 +157,14 @@ private slots:
             experiment::parse(R"({"format": "phaselab-experiment", "version": 1, "mixture": {"path": "m.wav"},
                                   "runs": [{"algorithm": "wiener", "channels": "left"}]})", "bad.json");
         }, "per-channel or mono-downmix");
+        // A reference whose channel count is neither 1 nor the mixture's is refused, with its name.
+        Audio three;
+        three.sampleRate = 16000;
+        three.data = Eigen::ArrayXXf::Zero(readAudio(dir.filePath("stereo_speech_16k_mix.flac").toStdString()).frames(), 3);
+        writeAudio(dir.filePath("three.wav").toStdString(), three);
+        experiment::Experiment bad = e;
+        bad.references[1] = {"spk2", "three.wav", ""};
+        expectError([&] { experiment::execute(bad, wiener, base); }, "reference 'spk2' has 3 channels, the mixture 2");
     }
 
     void changedInputsAndBadFiles() {

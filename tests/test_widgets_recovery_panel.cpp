@@ -96,6 +96,20 @@ private slots:
         }
         QVERIFY(std::abs(run.result.spectralConvergenceDb - 10 * std::log10(error / energy)) < 1e-9);
         QVERIFY(panel.runPanel()->statusText().contains("2 channels"));
+
+        // A silent channel has no magnitude to rebuild a phase for: the run says which channel.
+        auto silentRight = std::make_shared<Audio>(*audio);
+        silentRight->data.col(1).setZero();
+        try {
+            recovery::runRecoveryPerChannel(*gl, values, silentRight->data, config, audio->sampleRate, {});
+            QFAIL("a silent channel was recovered");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("channel 2 of 2 is silent"), e.what());
+        }
+        panel.setSource(silentRight, "silent right");
+        panel.runPanel()->run();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.runPanel()->statusText().contains("channel 2 of 2 is silent"), 30000);
+        QCOMPARE(panel.runs().size(), std::size_t(1));  // the failed run adds nothing
     }
 
     // PGHI comes from its description: a one-pass run with its tolerances in the form, and "pghi" as

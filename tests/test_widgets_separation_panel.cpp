@@ -208,6 +208,18 @@ private slots:
     void mismatchedReferencesAreRefused() {
         SeparationPanel panel;
         QVERIFY_THROWS_EXCEPTION(InputError, panel.setInputs(load("music_pbd_16k_mix.wav"), "mix", {load("tone440_16k.wav")}, {"tone"}));
+        // A reference with another channel count than the stereo mixture (a mono one serves every channel).
+        const auto stereo = std::make_shared<const Audio>(readAudio(test::sharedAudio("stereo/stereo_speech_16k_mix.flac")));
+        auto three = std::make_shared<Audio>();
+        three->sampleRate = stereo->sampleRate;
+        three->data = Eigen::ArrayXXf::Zero(stereo->frames(), 3);
+        try {
+            panel.setInputs(stereo, "mix", {three}, {"spk1"});
+            QFAIL("a 3-channel reference of a stereo mixture was accepted");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("reference 'spk1' has 3 channels, the mixture 2"), e.what());
+        }
+        panel.setInputs(stereo, "mix", {std::make_shared<const Audio>(Audio::fromMono(stereo->mono(), stereo->sampleRate))}, {"mono"});
     }
 };
 
