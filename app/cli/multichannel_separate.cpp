@@ -18,8 +18,6 @@ namespace phaselab::cli {
 
 namespace {
 
-constexpr int kMaxChannels = 8;
-
 std::vector<Audio> readImages(const QStringList& paths, const Audio& mixture, const char* what) {
     std::vector<Audio> out;
     for (const QString& path : paths) {
@@ -68,9 +66,9 @@ int runMultichannelSeparate(const QCommandLineParser& p, const std::set<std::str
     const std::string mixturePath = toStd(p.positionalArguments().at(0));
     const Audio mixture = readInput(mixturePath);
     const int C = mixture.channels(), J = int(sourcePaths.size());
-    if (C > kMaxChannels)
+    if (C > separation::kMcWienerMaxChannels)
         throw InputError(mixturePath + " has " + std::to_string(C) + " channels: mc-wiener handles 1 to " +
-                         std::to_string(kMaxChannels));
+                         std::to_string(separation::kMcWienerMaxChannels));
     const std::vector<Audio> refs = readImages(referencePaths, mixture, "reference");
     const std::vector<Audio> ests = readImages(estimatePaths, mixture, "estimate");
     const std::vector<Audio>& sources = magnitudes == "oracle" ? refs : ests;
@@ -90,22 +88,14 @@ int runMultichannelSeparate(const QCommandLineParser& p, const std::set<std::str
     }
 
     const auto start = std::chrono::steady_clock::now();
-    Stft stft(config, intValue(p, "threads", 1, 64));
-    std::vector<Spectrogram> X;
-    for (int c = 0; c < C; ++c) X.push_back(stft.analyse(mixture.channel(c)));
-    std::vector<std::vector<Magnitudes>> V(static_cast<std::size_t>(J));
-    for (int j = 0; j < J; ++j)
-        for (int c = 0; c < sources[std::size_t(j)].channels(); ++c)
-            V[std::size_t(j)].push_back(stft.analyse(sources[std::size_t(j)].channel(c)).abs());
-    const auto Y = multichannelWiener(X, V, params, progressControl(p));
+    std::vector<Eigen::ArrayXXf> magnitudeSignals;
+    for (const Audio& a : sources) magnitudeSignals.push_back(a.data);
+    const auto images = multichannelWienerImages(mixture.data, magnitudeSignals, config, params, progressControl(p),
+                                                 intValue(p, "threads", 1, 64));
     std::vector<metrics::Signal> estimates;
     for (int j = 0; j < J; ++j) {
-        Audio image;
-        image.sampleRate = mixture.sampleRate;
-        image.data.resize(mixture.frames(), C);
-        for (int c = 0; c < C; ++c) image.data.col(c) = stft.synthesise(Y[std::size_t(j)][std::size_t(c)], mixture.frames());
-        writeAudio(toStd(outputs[j]), image);
-        estimates.push_back(image.data.cast<double>());
+        writeAudio(toStd(outputs[j]), Audio{mixture.sampleRate, images[std::size_t(j)]});
+        estimates.push_back(images[std::size_t(j)].cast<double>());
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

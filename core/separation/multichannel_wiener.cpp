@@ -153,4 +153,37 @@ std::vector<std::vector<Spectrogram>> multichannelWiener(const std::vector<Spect
     return y;
 }
 
+std::vector<Eigen::ArrayXXf> multichannelWienerImages(const Eigen::ArrayXXf& mixture, const std::vector<Eigen::ArrayXXf>& sources,
+                                                      const StftConfig& config, const McWienerParams& params,
+                                                      const RunControl& control, int threads,
+                                                      std::vector<Spectrogram>* firstChannelStfts) {
+    const int C = int(mixture.cols());
+    if (C < 1 || C > kMcWienerMaxChannels)
+        throw InputError("mc-wiener handles 1 to " + std::to_string(kMcWienerMaxChannels) + " channels, the mixture has " + std::to_string(C));
+    if (sources.size() < 2) throw InputError("mc-wiener needs the magnitudes of at least two sources");
+    for (std::size_t j = 0; j < sources.size(); ++j) {
+        if (sources[j].rows() != mixture.rows())
+            throw InputError("source " + std::to_string(j + 1) + " has " + std::to_string(sources[j].rows()) + " samples, the mixture " +
+                             std::to_string(mixture.rows()));
+        if (sources[j].cols() != C && sources[j].cols() != 1)
+            throw InputError("source " + std::to_string(j + 1) + " has " + std::to_string(sources[j].cols()) + " channels, the mixture " +
+                             std::to_string(C));
+    }
+    Stft stft(config, threads);
+    std::vector<Spectrogram> X;
+    for (int c = 0; c < C; ++c) X.push_back(stft.analyse(Eigen::ArrayXf(mixture.col(c))));
+    std::vector<std::vector<Magnitudes>> V(sources.size());
+    for (std::size_t j = 0; j < sources.size(); ++j)
+        for (Eigen::Index c = 0; c < sources[j].cols(); ++c) V[j].push_back(stft.analyse(Eigen::ArrayXf(sources[j].col(c))).abs());
+    auto Y = multichannelWiener(X, V, params, control);
+    std::vector<Eigen::ArrayXXf> images;
+    for (auto& y : Y) {
+        Eigen::ArrayXXf image(mixture.rows(), C);
+        for (int c = 0; c < C; ++c) image.col(c) = stft.synthesise(y[std::size_t(c)], mixture.rows());
+        images.push_back(std::move(image));
+        if (firstChannelStfts) firstChannelStfts->push_back(std::move(y[0]));
+    }
+    return images;
+}
+
 }  // namespace phaselab::separation

@@ -43,4 +43,16 @@ std::vector<std::vector<Spectrogram>> multichannelWiener(const std::vector<Spect
                                                          const std::vector<std::vector<Magnitudes>>& magnitudes,
                                                          const McWienerParams& params, const RunControl& control = {});
 
+constexpr int kMcWienerMaxChannels = 8;
+
+// The same on signals, as `separate --method mc-wiener`, the GUI and experiments run it: mixture
+// (frames x C, 1 <= C <= kMcWienerMaxChannels), sources (frames x C, or mono for every channel) whose
+// |STFT| per channel are the magnitudes (the true images: oracle; another separator's stems). Returns
+// each source's image (frames x C), synthesised with the least-squares inverse STFT; firstChannelStfts,
+// if given, receives each image's STFT in channel 1. InputError for mismatched lengths or channels.
+std::vector<Eigen::ArrayXXf> multichannelWienerImages(const Eigen::ArrayXXf& mixture, const std::vector<Eigen::ArrayXXf>& sources,
+                                                      const StftConfig& config, const McWienerParams& params,
+                                                      const RunControl& control = {}, int threads = 1,
+                                                      std::vector<Spectrogram>* firstChannelStfts = nullptr);
+
 }  // namespace phaselab::separation
