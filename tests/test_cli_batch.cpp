@@ -13,6 +13,7 @@
 
 #include "cli_support.h"
 #include "core/common/error.h"
+#include "core/separation/multichannel_wiener.h"
 #include "core/experiment/dataset.h"
 #include "core/io/audio.h"
 #include "core/metrics/bss_eval.h"
@@ -182,6 +183,37 @@ private slots:
         QCOMPARE(readAll(out + "/test/track-a.json"), before);
         env.insert("SLURM_ARRAY_TASK_ID", "9");
         QCOMPARE(test::runCli(batch(out), 120000, env).code, 2);
+    }
+
+    // mc-wiener in a batch: all channels at once from the targets' images, as separation::
+    // multichannelWienerImages gives them, scored with v4 on the images.
+    void mcWienerSeparatesTheChannelsJointly() {
+        const QString joint = dir.filePath("joint");
+        const auto r = test::runCli(batch(joint, {"--track", "track-c", "--method", "mc-wiener", "--iterations", "1"}));
+        QVERIFY2(r.code == 0, r.err.constData());
+        const Audio mix = readAudio((root + "/test/track-c/mixture.flac").toStdString());
+        const Audio a = readAudio((root + "/test/track-c/a.flac").toStdString()), b = readAudio((root + "/test/track-c/b.flac").toStdString());
+        separation::McWienerParams params;
+        params.iterations = 1;
+        const auto est = separation::multichannelWienerImages(mix.data, {a.data, b.data}, StftConfig{WindowType::Hann, 1024, 256}, params);
+        metrics::BssParams bp;
+        bp.permutation = false;
+        const auto v4 = metrics::bssEvalV4({a.data.cast<double>(), b.data.cast<double>()}, {est[0].cast<double>(), est[1].cast<double>()},
+                                           16000, 16000, bp);
+        const auto scores = scoresOf(joint + "/test/track-c.json");
+        int compared = 0;
+        for (int j = 0; j < 2; ++j)
+            for (Eigen::Index k = 0; k < v4.sdr.cols(); ++k)
+                if (std::isfinite(v4.sdr(j, k))) {
+                    QVERIFY(std::abs(scores.frames.at(j ? "b" : "a").at("SDR")[std::size_t(k)] - v4.sdr(j, k)) <= 0.5e-5 + 1e-12);
+                    ++compared;
+                }
+        QVERIFY(compared > 20);
+        const QByteArray text = readAll(joint + "/test/track-c.json");
+        const QJsonObject run = QJsonDocument::fromJson(QByteArray(text).replace("NaN", "null")).object()["phaselab"].toObject()["run"].toObject();
+        QCOMPARE(run["algorithm"].toString(), QString("mc-wiener"));
+        QCOMPARE(run["channels"].toString(), QString("joint"));
+        QCOMPARE(test::runCli(batch(joint, {"--track", "track-c", "--method", "mc-wiener", "--magnitudes", "hpss"})).code, 2);
     }
 
     void parallelJobsGiveTheSameResults() {

@@ -156,7 +156,32 @@ private slots:
         expectError([&] {
             experiment::parse(R"({"format": "phaselab-experiment", "version": 1, "mixture": {"path": "m.wav"},
                                   "runs": [{"algorithm": "wiener", "channels": "left"}]})", "bad.json");
-        }, "per-channel or mono-downmix");
+        }, "(per-channel, mono-downmix or joint)");
+        // mc-wiener separates the channels jointly ("joint"), as `separate --method mc-wiener` does.
+        experiment::RunSpec mcw = wiener;
+        mcw.algorithm = "mc-wiener";
+        mcw.parameters = {{"iterations", 2.0}};
+        mcw.channels = "joint";
+        const experiment::RunOutput jointly = experiment::execute(e, mcw, base);
+        QCOMPARE(jointly.waveforms[0].cols(), Eigen::Index(2));
+        auto mc = test::runCli({"separate", dir.filePath("stereo_speech_16k_mix.flac"), "--method", "mc-wiener", "--iterations", "2",
+                                "--window", "1024", "--hop", "256", "--reference", dir.filePath("stereo_speech_16k_spk1.flac"),
+                                dir.filePath("stereo_speech_16k_spk2.flac"), "--eval", "--json", "-o", dir.filePath("mc")});
+        QVERIFY2(mc.code == 0, mc.err.constData());
+        const QJsonArray mcSources = QJsonDocument::fromJson(mc.out).object()["metrics"].toObject()["sources"].toArray();
+        for (int j = 0; j < 2; ++j) {
+            QVERIFY(std::abs(mcSources[j].toObject()["sdr"].toDouble() - jointly.metrics.at("sdr")[std::size_t(j)]) < 1e-6);
+            QVERIFY(std::abs(mcSources[j].toObject()["isr"].toDouble() - jointly.metrics.at("isr")[std::size_t(j)]) < 1e-6);
+        }
+        expectError([&] {
+            experiment::parse(R"({"format": "phaselab-experiment", "version": 1, "mixture": {"path": "m.wav"},
+                                  "runs": [{"algorithm": "mc-wiener", "channels": "per-channel"}]})", "bad.json");
+        }, "mc-wiener separates the channels jointly");
+        expectError([&] {
+            experiment::parse(R"({"format": "phaselab-experiment", "version": 1, "mixture": {"path": "m.wav"},
+                                  "runs": [{"algorithm": "wiener", "channels": "joint"}]})", "bad.json");
+        }, "every other method per channel");
+
         // A reference whose channel count is neither 1 nor the mixture's is refused, with its name.
         Audio three;
         three.sampleRate = 16000;

@@ -18,6 +18,7 @@
 #include "cli_common.h"
 #include "core/experiment/dataset.h"
 #include "core/experiment/experiment.h"
+#include "core/separation/multichannel_wiener.h"
 #include "core/separation/registry.h"
 #include "separation_options.h"
 
@@ -70,14 +71,17 @@ struct Job {
 // The run given on the command line (--method and its options), as an experiment run.
 experiment::RunSpec runFromOptions(const QCommandLineParser& p, const std::set<std::string>& optionIds) {
     experiment::RunSpec run;
-    const QString methodId = choiceValue(p, "method", allMethods());
-    const separation::SeparationMethod* method = separation::findSeparationMethod(toStd(methodId));
-    if (!method) throw UsageError("method '" + toStd(methodId) + "' is not implemented yet");
+    const QString methodId = choiceValue(p, "method", allMethods() + multichannelMethods());
+    const bool joint = multichannelMethods().contains(methodId);
+    const separation::SeparationMethod* method = joint ? nullptr : separation::findSeparationMethod(toStd(methodId));
+    if (!method && !joint) throw UsageError("method '" + toStd(methodId) + "' is not implemented yet");
     run.algorithm = toStd(methodId);
     run.magnitudes = toStd(choiceValue(p, "magnitudes", {"oracle", "nmf", "hpss"}));
+    if (joint && run.magnitudes != "oracle") throw UsageError("mc-wiener in a batch takes the targets' magnitudes (oracle)");
+    if (joint) run.channels = "joint";
     run.stft = stftFromOptions(p);
     std::set<std::string> used;
-    run.parameters = valuesFor(p, *method->description, used);
+    run.parameters = valuesFor(p, joint ? separation::mcWienerDescription() : *method->description, used);
     for (const auto& id : optionIds)
         if (p.isSet(QString::fromStdString(id)) && !used.count(id))
             throw UsageError("--" + id + " does not apply to method '" + run.algorithm + "' in a batch");
@@ -97,7 +101,8 @@ int runBatch(const QStringList& rawArgs) {
         "stems vocals, drums, bass, other when present), or a batch MANIFEST (JSON, its runs included).\n"
         "The run: the manifest's runs (several runs: one folder OUTDIR/<k>-<method> each), or --method with the\n"
         "options of `phaselab-cli separate` (default: wiener on oracle magnitudes). Channels are kept: a stereo\n"
-        "track is separated channel by channel and scored on its stereo images.\n"
+        "track is separated channel by channel (mc-wiener: all channels jointly, from the targets' images) and\n"
+        "scored on its stereo images.\n"
         "Sharing the work: --shard I/N takes tracks I, I+N, I+2N, ... (1-based) of the sorted track names; without\n"
         "it a Slurm array task takes its shard from SLURM_ARRAY_TASK_ID / _MIN / _MAX / _COUNT. --jobs K runs K\n"
         "tracks at once in separate processes (one thread each). A track whose result exists is skipped (an\n"
@@ -117,7 +122,7 @@ int runBatch(const QStringList& rawArgs) {
                                    "(float, the mixture's channels), as museval's eval_mus_dir reads them."});
     p.addOption({"eval-window", "BSS Eval v4 window in seconds (museval: 1).", "S", "1"});
     p.addOption({"eval-hop", "BSS Eval v4 hop in seconds (museval: 1).", "S", "1"});
-    p.addOption({"method", "Separation method: " + allMethods().join(", ") + ".", "METHOD", "wiener"});
+    p.addOption({"method", "Separation method: " + (allMethods() + multichannelMethods()).join(", ") + ".", "METHOD", "wiener"});
     p.addOption({"magnitudes", "Source magnitudes: oracle, nmf or hpss.", "SOURCE", "oracle"});
     addStftOptions(p);
     std::set<std::string> optionIds;

@@ -13,6 +13,7 @@
 #include "core/common/error.h"
 #include "core/io/audio.h"
 #include "core/metrics/bss_eval.h"
+#include "core/separation/multichannel_wiener.h"
 #include "core/separation/pipeline.h"
 
 namespace phaselab::experiment {
@@ -179,8 +180,10 @@ std::vector<Track> shardOf(const std::vector<Track>& all, int index, int count) 
 TrackEvaluation evaluateTrack(const Track& track, const RunSpec& run, const MusevalOptions& options, const RunControl& control) {
     const auto start = std::chrono::steady_clock::now();
     if (run.kind != "separation") throw InputError("a dataset evaluation needs a separation run, not '" + run.kind + "'");
-    const separation::SeparationMethod* method = separation::findSeparationMethod(run.algorithm);
-    if (!method) throw InputError("unknown separation method '" + run.algorithm + "'");
+    const bool joint = run.algorithm == "mc-wiener";  // every channel at once; the others channel by channel
+    const separation::SeparationMethod* method = joint ? nullptr : separation::findSeparationMethod(run.algorithm);
+    if (!method && !joint) throw InputError("unknown separation method '" + run.algorithm + "'");
+    if (joint && run.magnitudes != "oracle") throw InputError("mc-wiener in a dataset evaluation takes the targets' magnitudes (oracle)");
     if (track.targets.size() < 2)
         throw InputError("track '" + track.name + "' has " + std::to_string(track.targets.size()) +
                          " target(s); BSS Eval v4 needs at least 2");
@@ -201,7 +204,13 @@ TrackEvaluation evaluateTrack(const Track& track, const RunSpec& run, const Muse
     }
     const std::size_t J = track.targets.size();
     std::vector<Eigen::ArrayXXf> estimates(J, Eigen::ArrayXXf(L, C));
-    for (Eigen::Index c = 0; c < C; ++c) {
+    if (joint) {
+        std::vector<Eigen::ArrayXXf> images;
+        for (const auto& r : references) images.push_back(r.data);
+        estimates = separation::multichannelWienerImages(mixture.data, images, run.stft, separation::mcWienerParamsFrom(run.parameters),
+                                                         control, options.threads);
+    }
+    for (Eigen::Index c = 0; c < C && !joint; ++c) {
         separation::PipelineInput in;
         in.mixture = mixture.data.col(c);
         for (const auto& r : references) in.references.push_back(r.data.col(c));

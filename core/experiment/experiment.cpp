@@ -17,6 +17,7 @@
 #include "core/metrics/si_sdr.h"
 #include "core/recovery/registry.h"
 #include "core/recovery/run_recovery.h"
+#include "core/separation/multichannel_wiener.h"
 #include "core/separation/pipeline.h"
 
 namespace phaselab::experiment {
@@ -94,8 +95,11 @@ RunSpec runFrom(const json& j, std::size_t index) {
     }
     r.magnitudes = stringField(j, "magnitudes", "oracle", what);
     r.channels = stringField(j, "channels", "mono-downmix", what);
-    if (r.channels != "per-channel" && r.channels != "mono-downmix")
-        throw InputError("experiment: " + what + " has channels '" + r.channels + "' (per-channel or mono-downmix)");
+    if (r.channels != "per-channel" && r.channels != "mono-downmix" && r.channels != "joint")
+        throw InputError("experiment: " + what + " has channels '" + r.channels + "' (per-channel, mono-downmix or joint)");
+    if ((r.channels == "joint") != (r.algorithm == "mc-wiener") && r.channels != "mono-downmix")
+        throw InputError("experiment: " + what + " has channels '" + r.channels + "': mc-wiener separates the channels jointly "
+                         "(\"joint\"), every other method per channel (\"per-channel\")");
     const json s = j.value("stft", json::object());
     if (!s.is_object()) throw InputError("experiment: the stft of " + what + " must be an object");
     r.stft.windowLength = integerField(s, "window", 2048, 4, 1 << 20, what);
@@ -241,7 +245,7 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
     RunOutput out;
     const Audio mixture = loadChecked(e.mixture, baseDir);
     out.sampleRate = mixture.sampleRate;
-    const int C = run.channels == "per-channel" ? mixture.channels() : 1;
+    const int C = run.channels == "per-channel" || run.channels == "joint" ? mixture.channels() : 1;
     std::vector<Audio> refs;
     for (const auto& r : e.references) {
         refs.push_back(loadChecked(r, baseDir));
@@ -267,6 +271,17 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
         out.metrics["snr_db"] = {metrics::snrDb(input.cast<double>(), r.signal.cast<double>())};
         out.names = {e.mixture.name + "-" + run.algorithm};
         out.waveforms.push_back(std::move(r.signal));
+    } else if (run.algorithm == "mc-wiener") {
+        if (run.magnitudes != "oracle") throw InputError("mc-wiener in an experiment takes the true sources' magnitudes (oracle)");
+        auto channelsOf = [&](const Audio& a) {
+            Eigen::ArrayXXf x(a.frames(), C);
+            for (int c = 0; c < C; ++c) x.col(c) = channelOf(a, c);
+            return x;
+        };
+        std::vector<Eigen::ArrayXXf> sources;
+        for (const Audio& a : refs) sources.push_back(channelsOf(a));
+        out.waveforms = separation::multichannelWienerImages(channelsOf(mixture), sources, run.stft,
+                                                             separation::mcWienerParamsFrom(run.parameters), control, threads);
     } else {
         const separation::SeparationMethod* method = separation::findSeparationMethod(run.algorithm);
         if (!method) throw InputError("unknown separation method '" + run.algorithm + "'");
@@ -281,6 +296,8 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
             if (c == 0) out.waveforms.assign(r.waveforms.size(), Eigen::ArrayXXf(mixture.frames(), C));
             for (std::size_t j = 0; j < out.waveforms.size(); ++j) out.waveforms[j].col(c) = r.waveforms[j];
         }
+    }
+    if (run.kind != "recovery") {
         const std::size_t J = out.waveforms.size();
         for (std::size_t j = 0; j < J; ++j)
             out.names.push_back(j < e.references.size() && J == e.references.size() ? e.references[j].name : "source-" + std::to_string(j + 1));

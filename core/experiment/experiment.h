@@ -6,14 +6,15 @@
 //  "references": [{"name": "piano", "path": …, "checksum": …}, …],
 //  "runs": [{"kind": "separation" | "recovery", "algorithm": "misi", "parameters": {"iterations": 5, …},
 //            "magnitudes": "oracle", "stft": {"window": 2048, "hop": 512, "fft": 2048, "window_type": "hann"},
-//            "channels": "per-channel" | "mono-downmix",
+//            "channels": "per-channel" | "mono-downmix" | "joint",
 //            "metrics": {"sdr": […], "sir": […], "sar": […], "isr": […]}}],
 //  "listening": [<results of listening tests>], "view": {<view settings>}}  (both optional)
 // Relative paths are relative to the experiment file's folder. Checksums (FNV-1a 64 of the file's
 // bytes) make a re-run refuse inputs that changed. A run of a multichannel mixture works channel by
 // channel ("per-channel": the method on each channel, references and outputs with the mixture's
 // channels) or on the mono downmix ("mono-downmix", also what a file without "channels" means, as
-// experiments were before); a mono mixture is the same either way. Separation metrics are BSS Eval
+// experiments were before); a mono mixture is the same either way. mc-wiener separates every channel
+// at once ("joint", its only multichannel handling; oracle magnitudes). Separation metrics are BSS Eval
 // v3, no permutation, reference order: bss_eval_sources on mono outputs, bss_eval_images (with
 // "isr") on multichannel ones; recovery metrics are spectral_convergence_db and snr_db (over all
 // channels, recovery::combineChannelFigures).
@@ -45,7 +46,7 @@ struct RunSpec {
     ParamValues parameters;
     std::string magnitudes = "oracle";  // separation: oracle, nmf or hpss
     StftConfig stft;
-    std::string channels = "mono-downmix";  // or "per-channel" (see above)
+    std::string channels = "mono-downmix";  // or "per-channel", or "joint" for mc-wiener (see above)
     std::map<std::string, std::vector<double>> metrics;  // stored figures (dB)
 };
 
