@@ -68,6 +68,7 @@ RunPanel::RunPanel(std::vector<const AlgorithmDescription*> algorithms, QWidget*
         const AlgorithmDescription* d = currentAlgorithm();
         form_->setDescription(d);
         summary_->setText(d ? QString::fromStdString(d->summary) : QString());
+        emit algorithmChanged(d ? QString::fromStdString(d->id) : QString());
     });
     pool_.setMaxThreadCount(1);
     connect(runButton_, &QPushButton::clicked, this, &RunPanel::run);

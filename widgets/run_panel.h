@@ -70,6 +70,7 @@ public slots:
     void cancel();
 
 signals:
+    void algorithmChanged(const QString& algorithmId);  // the chooser's selection changed
     void runStarted(const QString& algorithmId);
     void runFinished(const phaselab::RunOutcome& outcome);
     void runFailed(const QString& message);

@@ -27,6 +27,7 @@
 #include "core/metrics/bss_eval.h"
 #include "core/metrics/si_sdr.h"
 #include "core/separation/magnitudes.h"
+#include "core/separation/multichannel_wiener.h"
 #include "core/separation/pipeline.h"
 #include "core/separation/registry.h"
 #include "widgets/metrics_panel.h"
@@ -44,6 +45,7 @@ namespace {
 std::vector<const AlgorithmDescription*> descriptions() {
     std::vector<const AlgorithmDescription*> d;
     for (const auto& m : separation::separationMethods()) d.push_back(m.description);
+    d.push_back(&separation::mcWienerDescription());  // separates the channels jointly
     return d;
 }
 
@@ -81,6 +83,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     magnitudes_->addItem(tr("HPSS (harmonic / percussive, blind)"), "hpss");
     magnitudes_->addItem(tr("Imported stems"), "files");
     magnitudes_->setToolTip(tr("Where the source magnitudes V_j come from. The algorithm then recovers the phases."));
+    inputs_->setObjectName("separationInputs");
     inputs_->setWordWrap(true);
     inputs_->setStyleSheet("color: palette(mid);");
 
@@ -175,6 +178,7 @@ SeparationPanel::SeparationPanel(QWidget* parent)
     connect(magnitudes_, &QComboBox::currentIndexChanged, this, &SeparationPanel::updateState);
     connect(stft_, &StftChooser::changed, this, &SeparationPanel::rebuildRunner);
     connect(downmix_, &QCheckBox::toggled, this, &SeparationPanel::updateState);
+    connect(run_, &RunPanel::algorithmChanged, this, &SeparationPanel::updateState);
     connect(run_, &RunPanel::runFinished, this, [this](const RunOutcome& o) {
         addRun(*std::any_cast<std::shared_ptr<SeparationRun>>(o.payload));
     });
@@ -280,6 +284,11 @@ StftConfig SeparationPanel::stftConfig() const { return stft_->config(); }
 
 void SeparationPanel::setStftConfig(const StftConfig& config) { stft_->setConfig(config); }
 
+bool SeparationPanel::jointMethod() const {
+    const AlgorithmDescription* d = run_->currentAlgorithm();
+    return d && d->id == separation::mcWienerDescription().id;
+}
+
 void SeparationPanel::updateState() {
     const QString mags = magnitudeSource();
     QString blocked;
@@ -287,12 +296,15 @@ void SeparationPanel::updateState() {
     else if ((mags == "oracle" || mags == "nmf") && references_.size() < 1)
         blocked = tr("Oracle and NMF magnitudes need the true sources: open a file with its stems (e.g. Help ▸ Open demo).");
     else if (mags == "files" && stems_.empty()) blocked = tr("Import the stems of another separator first.");
+    else if (jointMethod() && mags != "oracle" && mags != "files")
+        blocked = tr("The multichannel Wiener filter takes the magnitudes of the true sources (oracle) or of imported stems.");
     run_->setBlockedReason(blocked);
     importStems_->setVisible(mags == "files");
     downmix_->setVisible(mixture_ && mixture_->channels() > 1);
     const int channels = mixture_ ? mixture_->channels() : 0;
-    const QString handling = channels < 2        ? QString()
+    const QString handling = channels < 2            ? QString()
                              : downmix_->isChecked() ? tr(" (%1 channels, separated as their mono downmix)").arg(channels)
+                             : jointMethod()         ? tr(" (%1 channels, separated jointly)").arg(channels)
                                                      : tr(" (%1 channels, separated channel by channel)").arg(channels);
     if (mixture_)
         inputs_->setText(tr("Mixture: %1 · %2 reference(s)%3")
@@ -316,14 +328,29 @@ void SeparationPanel::rebuildRunner() {
     run_->setRunner([=](const AlgorithmDescription& d, const ParamValues& values, const RunControl& control) -> RunOutcome {
         const auto start = std::chrono::steady_clock::now();
         if (!mixture) throw InputError("no mixture loaded");
-        const separation::SeparationMethod* method = separation::findSeparationMethod(d.id);
-        if (!method) throw InputError("unknown separation method '" + d.id + "'");
+        const bool joint = d.id == separation::mcWienerDescription().id;
+        const separation::SeparationMethod* method = joint ? nullptr : separation::findSeparationMethod(d.id);
+        if (!method && !joint) throw InputError("unknown separation method '" + d.id + "'");
         // Each channel on its own (the method applied per channel, with that channel's magnitudes),
-        // as `phaselab-cli separate` does, or the mono downmix when asked.
+        // as `phaselab-cli separate` does, or the mono downmix when asked; mc-wiener: every channel at once.
         const int C = downmix ? 1 : mixture->channels();
         std::vector<Audio> images;
         separation::SeparationResult result;
-        for (int c = 0; c < C; ++c) {
+        if (joint) {
+            if (mags != "oracle" && mags != "files")
+                throw InputError("mc-wiener takes the magnitudes of the true sources (oracle) or of imported stems");
+            auto withC = [&](const Audio& a) {
+                Eigen::ArrayXXf x(a.frames(), C);
+                for (int c = 0; c < C; ++c) x.col(c) = a.channelOrOnly(C == 1 ? -1 : c);
+                return x;
+            };
+            std::vector<Eigen::ArrayXXf> sources;
+            for (const auto& a : mags == "oracle" ? references : stems) sources.push_back(withC(*a));
+            for (auto& image : separation::multichannelWienerImages(withC(*mixture), sources, config,
+                                                                    separation::mcWienerParamsFrom(values), control, 2, &result.stfts))
+                images.push_back(Audio{mixture->sampleRate, std::move(image)});
+        }
+        for (int c = 0; c < C && !joint; ++c) {
             const int channel = C == 1 ? -1 : c;
             separation::PipelineInput pipeline;
             pipeline.mixture = mixture->channelOrOnly(channel);
@@ -340,16 +367,16 @@ void SeparationPanel::rebuildRunner() {
             if (c == 0) result = std::move(r);  // its STFTs and trace are kept: the first channel's
         }
         QStringList names = mags == "hpss" ? QStringList{"harmonic", "percussive"} : mags == "files" ? stemNames : referenceNames;
-        if (!method->usesMagnitudes) names = {"harmonic", "percussive"};
+        if (method && !method->usesMagnitudes) names = {"harmonic", "percussive"};
         while (names.size() < int(images.size())) names << QString("source %1").arg(names.size() + 1);
 
         auto run = std::make_shared<SeparationRun>();
         run->methodId = QString::fromStdString(d.id);
         run->mixture = mixture;
         run->parameters = values;
-        run->magnitudes = method->usesMagnitudes ? mags : QString("mixture");
+        run->magnitudes = !method || method->usesMagnitudes ? mags : QString("mixture");
         run->config = config;
-        run->channelHandling = C > 1 ? "per-channel" : mixture->channels() > 1 ? "mono-downmix" : "";
+        run->channelHandling = C > 1 ? (joint ? "joint" : "per-channel") : mixture->channels() > 1 ? "mono-downmix" : "";
         run->sourceNames = names.mid(0, int(images.size()));
         run->trace = result.trace;
         for (auto& S : result.stfts) run->stfts.push_back(std::make_shared<const Spectrogram>(std::move(S)));
@@ -380,10 +407,12 @@ void SeparationPanel::rebuildRunner() {
         out.title = QString::fromStdString(d.name);
         QString sdr;
         for (double v : run->sdr) sdr += (sdr.isEmpty() ? "" : " / ") + QString::number(v, 'f', 2);
-        out.summary = QObject::tr("%1 on %2 magnitudes: %3 s%4")
-                          .arg(QString::fromStdString(d.name),
-                               run->magnitudes + (C > 1 ? QObject::tr(", %1 channels one by one (chart: channel 1)").arg(C)
-                                                        : run->channelHandling.isEmpty() ? QString() : QObject::tr(", mono downmix")))
+        const QString channelNote = C > 1 && joint                   ? QObject::tr(", %1 channels jointly").arg(C)
+                                    : C > 1                          ? QObject::tr(", %1 channels one by one (chart: channel 1)").arg(C)
+                                    : run->channelHandling.isEmpty() ? QString()
+                                                                     : QObject::tr(", mono downmix");
+        out.summary = QObject::tr("%1 on %2 magnitudes%3: %4 s%5")
+                          .arg(QString::fromStdString(d.name), run->magnitudes, channelNote)
                           .arg(run->seconds, 0, 'f', 2)
                           .arg(sdr.isEmpty() ? QString() : ", SDR " + sdr + " dB");
         out.payload = run;

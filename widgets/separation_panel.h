@@ -44,7 +44,7 @@ struct SeparationRun {
     // Per source (reference order); empty without references. BSS Eval v3: bss_eval_sources for mono
     // estimates, bss_eval_images for multichannel ones (isr empty for mono).
     std::vector<double> sdr, sir, sar, siSdr, isr;
-    QString channelHandling;  // "per-channel", "mono-downmix", or empty for a mono mixture
+    QString channelHandling;  // "per-channel", "joint" (mc-wiener), "mono-downmix", or empty for a mono mixture
     std::shared_ptr<const Audio> mixture;      // the mixture it was computed from
 };
 
@@ -107,6 +107,7 @@ signals:
 private:
     void rebuildRunner();
     void updateState();
+    bool jointMethod() const;  // the chosen method separates the channels jointly (mc-wiener)
     void addRun(SeparationRun run);
     void appendRow(const SeparationRun& run);
     void showRun(int index);

@@ -101,7 +101,7 @@ experiment::Experiment Document::experiment(const QString& experimentFolder, con
         s.magnitudes = r.magnitudes == "mixture" ? "oracle" : r.magnitudes.toStdString();
         s.parameters = r.parameters;
         s.stft = r.config;
-        s.channels = r.channelHandling == "per-channel" ? "per-channel" : "mono-downmix";
+        s.channels = r.channelHandling == "per-channel" || r.channelHandling == "joint" ? r.channelHandling.toStdString() : "mono-downmix";
         if (!r.sdr.empty()) s.metrics = {{"sdr", r.sdr}, {"sir", r.sir}, {"sar", r.sar}};
         if (!r.isr.empty()) s.metrics["isr"] = r.isr;
         e.runs.push_back(std::move(s));
