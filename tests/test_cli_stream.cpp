@@ -121,6 +121,57 @@ private slots:
         QVERIFY2(misiSiSdr > wienerSiSdr, qPrintable(QString("%1 vs %2").arg(misiSiSdr).arg(wienerSiSdr)));
     }
 
+    // A stereo input: each channel through its own engine, so each channel of every output equals the
+    // stream of that channel alone; figures on the images (bss_eval_images, ISR); --mono streams the
+    // downmix; a reference with another channel count is refused.
+    void stereoStreamsEachChannel() {
+        const Audio mix = readAudio(test::sharedAudio("stereo/stereo_speech_16k_mix.flac"));
+        const QString ref1 = shared("stereo/stereo_speech_16k_spk1.flac"), ref2 = shared("stereo/stereo_speech_16k_spk2.flac");
+        const auto r = runCli(QStringList{"stream", shared("stereo/stereo_speech_16k_mix.flac"), "-o", dir.filePath("st"), "--method",
+                                          "omisi", "--reference", ref1, "--reference", ref2, "--json"} + kSmallStft);
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["channels"].toInt(), 2);
+        QCOMPARE(o["channel_handling"].toString(), QString("per channel"));
+        QCOMPARE(o["metrics"].toObject()["function"].toString(), QString("bss_eval_images"));
+        const QJsonArray sources = o["metrics"].toObject()["sources"].toArray();
+        QVERIFY(sources[0].toObject()["isr"].toDouble() > 5);
+        const Audio a1 = readAudio(ref1.toStdString()), a2 = readAudio(ref2.toStdString());
+        for (int c = 0; c < 2; ++c) {
+            const QString suffix = QString("_c%1.wav").arg(c);
+            writeAudio(dir.filePath("mix" + suffix).toStdString(), Audio::fromMono(mix.channel(c), mix.sampleRate), SampleFormat::Float32);
+            writeAudio(dir.filePath("s1" + suffix).toStdString(), Audio::fromMono(a1.channel(c), mix.sampleRate), SampleFormat::Float32);
+            writeAudio(dir.filePath("s2" + suffix).toStdString(), Audio::fromMono(a2.channel(c), mix.sampleRate), SampleFormat::Float32);
+            const auto alone = runCli(QStringList{"stream", dir.filePath("mix" + suffix), "-o", dir.filePath("alone" + suffix), "--method",
+                                                  "omisi", "--reference", dir.filePath("s1" + suffix), "--reference", dir.filePath("s2" + suffix),
+                                                  "--json"} + kSmallStft);
+            QVERIFY2(alone.code == 0, alone.err.constData());
+            const QJsonArray aloneOutputs = QJsonDocument::fromJson(alone.out).object()["outputs"].toArray();
+            for (int j = 0; j < 2; ++j) {
+                const Audio both = readAudio(o["outputs"].toArray()[j].toString().toStdString());
+                QCOMPARE(both.channels(), 2);
+                const Audio one = readAudio(aloneOutputs[j].toString().toStdString());
+                QVERIFY((both.data.col(c) - one.data.col(0)).abs().maxCoeff() < 1e-6f);
+            }
+        }
+        const auto down = runCli(QStringList{"stream", shared("stereo/stereo_speech_16k_mix.flac"), "-o", dir.filePath("down"), "--method",
+                                             "omisi", "--reference", ref1, "--reference", ref2, "--json", "--mono"} + kSmallStft);
+        QVERIFY2(down.code == 0, down.err.constData());
+        const QJsonObject d = QJsonDocument::fromJson(down.out).object();
+        QCOMPARE(d["channel_handling"].toString(), QString("mono downmix"));
+        QCOMPARE(d["metrics"].toObject()["mode"].toString(), QString("sources"));
+        QCOMPARE(readAudio(d["outputs"].toArray()[0].toString().toStdString()).channels(), 1);
+        Audio three;
+        three.sampleRate = mix.sampleRate;
+        three.data = Eigen::ArrayXXf::Zero(mix.frames(), 3);
+        writeAudio(dir.filePath("three.wav").toStdString(), three, SampleFormat::Float32);
+        const auto refused = runCli(QStringList{"stream", shared("stereo/stereo_speech_16k_mix.flac"), "-o", dir.filePath("refused"),
+                                                "--method", "wiener", "--reference", dir.filePath("three.wav"), "--reference", ref2} +
+                                    kSmallStft);
+        QCOMPARE(refused.code, 1);
+        QVERIFY2(refused.err.contains("has 3 channels but"), refused.err.constData());
+    }
+
     // RTISI-LA and GSRTISI-LA: their latencies and figures; GSRTISI-LA from RTPGHI is the better.
     void iterativeRecoveryReportsLatencyAndFigures() {
         double sc[2];

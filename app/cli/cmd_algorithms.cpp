@@ -23,9 +23,11 @@ const char* typeName(ParamSpec::Type t) {
     return "real";
 }
 
-// How the algorithm treats a multichannel input (empty for the magnitude estimators and online methods).
+// How the algorithm treats a multichannel input (empty for the magnitude estimators).
 std::string multichannel(const AlgorithmDescription& d) {
-    if (d.category.rfind("online", 0) == 0) return "the mono downmix of a multichannel stream (stream --json says so)";
+    if (d.category.rfind("online", 0) == 0)
+        return "channel by channel in `stream` (one engine per channel, --mono: the downmix; stream --json says which); "
+               "the GUI's live mode streams the mono downmix";
     if (d.id == separation::mcWienerDescription().id) return "jointly: every channel at once (spatial covariances), stereo images from per-channel magnitudes";
     if (const auto* m = separation::findSeparationMethod(d.id)) return separation::multichannelHandling(*m);
     if (recovery::findRecoveryAlgorithm(d.id)) return recovery::kMultichannelRecovery;
