@@ -276,7 +276,7 @@ private slots:
             if (d["id"].toString() == "mc-wiener") QVERIFY(mc.startsWith("jointly"));
             if (d["command"].toString() != "stream" && (d["id"].toString() == "misi" || d["id"].toString() == "gl"))
                 QVERIFY(mc.startsWith("channel by channel"));
-            if (d["command"].toString() == "stream") QVERIFY(mc.startsWith("channel by channel in `stream`") && mc.contains("live mode"));
+            if (d["command"].toString() == "stream") QVERIFY(mc.startsWith("channel by channel: one engine per channel") && mc.contains("live mode"));
             if (d["id"].toString() == "misi") {
                 const QJsonObject it = d["parameters"].toArray()[0].toObject();
                 QCOMPARE(it["id"].toString(), QString("iterations"));

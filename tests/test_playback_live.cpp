@@ -24,11 +24,15 @@ using namespace phaselab;
 
 namespace {
 
-std::unique_ptr<stream::LiveChain> makeChain(bool separation, const StftConfig& c) {
-    std::unique_ptr<stream::FrameProcessor> p;
-    if (separation) p = std::make_unique<stream::OnlineMisiProcessor>(c, 3, stream::OnlineMisiParams{1, -1});
-    else p = std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{});
-    return std::make_unique<stream::LiveChain>(std::make_unique<stream::StreamEngine>(c, std::move(p)), 256);
+std::unique_ptr<stream::LiveChain> makeChain(bool separation, const StftConfig& c, int channels = 1) {
+    std::vector<std::unique_ptr<stream::StreamEngine>> engines;
+    for (int k = 0; k < channels; ++k) {
+        std::unique_ptr<stream::FrameProcessor> p;
+        if (separation) p = std::make_unique<stream::OnlineMisiProcessor>(c, 3, stream::OnlineMisiParams{1, -1});
+        else p = std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{});
+        engines.push_back(std::make_unique<stream::StreamEngine>(c, std::move(p)));
+    }
+    return std::make_unique<stream::LiveChain>(std::move(engines), 256);
 }
 
 // NMF magnitudes (dictionaries learned on the three stems) + online Wiener: one input stream.
@@ -46,16 +50,22 @@ private slots:
     void streamsToTheNullSinkAsOffline_data() {
         QTest::addColumn<bool>("separation");
         QTest::addColumn<double>("seconds");
-        QTest::newRow("RTPGHI, 10 s") << false << 10.0;
-        QTest::newRow("online MISI, 60 s") << true << 60.0;
+        QTest::addColumn<int>("channels");
+        QTest::newRow("RTPGHI, 10 s") << false << 10.0 << 1;
+        QTest::newRow("online MISI, 60 s") << true << 60.0 << 1;
+        QTest::newRow("RTPGHI, stereo, each channel its own engine, 8 s") << false << 8.0 << 2;
     }
     void streamsToTheNullSinkAsOffline() {
         QFETCH(bool, separation);
         QFETCH(double, seconds);
+        QFETCH(int, channels);
         PHASELAB_REQUIRE_PULSEAUDIO();
         const QAudioDevice loop = test::loopSource();
         QVERIFY2(!loop.isNull(), "the 'loop' source is not visible to Qt Multimedia");
-        std::vector<Eigen::ArrayXf> streams{readAudio(test::sharedAudio("music_pbd_44k_mix.wav")).mono()};
+        std::vector<Eigen::ArrayXf> streams;  // channel-major
+        if (channels == 1) streams.push_back(readAudio(test::sharedAudio("music_pbd_44k_mix.wav")).mono());
+        else
+            for (int ch = 0; ch < channels; ++ch) streams.push_back(readAudio(test::sharedAudio("stereo/stereo_music_44k_mix.flac")).channel(ch));
         if (separation)
             for (const char* stem : {"piano", "bass", "drums"})
                 streams.push_back(readAudio(test::sharedAudio(std::string("music_pbd_44k_") + stem + ".wav")).mono());
@@ -66,7 +76,7 @@ private slots:
 
         QAudioFormat format;
         format.setSampleRate(int(rate));
-        format.setChannelCount(1);
+        format.setChannelCount(channels);
         format.setSampleFormat(QAudioFormat::Float);
         QBuffer recorded;
         recorded.open(QIODevice::WriteOnly);
@@ -75,7 +85,7 @@ private slots:
         QTest::qWait(200);
 
         LiveRunner runner;
-        runner.start({streams, rate}, makeChain(separation, c), true);
+        runner.start({streams, rate, channels}, makeChain(separation, c, channels), true);
         QVERIFY2(runner.outputStatus().isEmpty(), qPrintable(runner.outputStatus()));
         QTest::qWait(1000);
         const long long underrunsAfterStart = runner.underruns();
@@ -95,21 +105,27 @@ private slots:
         qInfo("streamed %.1f s, peak load %.1f %%, %lld underruns after the first second", streamed, 100 * peakLoad, underruns);
         QCOMPARE(underruns, 0LL);
 
-        // Offline: the same chain over the same looping input, block by block.
+        // Offline: the same chain over the same looping input, block by block (interleaved channels).
         const Eigen::Index total = Eigen::Index(streamed * rate), L = streams[0].size();
-        auto chain = makeChain(separation, c);
-        Eigen::ArrayXf expected(total);
+        auto chain = makeChain(separation, c, channels);
+        Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> both(total, channels);
         std::vector<std::vector<float>> blocks(streams.size(), std::vector<float>(256));
         std::vector<const float*> in;
         for (auto& b : blocks) in.push_back(b.data());
         for (Eigen::Index at = 0; at + 256 <= total; at += 256) {
             for (std::size_t i = 0; i < streams.size(); ++i)
                 for (int n = 0; n < 256; ++n) blocks[i][std::size_t(n)] = streams[i]((at + n) % L);
-            chain->process(in.data(), expected.data() + at, 256, stream::Mix{}, rate);
+            chain->process(in.data(), both.data() + at * channels, 256, stream::Mix{}, rate);
         }
-
         const QByteArray bytes = recorded.data();
-        const Eigen::Map<const Eigen::ArrayXf> r(reinterpret_cast<const float*>(bytes.constData()), bytes.size() / 4);
+        const Eigen::Map<const Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> recordedBoth(
+            reinterpret_cast<const float*>(bytes.constData()), bytes.size() / 4 / channels, channels);
+        if (channels > 1) {  // the channels differ: the sink got stereo, not a mono copy
+            const Eigen::Index n = std::min<Eigen::Index>(recordedBoth.rows(), Eigen::Index(rate) * 4);
+            QVERIFY((recordedBoth.col(0).head(n) - recordedBoth.col(1).head(n)).abs().maxCoeff() > 1e-3f);
+        }
+        for (int ch = 0; ch < channels; ++ch) {
+        const Eigen::ArrayXf expected = both.col(ch), r = recordedBoth.col(ch);
         if (qEnvironmentVariableIsSet("PHASELAB_LIVE_DUMP")) {
             writeAudio("/tmp/live_recorded.wav", Audio::fromMono(r, rate), SampleFormat::Float32);
             writeAudio("/tmp/live_expected.wav", Audio::fromMono(expected, rate), SampleFormat::Float32);
@@ -150,11 +166,12 @@ private slots:
             }
             worst = std::min(worst, snr);
         }
-        qInfo("recorded output vs the offline engine: device delay %ld samples, %d s compared, worst second %.1f dB, %d gaps, "
-              "%d seconds unlike the engine's output", long(firstLag), seconds_, worst, gaps, bad);
+        qInfo("channel %d of %d, recorded output vs the offline engine: device delay %ld samples, %d s compared, worst second %.1f dB, "
+              "%d gaps, %d seconds unlike the engine's output", ch + 1, channels, long(firstLag), seconds_, worst, gaps, bad);
         QVERIFY(seconds_ >= int(seconds) - 4);
         QCOMPARE(bad, 0);
         QCOMPARE(gaps, 0);
+        }
     }
 
     // An input device as the source: a file played into the null sink is captured from its monitor

@@ -541,6 +541,52 @@ private slots:
         QVERIFY(chain.lastLoad() > 0 && chain.takePeakLoad() >= chain.lastLoad());
     }
 
+    // A stereo live chain: one engine per channel, heard interleaved; each channel is what a mono
+    // chain gives on that channel alone, in every monitor mode; unequal engines are refused.
+    void liveChainStreamsEachChannel() {
+        const Audio mix = readAudio(test::sharedAudio("stereo/stereo_speech_16k_mix.flac"));
+        const Audio a = readAudio(test::sharedAudio("stereo/stereo_speech_16k_spk1.flac")), b = readAudio(test::sharedAudio("stereo/stereo_speech_16k_spk2.flac"));
+        const Eigen::Index L = 16000;
+        StftConfig c;
+        c.windowLength = 512;
+        c.hop = 128;
+        std::vector<std::unique_ptr<StreamEngine>> engines;
+        for (int ch = 0; ch < 2; ++ch) engines.push_back(std::make_unique<StreamEngine>(c, std::make_unique<OnlineWienerProcessor>(c, 2)));
+        LiveChain stereo(std::move(engines), 100);
+        QCOMPARE(stereo.channels(), 2);
+        std::vector<std::unique_ptr<LiveChain>> mono;
+        for (int ch = 0; ch < 2; ++ch)
+            mono.push_back(std::make_unique<LiveChain>(std::make_unique<StreamEngine>(c, std::make_unique<OnlineWienerProcessor>(c, 2)), 100));
+        std::vector<Eigen::ArrayXf> x;  // channel-major: mixture, a, b of channel 0, then of channel 1
+        for (int ch = 0; ch < 2; ++ch)
+            for (const Audio* s : {&mix, &a, &b}) x.push_back(s->data.col(ch).head(L));
+        std::vector<float> heard(std::size_t(L) * 2), alone(static_cast<std::size_t>(L));
+        allocations = 0;
+        for (Eigen::Index at = 0; at + 100 <= L; at += 100) {
+            Mix m;
+            const int phase = int(at / 100) % 3;
+            m.monitor = phase == 1 ? Monitor::Original : phase == 2 ? Monitor::Bypass : Monitor::Processed;
+            m.gain[1] = 0.25f;
+            const float* in[6];
+            for (int i = 0; i < 6; ++i) in[i] = x[std::size_t(i)].data() + at;
+            counting = true;  // the real-time path allocates nothing, stereo included
+            stereo.process(in, heard.data() + 2 * at, 100, m, 16000);
+            counting = false;
+            for (int ch = 0; ch < 2; ++ch) {
+                mono[std::size_t(ch)]->process(in + 3 * ch, alone.data() + at, 100, m, 16000);
+                for (Eigen::Index k = at; k < at + 100; ++k)
+                    QVERIFY2(heard[std::size_t(2 * k + ch)] == alone[std::size_t(k)],
+                             qPrintable(QString("channel %1 sample %2 (mode %3)").arg(ch).arg(k).arg(phase)));
+            }
+        }
+        QCOMPARE(allocations.load(), 0L);
+        QVERIFY(std::abs(heard[2 * 8000] - heard[2 * 8000 + 1]) > 0 || std::abs(heard[2 * 9000] - heard[2 * 9000 + 1]) > 0);
+        std::vector<std::unique_ptr<StreamEngine>> unequal;
+        unequal.push_back(std::make_unique<StreamEngine>(c, std::make_unique<OnlineWienerProcessor>(c, 2)));
+        unequal.push_back(std::make_unique<StreamEngine>(c, std::make_unique<OnlineWienerProcessor>(c, 3)));
+        QVERIFY_THROWS_EXCEPTION(InputError, LiveChain(std::move(unequal), 100));
+    }
+
     void sampleRingHandsOverInOrder() {
         SampleRing ring(1000);
         std::vector<float> in(2500), out(2500, -1);

@@ -98,6 +98,7 @@ LivePanel::LivePanel(QWidget* parent)
     load_->setToolTip(tr("Processing time per block / the block's duration (100 % = no longer real time)"));
     latency_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     status_->setWordWrap(true);
+    sourceLabel_->setObjectName("liveSource");
     sourceLabel_->setWordWrap(true);
     saveRecording_->setEnabled(false);
 
@@ -190,7 +191,7 @@ LivePanel::LivePanel(QWidget* parent)
         if (path.isEmpty()) return;
         try {
             saveRecording(path);
-            status_->setText(tr("Saved %1 s to %2").arg(double(recorded_.size()) / runner_->sampleRate(), 0, 'f', 1).arg(path));
+            status_->setText(tr("Saved %1 s to %2").arg(double(recorded_.size()) / recordedChannels_ / runner_->sampleRate(), 0, 'f', 1).arg(path));
         } catch (const std::exception& e) {
             status_->setText(QString::fromStdString(e.what()));
         }
@@ -231,7 +232,9 @@ void LivePanel::setSource(std::shared_ptr<const Audio> mixture, const QString& n
     else
         sourceLabel_->setText(tr("Source: %1, played as live and looping (%2 Hz%3)%4")
                                   .arg(name, QString::number(mixture_->sampleRate, 'f', 0),
-                                       mixture_->channels() > 1 ? tr(", mono downmix") : QString(),
+                                       mixture_->channels() == 1 ? QString()
+                                       : streamChannels() > 1    ? tr(", %1 channels, each through its own engine").arg(streamChannels())
+                                                                 : tr(", mono downmix of %1 channels").arg(mixture_->channels()),
                                        references_.empty() ? tr(". No references: online separation needs them (as "
                                                                 "oracle magnitudes or to learn NMF dictionaries).")
                                                            : tr(", with %1 references (oracle magnitudes, or NMF "
@@ -330,42 +333,55 @@ void LivePanel::applyMethodDefaults() {
     else iterations_->setValue(-1);
 }
 
+int LivePanel::streamChannels() const {
+    return mixture_ && mixture_->channels() <= stream::LiveChain::kMaxChannels ? mixture_->channels() : 1;
+}
+
 std::vector<Eigen::ArrayXf> LivePanel::sourceSignals() const {
-    std::vector<Eigen::ArrayXf> s{mixture_->mono()};
-    if (separation() && !usesNmf())
-        for (const auto& r : references_) s.push_back(r->mono());
+    const int C = streamChannels();
+    std::vector<Eigen::ArrayXf> s;
+    for (int c = 0; c < C; ++c) {
+        const int channel = C == 1 ? -1 : c;  // a mono reference serves every channel
+        s.push_back(mixture_->channelOrOnly(channel));
+        if (separation() && !usesNmf())
+            for (const auto& r : references_) s.push_back(r->channelOrOnly(channel));
+    }
     return s;
 }
 
 std::unique_ptr<stream::LiveChain> LivePanel::makeChain() const {
-    const StftConfig c = stft_->config();
-    std::unique_ptr<stream::FrameProcessor> p;
-    const int J = int(references_.size());
-    const QString m = method();
-    if (m == "rtpghi") {
-        p = std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{lookahead_->value(), 1e-6, 0});
-    } else if (m == "rtisi-la" || m == "gsrtisi-la") {
-        stream::RtisiLaParams rp;
-        rp.lookahead = lookahead_->value();
-        rp.iterations = iterations_->value();
-        if (m == "gsrtisi-la") {
-            rp.variant = stream::RtisiLaParams::Variant::GsRtisiLa;
-            rp.start = stream::RtisiLaParams::Start::Rtpghi1;
+    std::vector<std::unique_ptr<stream::StreamEngine>> engines;  // one per channel, each with its own state
+    for (int k = 0; k < streamChannels(); ++k) {
+        const StftConfig c = stft_->config();
+        std::unique_ptr<stream::FrameProcessor> p;
+        const int J = int(references_.size());
+        const QString m = method();
+        if (m == "rtpghi") {
+            p = std::make_unique<stream::RtpghiProcessor>(c, stream::RtpghiParams{lookahead_->value(), 1e-6, 0});
+        } else if (m == "rtisi-la" || m == "gsrtisi-la") {
+            stream::RtisiLaParams rp;
+            rp.lookahead = lookahead_->value();
+            rp.iterations = iterations_->value();
+            if (m == "gsrtisi-la") {
+                rp.variant = stream::RtisiLaParams::Variant::GsRtisiLa;
+                rp.start = stream::RtisiLaParams::Start::Rtpghi1;
+            }
+            p = std::make_unique<stream::RtisiLaProcessor>(c, rp);
+        } else if (m == "omisi") {
+            p = std::make_unique<stream::OnlineMisiProcessor>(c, J, stream::OnlineMisiParams{lookahead_->value(), iterations_->value()});
+        } else if (m == "aw") {
+            p = std::make_unique<stream::OnlineAwProcessor>(c, J, kappa_->value());
+        } else {
+            p = std::make_unique<stream::OnlineWienerProcessor>(c, J);
         }
-        p = std::make_unique<stream::RtisiLaProcessor>(c, rp);
-    } else if (m == "omisi") {
-        p = std::make_unique<stream::OnlineMisiProcessor>(c, J, stream::OnlineMisiParams{lookahead_->value(), iterations_->value()});
-    } else if (m == "aw") {
-        p = std::make_unique<stream::OnlineAwProcessor>(c, J, kappa_->value());
-    } else {
-        p = std::make_unique<stream::OnlineWienerProcessor>(c, J);
+        if (usesNmf()) {
+            if (!learner_->isReady(dictionaryKey())) throw InputError("the NMF dictionaries are not learned yet");
+            p = std::make_unique<stream::NmfSeparationProcessor>(
+                std::make_unique<stream::NmfFrameModel>(learner_->dictionaries(), stream::NmfFrameParams{}), std::move(p));
+        }
+        engines.push_back(std::make_unique<stream::StreamEngine>(c, std::move(p)));
     }
-    if (usesNmf()) {
-        if (!learner_->isReady(dictionaryKey())) throw InputError("the NMF dictionaries are not learned yet");
-        p = std::make_unique<stream::NmfSeparationProcessor>(
-            std::make_unique<stream::NmfFrameModel>(learner_->dictionaries(), stream::NmfFrameParams{}), std::move(p));
-    }
-    return std::make_unique<stream::LiveChain>(std::make_unique<stream::StreamEngine>(c, std::move(p)), kBlock);
+    return std::make_unique<stream::LiveChain>(std::move(engines), kBlock);
 }
 
 bool LivePanel::start() {
@@ -409,7 +425,7 @@ bool LivePanel::start() {
         configureViews(mixture_->sampleRate);
         auto streams = sourceSignals();
         runningInputs_ = int(streams.size());
-        runner_->start({std::move(streams), mixture_->sampleRate}, makeChain(), audioOutput_);
+        runner_->start({std::move(streams), mixture_->sampleRate, streamChannels()}, makeChain(), audioOutput_);
     } catch (const std::exception& e) {
         problem_ = QString::fromStdString(e.what());
         status_->setText(problem_);
@@ -572,14 +588,20 @@ QString LivePanel::statusText() const { return status_->text(); }
 
 void LivePanel::setRecording(bool on) {
     if (record_->isChecked() != on) record_->setChecked(on);
-    if (on) recorded_.clear();
+    if (on) {
+        recorded_.clear();
+        recordedChannels_ = runner_->channels();
+    }
     saveRecording_->setEnabled(!on && !recorded_.empty());
 }
 
 void LivePanel::saveRecording(const QString& path) const {
     if (recorded_.empty()) throw InputError("nothing was recorded");
-    const Eigen::Map<const Eigen::ArrayXf> x(recorded_.data(), Eigen::Index(recorded_.size()));
-    writeAudio(path.toStdString(), Audio::fromMono(x, runner_->sampleRate()), SampleFormat::Float32);
+    const Eigen::Index C = recordedChannels_, frames = Eigen::Index(recorded_.size()) / C;
+    Audio a;
+    a.sampleRate = runner_->sampleRate();
+    a.data = Eigen::Map<const Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(recorded_.data(), frames, C);
+    writeAudio(path.toStdString(), a, SampleFormat::Float32);
 }
 
 void LivePanel::poll() {
@@ -588,10 +610,21 @@ void LivePanel::poll() {
         inputLevels_->push(scratch_.data(), n);
         inputPhase_->push(scratch_.data(), n);
     }
+    const std::size_t C = std::size_t(runner_->channels());
     for (std::size_t n; (n = runner_->takeHeard(scratch_.data(), scratch_.size())) > 0;) {
+        if (record_->isChecked() && recorded_.empty()) recordedChannels_ = int(C);
+        if (record_->isChecked() && C == std::size_t(recordedChannels_))
+            recorded_.insert(recorded_.end(), scratch_.begin(), scratch_.begin() + std::ptrdiff_t(n));
+        if (C > 1) {  // the views show the mean of the channels
+            for (std::size_t f = 0; f < n / C; ++f) {
+                float sum = 0;
+                for (std::size_t c = 0; c < C; ++c) sum += scratch_[f * C + c];
+                scratch_[f] = sum / float(C);
+            }
+            n /= C;
+        }
         outputLevels_->push(scratch_.data(), n);
         outputPhase_->push(scratch_.data(), n);
-        if (record_->isChecked()) recorded_.insert(recorded_.end(), scratch_.begin(), scratch_.begin() + std::ptrdiff_t(n));
     }
     const double peak = runner_->takePeakLoad();
     load_->setValue(int(std::lround(std::min(100.0, 100.0 * runner_->load()))));

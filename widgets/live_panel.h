@@ -9,7 +9,9 @@
 // strips of the input and of what is heard; switches A (the input, delayed by the latency), B (the
 // processed stream) and bypass (the input undelayed) instantly; per-source gain, mute and solo;
 // method, look-ahead, iterations and STFT changeable while running; "record what you hear" to a WAV.
-// The stream is mono (a multichannel file is downmixed). GUI thread only.
+// A multichannel file (up to stream::LiveChain::kMaxChannels channels; more: its downmix) streams
+// each channel through its own engine: heard, played and recorded with its channels; the strips show
+// the mean of the channels. An input device gives one channel. GUI thread only.
 
 #include <QWidget>
 #include <memory>
@@ -69,7 +71,9 @@ public:
     void setSolo(int output);  // -1: none
 
     void setRecording(bool on);
+    // What was heard while recording, interleaved with recordingChannels() channels.
     const std::vector<float>& recording() const { return recorded_; }
+    int recordingChannels() const { return recordedChannels_; }
     void saveRecording(const QString& path) const;  // float WAV, atomic; InputError on failure
 
     LiveRunner* runner() const { return runner_; }
@@ -86,7 +90,8 @@ signals:
 
 private:
     std::unique_ptr<stream::LiveChain> makeChain() const;
-    std::vector<Eigen::ArrayXf> sourceSignals() const;
+    std::vector<Eigen::ArrayXf> sourceSignals() const;  // channel-major (LiveRunner::FileSource)
+    int streamChannels() const;  // the source's channels, or 1 (its downmix) beyond LiveChain::kMaxChannels
     void parametersChanged();
     void rebuildSourceRows();
     void updateControls();
@@ -139,6 +144,7 @@ private:
     ScrollingTfView *inputLevels_, *outputLevels_, *inputPhase_, *outputPhase_;
     QTimer* poll_;
     std::vector<float> recorded_;
+    int recordedChannels_ = 1;
     std::vector<float> scratch_;
     QString problem_;
 };

@@ -13,9 +13,9 @@
 
 namespace phaselab {
 
-RingFeeder::RingFeeder(stream::SampleRing& ring, QAudioSink* sink, int channels, int block)
-    : ring_(ring), sink_(sink), channels_(channels), block_(block), timer_(new QTimer(this)),
-      mono_(std::size_t(1 << 15)), interleaved_(std::size_t(1 << 15) * std::size_t(channels)) {
+RingFeeder::RingFeeder(stream::SampleRing& ring, QAudioSink* sink, int channels, int block, int sourceChannels)
+    : ring_(ring), sink_(sink), channels_(channels), block_(block), sourceChannels_(sourceChannels), timer_(new QTimer(this)),
+      frames_(std::size_t(1 << 15) * std::size_t(sourceChannels)), interleaved_(std::size_t(1 << 15) * std::size_t(channels)) {
     timer_->setTimerType(Qt::PreciseTimer);
     timer_->setInterval(5);
     connect(timer_, &QTimer::timeout, this, &RingFeeder::feed);
@@ -37,14 +37,24 @@ void RingFeeder::stop() {
 
 void RingFeeder::feed() {
     if (!device_) return;
-    const std::size_t room = std::size_t(std::max<qsizetype>(0, sink_->bytesFree())) / (sizeof(float) * std::size_t(channels_));
-    const std::size_t frames = ring_.read(mono_.data(), std::min(room, mono_.size()));
+    const std::size_t S = std::size_t(sourceChannels_), D = std::size_t(channels_);
+    const std::size_t room = std::size_t(std::max<qsizetype>(0, sink_->bytesFree())) / (sizeof(float) * D);
+    const std::size_t wanted = std::min({room, frames_.size() / S, ring_.available() / S});
+    const std::size_t frames = ring_.read(frames_.data(), wanted * S) / S;  // whole frames: the producer writes whole blocks
     const bool dry = frames == 0 && room >= std::size_t(block_);
     if (dry && !dry_) underruns_.fetch_add(1);
     dry_ = dry;
     if (frames == 0) return;
-    for (std::size_t f = 0; f < frames; ++f)
-        for (int c = 0; c < channels_; ++c) interleaved_[f * std::size_t(channels_) + std::size_t(c)] = mono_[f];
+    for (std::size_t f = 0; f < frames; ++f) {
+        const float* x = frames_.data() + f * S;
+        if (D == 1 && S > 1) {
+            float sum = 0;
+            for (std::size_t c = 0; c < S; ++c) sum += x[c];
+            interleaved_[f] = sum / float(S);
+        } else {
+            for (std::size_t d = 0; d < D; ++d) interleaved_[f * D + d] = x[std::min(d, S - 1)];
+        }
+    }
     device_->write(reinterpret_cast<const char*>(interleaved_.data()), qint64(frames * std::size_t(channels_) * sizeof(float)));
 }
 
@@ -91,13 +101,15 @@ void LiveRunner::start(FileSource source, std::unique_ptr<stream::LiveChain> cha
     stop();
     if (source.streams.empty() || source.streams[0].size() == 0 || !(source.sampleRate > 0))
         throw InputError("nothing to stream: open an audio file first");
-    if (!chain || chain->engine().processor().inputs() != int(source.streams.size()))
-        throw InputError("the live method needs " + std::to_string(chain ? chain->engine().processor().inputs() : 0) +
+    if (!chain || chain->channels() != source.channels ||
+        chain->engine().processor().inputs() * chain->channels() != int(source.streams.size()))
+        throw InputError("the live method needs " + std::to_string(chain ? chain->engine().processor().inputs() * chain->channels() : 0) +
                          " input streams, the document gives " + std::to_string(source.streams.size()));
     for (const auto& s : source.streams)
         if (s.size() != source.streams[0].size()) throw InputError("the live streams must have equal lengths");
     source_ = std::move(source);
     fromDevice_ = false;
+    channels_ = source_.channels;
     begin(std::move(chain), audioOutput);
 }
 
@@ -105,7 +117,7 @@ void LiveRunner::startFromDevice(const QAudioDevice& input, double sampleRate, s
                                  bool audioOutput) {
     stop();
     if (input.isNull()) throw InputError("no audio input device");
-    if (!chain || chain->engine().processor().inputs() != 1)
+    if (!chain || chain->engine().processor().inputs() != 1 || chain->channels() != 1)
         throw InputError("a live input device gives one stream: only phase recovery (RTPGHI) runs on it");
     QAudioFormat format;
     format.setSampleRate(int(std::lround(sampleRate)));
@@ -114,8 +126,9 @@ void LiveRunner::startFromDevice(const QAudioDevice& input, double sampleRate, s
     if (!input.isFormatSupported(format))
         throw InputError("the input device \"" + input.description().toStdString() + "\" does not give " +
                          std::to_string(format.sampleRate()) + " Hz mono float audio");
-    source_ = {{}, sampleRate};
+    source_ = {{}, sampleRate, 1};
     fromDevice_ = true;
+    channels_ = 1;
     inputRing_.discard();
     if (!audioThread_.isRunning()) audioThread_.start(QThread::TimeCriticalPriority);
     bool started = false;
@@ -151,7 +164,7 @@ void LiveRunner::begin(std::unique_ptr<stream::LiveChain> chain, bool audioOutpu
     worker_ = std::thread([this] { run(); });
     if (sink_) {  // start the device once the first kQueued samples are ready: no underrun at the start
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-        while (outputRing_.available() < std::size_t(kQueued) && std::chrono::steady_clock::now() < deadline)
+        while (outputRing_.available() < std::size_t(kQueued * channels_) && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         bool started = false;
         QMetaObject::invokeMethod(audioContext_, [&] { started = feeder_->start(); }, Qt::BlockingQueuedConnection);
@@ -181,7 +194,7 @@ void LiveRunner::prepareOutput() {
         audioContext_, [&] {
             sink_ = new QAudioSink(device, format);
             sink_->setBufferSize(int(format.bytesForDuration(100000)));
-            feeder_ = new RingFeeder(outputRing_, sink_, format.channelCount(), block_);
+            feeder_ = new RingFeeder(outputRing_, sink_, format.channelCount(), block_, channels_);
         },
         Qt::BlockingQueuedConnection);
 }
@@ -224,7 +237,7 @@ void LiveRunner::replaceChain(std::unique_ptr<stream::LiveChain> chain) {
         latency_ = chain_->latency();
         return;
     }
-    if (chain->engine().processor().inputs() != int(source_.streams.size()))
+    if (chain->channels() != channels_ || (!fromDevice_ && chain->engine().processor().inputs() * chain->channels() != int(source_.streams.size())))
         throw InputError("the new live method needs other input streams than the running one");
     latency_ = chain->latency();
     delete pending_.exchange(chain.release());  // a chain never taken by the thread
@@ -246,17 +259,17 @@ double LiveRunner::load() const { return load_.load(); }
 double LiveRunner::takePeakLoad() { return peakLoad_.exchange(0.0); }
 long long LiveRunner::underruns() const { return feeder_ ? feeder_->underruns() : 0; }
 long long LiveRunner::overflows() const { return overflows_.load(); }
-std::size_t LiveRunner::queued() const { return outputRing_.available(); }
+std::size_t LiveRunner::queued() const { return outputRing_.available() / std::size_t(channels_); }
 
 void LiveRunner::run() {
     using clock = std::chrono::steady_clock;
-    const int inputs = fromDevice_ ? 1 : int(source_.streams.size());
+    const int inputs = fromDevice_ ? 1 : int(source_.streams.size()), C = channels_, perChannel = inputs / C;
     const Eigen::Index length = fromDevice_ ? 1 : source_.streams[0].size();
     const auto count = static_cast<std::size_t>(inputs), block = static_cast<std::size_t>(block_);
     std::vector<std::vector<float>> blocks(count, std::vector<float>(block, 0.0f));
     std::vector<const float*> in(count, nullptr);
     for (std::size_t i = 0; i < count; ++i) in[i] = blocks[i].data();
-    std::vector<float> heard(block, 0.0f);
+    std::vector<float> heard(block * std::size_t(C), 0.0f), inputMix(block, 0.0f);
     stream::Mix mix;
     const auto blockDuration = std::chrono::duration<double>(double(block_) / source_.sampleRate);
     auto start = clock::now();
@@ -269,7 +282,7 @@ void LiveRunner::run() {
                 std::this_thread::sleep_for(std::chrono::microseconds(500));
             if (stopRequested_.load()) break;
         } else if (devicePaced) {  // the device's clock is the master: keep about kQueued samples ahead of it
-            while (!stopRequested_.load() && outputRing_.available() >= std::size_t(kQueued))
+            while (!stopRequested_.load() && outputRing_.available() >= std::size_t(kQueued * C))
                 std::this_thread::sleep_for(std::chrono::microseconds(500));
             if (stopRequested_.load()) break;
         } else {
@@ -300,9 +313,18 @@ void LiveRunner::run() {
         const double l = chain_->lastLoad();
         load_.store(l);
         if (l > peakLoad_.load()) peakLoad_.store(l);
-        if (sink_ && outputRing_.write(heard.data(), std::size_t(block_)) < std::size_t(block_)) overflows_.fetch_add(1);
-        inputTap_.write(blocks[0].data(), std::size_t(block_));
-        heardTap_.write(heard.data(), std::size_t(block_));
+        const std::size_t samples = block * std::size_t(C);
+        if (sink_) {  // whole blocks only, so the device's reader never splits a frame
+            if (outputRing_.space() >= samples) outputRing_.write(heard.data(), samples);
+            else overflows_.fetch_add(1);
+        }
+        for (std::size_t n = 0; n < block; ++n) {
+            float sum = 0;
+            for (int c = 0; c < C; ++c) sum += blocks[std::size_t(c * perChannel)][n];
+            inputMix[n] = sum / float(C);
+        }
+        inputTap_.write(inputMix.data(), block);
+        if (heardTap_.space() >= samples) heardTap_.write(heard.data(), samples);
         streamed_.fetch_add(block_);
         ++k;
     }

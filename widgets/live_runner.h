@@ -39,13 +39,15 @@ class QTimer;
 
 namespace phaselab {
 
-// Feeds an output device in push mode from a ring of mono float samples (duplicated to every
-// channel): every 5 ms it writes as much as the device has room for. Lives in the audio thread.
+// Feeds an output device in push mode from a ring of float samples, interleaved with sourceChannels
+// channels (mono: to every device channel; more: channel d of the device plays source channel d, the
+// last one beyond; a mono device plays their mean): every 5 ms it writes as much as the device has
+// room for. Lives in the audio thread.
 // A moment when the device has room for a block and the ring is empty counts as an underrun.
 class RingFeeder : public QObject {
     Q_OBJECT
 public:
-    RingFeeder(stream::SampleRing& ring, QAudioSink* sink, int channels, int block);
+    RingFeeder(stream::SampleRing& ring, QAudioSink* sink, int channels, int block, int sourceChannels = 1);
     bool start();  // false if the device did not start
     void stop();
     long long underruns() const { return underruns_.load(); }
@@ -55,9 +57,9 @@ private:
     stream::SampleRing& ring_;
     QAudioSink* sink_;
     QIODevice* device_ = nullptr;
-    int channels_, block_;
+    int channels_, block_, sourceChannels_;
     QTimer* timer_;
-    std::vector<float> mono_, interleaved_;
+    std::vector<float> frames_, interleaved_;
     bool dry_ = false;
     std::atomic<long long> underruns_{0};
 };
@@ -84,15 +86,18 @@ class LiveRunner : public QObject {
     Q_OBJECT
 public:
     struct FileSource {
-        std::vector<Eigen::ArrayXf> streams;  // the signal or mixture, then the magnitude streams; equal lengths
+        // The signal or mixture, then the magnitude streams; equal lengths. With several channels,
+        // channel-major: stream i of channel c at c * (streams.size() / channels) + i.
+        std::vector<Eigen::ArrayXf> streams;
         double sampleRate = 0;
+        int channels = 1;  // the chain's channels()
     };
 
     explicit LiveRunner(QObject* parent = nullptr);
     ~LiveRunner() override;
 
-    // Starts streaming (stops a running stream first). The chain's inputs must equal the number of
-    // signals. With audioOutput, the default output device plays what is heard when there is one.
+    // Starts streaming (stops a running stream first). The chain's inputs times its channels must equal
+    // the number of signals, and its channels the source's. With audioOutput, the default output device plays what is heard when there is one.
     // InputError for an empty source or a mismatched chain.
     void start(FileSource source, std::unique_ptr<stream::LiveChain> chain, bool audioOutput);
     // Starts streaming from an audio input device (one stream, mono float at sampleRate), whose clock
@@ -117,10 +122,12 @@ public:
     long long overflows() const;      // blocks the output device had no room for (dropped)
     std::size_t queued() const;       // samples computed and not yet taken by the device
     QString outputStatus() const { return outputStatus_; }  // empty while a device plays
-    // What was streamed since the last call (input: the first input signal; heard: the monitor
-    // output, time-aligned with the input by latency()); returns the samples copied.
+    // What was streamed since the last call (input: the first input signal, the mean of its channels;
+    // heard: the monitor output, time-aligned with the input by latency(), interleaved with
+    // channels() channels); returns the samples copied (heard: a multiple of channels()).
     std::size_t takeInput(float* x, std::size_t n) { return inputTap_.read(x, n); }
-    std::size_t takeHeard(float* x, std::size_t n) { return heardTap_.read(x, n); }
+    std::size_t takeHeard(float* x, std::size_t n) { return heardTap_.read(x, n - n % std::size_t(channels_)); }
+    int channels() const { return channels_; }  // of the stream (a device input: 1)
     // Frees a chain the thread has let go of (call from the GUI's poll).
     void collect();
 
@@ -132,6 +139,7 @@ private:
 
     FileSource source_;
     int block_ = 256;
+    int channels_ = 1;
     std::thread worker_;
     std::atomic<bool> stopRequested_{false};
     std::unique_ptr<stream::LiveChain> chain_;           // owned by the thread while running

@@ -26,8 +26,8 @@ const char* typeName(ParamSpec::Type t) {
 // How the algorithm treats a multichannel input (empty for the magnitude estimators).
 std::string multichannel(const AlgorithmDescription& d) {
     if (d.category.rfind("online", 0) == 0)
-        return "channel by channel in `stream` (one engine per channel, --mono: the downmix; stream --json says which); "
-               "the GUI's live mode streams the mono downmix";
+        return "channel by channel: one engine per channel in `stream` (--mono: the downmix; stream --json says which) "
+               "and in the GUI's live mode";
     if (d.id == separation::mcWienerDescription().id) return "jointly: every channel at once (spatial covariances), stereo images from per-channel magnitudes";
     if (const auto* m = separation::findSeparationMethod(d.id)) return separation::multichannelHandling(*m);
     if (recovery::findRecoveryAlgorithm(d.id)) return recovery::kMultichannelRecovery;

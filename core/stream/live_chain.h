@@ -3,14 +3,18 @@
 // what is heard, and the processing load.
 //
 // Inputs: the engine's inputs (the signal or mixture first, then any magnitude streams). Heard
-// output, one mono block per call, by monitor mode:
+// output, one block per call, by monitor mode:
 //   Processed: the engine's outputs mixed with per-output gain, mute and solo (a recovered signal,
 //              or the separated sources);
 //   Original:  the first input delayed by the engine's latency (an instant A/B against Processed,
 //              time-aligned);
 //   Bypass:    the first input as it arrives (no delay).
-// Load: the processing time of a block divided by its duration (lastLoad(), and the largest since
-// the last call of takePeakLoad()).
+// Multichannel: one engine per channel (the same method and settings, each with its own state); the
+// inputs are channel-major (input i of channel c at in[c * I + i], I = engine().processor().inputs()),
+// the heard block is interleaved (sample k of channel c at heard[k * channels() + c]) and the monitor
+// mix is the same for every channel.
+// Load: the processing time of a block (every channel) divided by its duration (lastLoad(), and the
+// largest since the last call of takePeakLoad()).
 // Real-time: buffers are allocated in the constructor; process() allocates nothing and takes no lock.
 // Thread-safety: process() on one thread; the Mix is passed by value with each call, so a GUI
 // changes gains or the monitor by handing a new Mix to the thread that calls process().
@@ -35,13 +39,17 @@ struct Mix {
 
 class LiveChain {
 public:
+    static constexpr int kMaxChannels = 8;
     // InputError if the engine has more than Mix::kMaxOutputs outputs; maxBlock >= 1 samples.
     LiveChain(std::unique_ptr<StreamEngine> engine, int maxBlock);
-    StreamEngine& engine() { return *engine_; }
-    int latency() const { return engine_->latency(); }
+    // One engine per channel (1 .. kMaxChannels, equal settings: InputError otherwise).
+    LiveChain(std::vector<std::unique_ptr<StreamEngine>> engines, int maxBlock);
+    StreamEngine& engine() { return *engines_[0]; }  // the first channel's
+    int channels() const { return int(engines_.size()); }
+    int latency() const { return engines_[0]->latency(); }
     int maxBlock() const { return maxBlock_; }
-    // in: engine().processor().inputs() pointers to n samples; heard: n samples; n <= maxBlock.
-    // processed(j) holds output j of this block afterwards.
+    // in: channels() x engine().processor().inputs() pointers to n samples; heard: n x channels()
+    // samples, interleaved; n <= maxBlock. processed(j) holds output j of the first channel afterwards.
     void process(const float* const* in, float* heard, int n, const Mix& mix, double sampleRate);
     const float* processed(int j) const { return outputs_.col(j).data(); }
     double lastLoad() const { return lastLoad_.load(std::memory_order_relaxed); }
@@ -49,11 +57,11 @@ public:
     void reset();
 
 private:
-    std::unique_ptr<StreamEngine> engine_;
+    std::vector<std::unique_ptr<StreamEngine>> engines_;
     int maxBlock_;
-    Eigen::ArrayXXf outputs_;       // maxBlock x outputs
+    Eigen::ArrayXXf outputs_;       // maxBlock x (channels x outputs): column c * J + j
     std::vector<float*> outputPointers_;
-    Eigen::ArrayXf delay_;          // latency samples of the first input
+    Eigen::ArrayXXf delay_;         // latency samples of each channel's first input
     Eigen::Index delayAt_ = 0;
     std::atomic<double> lastLoad_{0}, peakLoad_{0};
 };
