@@ -49,13 +49,6 @@ std::vector<const AlgorithmDescription*> descriptions() {
     return d;
 }
 
-// Channel c of every signal (a mono one serves every channel; c < 0: the downmixes).
-std::vector<Eigen::ArrayXf> channelsOf(const std::vector<std::shared_ptr<const Audio>>& v, int c) {
-    std::vector<Eigen::ArrayXf> out;
-    for (const auto& a : v) out.push_back(a->channelOrOnly(c));
-    return out;
-}
-
 }  // namespace
 
 SeparationPanel::SeparationPanel(QWidget* parent)
@@ -350,21 +343,18 @@ void SeparationPanel::rebuildRunner() {
                                                                     separation::mcWienerParamsFrom(values), control, 2, &result.stfts))
                 images.push_back(Audio{mixture->sampleRate, std::move(image)});
         }
-        for (int c = 0; c < C && !joint; ++c) {
-            const int channel = C == 1 ? -1 : c;
-            separation::PipelineInput pipeline;
-            pipeline.mixture = mixture->channelOrOnly(channel);
-            pipeline.references = channelsOf(references, channel);
-            pipeline.stems = channelsOf(stems, channel);
-            pipeline.magnitudes = separation::magnitudeSourceFromName(mags.toStdString());
-            pipeline.config = config;
-            pipeline.threads = 2;
-            const std::string label = C == 1 ? std::string() : "channel " + std::to_string(c + 1) + " of " + std::to_string(C);
-            separation::SeparationResult r =
-                separation::separate(*method, values, std::move(pipeline), stageControl(control, c, C, label, c == 0));
-            if (c == 0) images.assign(r.waveforms.size(), Audio{mixture->sampleRate, Eigen::ArrayXXf(mixture->frames(), C)});
-            for (std::size_t j = 0; j < images.size(); ++j) images[j].data.col(c) = r.waveforms[j];
-            if (c == 0) result = std::move(r);  // its STFTs and trace are kept: the first channel's
+        if (!joint) {
+            separation::PipelineInput settings;
+            settings.magnitudes = separation::magnitudeSourceFromName(mags.toStdString());
+            settings.config = config;
+            settings.threads = 2;
+            std::vector<const Audio*> refPointers, stemPointers;
+            for (const auto& a : references) refPointers.push_back(a.get());
+            for (const auto& a : stems) stemPointers.push_back(a.get());
+            separation::ChannelsSeparation separated =
+                separation::separateChannels(*method, values, settings, *mixture, refPointers, stemPointers, C == 1, control);
+            for (auto& image : separated.images) images.push_back(Audio{mixture->sampleRate, std::move(image)});
+            result = std::move(separated.firstChannel);
         }
         QStringList names = mags == "hpss" ? QStringList{"harmonic", "percussive"} : mags == "files" ? stemNames : referenceNames;
         if (method && !method->usesMagnitudes) names = {"harmonic", "percussive"};

@@ -186,25 +186,21 @@ int runSeparate(const QStringList& rawArgs) {
     // Each channel on its own (the method's per-channel application, magnitudes per channel), or the
     // mono downmix.
     const auto start = std::chrono::steady_clock::now();
-    std::vector<Audio> estimates(std::size_t(J), Audio{mixture.sampleRate, {}});
-    for (Audio& e : estimates) resizeLarge(e.data, mixture.frames(), C);
-    SeparationResult result;
-    const RunControl progress = progressControl(p);
-    for (int c = 0; c < C; ++c) {
-        const int channel = perChannel ? c : -1;
-        PipelineInput pipeline;
-        pipeline.mixture = perChannel ? mixture.channel(c) : mixture.mono();
-        for (std::size_t j = 0; j < refs.size(); ++j) pipeline.references.push_back(refs.signal(j, channel));
-        for (std::size_t j = 0; j < ests.size(); ++j) pipeline.stems.push_back(ests.signal(j, channel));
-        pipeline.magnitudes = magnitudeSource;
-        pipeline.config = config;
-        pipeline.nmf = nmfParams;
-        pipeline.threads = threads;
-        SeparationResult r = separate(*method, methodValues, std::move(pipeline),
-                                      stageControl(progress, c, C, C > 1 ? "channel " + std::to_string(c + 1) + " of " + std::to_string(C) : ""));
-        for (int j = 0; j < J; ++j) estimates[std::size_t(j)].data.col(c) = r.waveforms[std::size_t(j)];
-        if (c == 0) result = std::move(r);
-    }
+    PipelineInput settings;
+    settings.magnitudes = magnitudeSource;
+    settings.config = config;
+    settings.nmf = nmfParams;
+    settings.threads = threads;
+    std::vector<const Audio*> refPointers, stemPointers;
+    for (const Audio& a : refs.audio) refPointers.push_back(&a);
+    for (const Audio& a : ests.audio) stemPointers.push_back(&a);
+    ChannelsSeparation separated =
+        separateChannels(*method, methodValues, settings, mixture, refPointers, stemPointers, !perChannel, progressControl(p));
+    const SeparationResult& result = separated.firstChannel;
+    std::vector<Audio> estimates;
+    for (auto& image : separated.images) estimates.push_back(Audio{mixture.sampleRate, std::move(image)});
+    if (int(estimates.size()) != J)
+        throw InputError(toStd(methodId) + " gave " + std::to_string(estimates.size()) + " sources, expected " + std::to_string(J));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     for (int j = 0; j < J; ++j) writeAudio(toStd(outputs[j]), estimates[std::size_t(j)]);

@@ -203,25 +203,24 @@ TrackEvaluation evaluateTrack(const Track& track, const RunSpec& run, const Muse
                              std::to_string(int(mixture.sampleRate)) + " Hz");
     }
     const std::size_t J = track.targets.size();
-    std::vector<Eigen::ArrayXXf> estimates(J, Eigen::ArrayXXf(L, C));
+    std::vector<Eigen::ArrayXXf> estimates;  // per target: L x C
     if (joint) {
         std::vector<Eigen::ArrayXXf> images;
         for (const auto& r : references) images.push_back(r.data);
         estimates = separation::multichannelWienerImages(mixture.data, images, run.stft, separation::mcWienerParamsFrom(run.parameters),
                                                          control, options.threads);
     }
-    for (Eigen::Index c = 0; c < C && !joint; ++c) {
-        separation::PipelineInput in;
-        in.mixture = mixture.data.col(c);
-        for (const auto& r : references) in.references.push_back(r.data.col(c));
-        in.magnitudes = separation::magnitudeSourceFromName(run.magnitudes);
-        in.config = run.stft;
-        in.threads = options.threads;
-        const separation::SeparationResult r = separation::separate(*method, run.parameters, in, control);
-        if (r.waveforms.size() != J)
-            throw InputError(run.algorithm + " gives " + std::to_string(r.waveforms.size()) + " estimates for the " +
-                             std::to_string(J) + " targets of track '" + track.name + "'");
-        for (std::size_t j = 0; j < J; ++j) estimates[j].col(c) = r.waveforms[j];
+    if (!joint) {
+        separation::PipelineInput settings;
+        settings.magnitudes = separation::magnitudeSourceFromName(run.magnitudes);
+        settings.config = run.stft;
+        settings.threads = options.threads;
+        std::vector<const Audio*> targets;
+        for (const auto& r : references) targets.push_back(&r);
+        estimates = separation::separateChannels(*method, run.parameters, settings, mixture, targets, {}, false, control).images;
+        if (estimates.size() != J)
+            throw InputError(run.algorithm + " gives " + std::to_string(estimates.size()) + " estimates for the " + std::to_string(J) +
+                             " targets of track '" + track.name + "'");
     }
     std::vector<metrics::Signal> refs, ests;
     for (const auto& r : references) refs.push_back(toSignal(r.data));

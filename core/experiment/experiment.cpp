@@ -258,9 +258,6 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
     }
     // Channel c of every input (a mono one serves every channel), or the downmixes.
     auto channelOf = [C](const Audio& a, int c) { return a.channelOrOnly(C == 1 ? -1 : c); };
-    auto stage = [&](int c) {
-        return stageControl(control, c, C, C == 1 ? std::string() : "channel " + std::to_string(c + 1) + " of " + std::to_string(C), c == 0);
-    };
     if (run.kind == "recovery") {
         const AlgorithmDescription* d = recovery::findRecoveryAlgorithm(run.algorithm);
         if (!d) throw InputError("unknown phase-recovery algorithm '" + run.algorithm + "'");
@@ -285,17 +282,13 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
     } else {
         const separation::SeparationMethod* method = separation::findSeparationMethod(run.algorithm);
         if (!method) throw InputError("unknown separation method '" + run.algorithm + "'");
-        for (int c = 0; c < C; ++c) {
-            separation::PipelineInput in;
-            in.mixture = channelOf(mixture, c);
-            for (const Audio& a : refs) in.references.push_back(channelOf(a, c));
-            in.magnitudes = separation::magnitudeSourceFromName(run.magnitudes);
-            in.config = run.stft;
-            in.threads = threads;
-            separation::SeparationResult r = separation::separate(*method, run.parameters, in, stage(c));
-            if (c == 0) out.waveforms.assign(r.waveforms.size(), Eigen::ArrayXXf(mixture.frames(), C));
-            for (std::size_t j = 0; j < out.waveforms.size(); ++j) out.waveforms[j].col(c) = r.waveforms[j];
-        }
+        separation::PipelineInput settings;
+        settings.magnitudes = separation::magnitudeSourceFromName(run.magnitudes);
+        settings.config = run.stft;
+        settings.threads = threads;
+        std::vector<const Audio*> refPointers;
+        for (const Audio& a : refs) refPointers.push_back(&a);
+        out.waveforms = separation::separateChannels(*method, run.parameters, settings, mixture, refPointers, {}, C == 1, control).images;
     }
     if (run.kind != "recovery") {
         const std::size_t J = out.waveforms.size();

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "core/io/audio.h"
 #include "core/nmf/supervised_nmf.h"
 #include "core/separation/magnitudes.h"
 #include "core/separation/registry.h"
@@ -27,5 +28,19 @@ struct PipelineInput {
 // when it is not needed afterwards, and its signals are moved into the method's input, not copied.
 SeparationResult separate(const SeparationMethod& method, const ParamValues& values, PipelineInput in,
                           const RunControl& control = {});
+
+// A multichannel mixture separated channel by channel, as every front end runs it: `separate` on each
+// channel with that channel's references and stems (a mono one serves every channel), or once on the
+// downmixes when `downmix` is set (or the mixture is mono). settings gives everything but the signals
+// (its mixture, references and stems are ignored). Channel c's progress is its share of `control`,
+// its messages read "channel c of C", and only channel 1 reports figures. InputError when a reference
+// or stem has another length, or neither 1 nor the mixture's channels.
+struct ChannelsSeparation {
+    std::vector<Eigen::ArrayXXf> images;  // per source: samples x channels (1 for the downmix)
+    SeparationResult firstChannel;        // channel 1's STFTs and trace (its waveforms are in images)
+};
+ChannelsSeparation separateChannels(const SeparationMethod& method, const ParamValues& values, const PipelineInput& settings,
+                                    const Audio& mixture, const std::vector<const Audio*>& references,
+                                    const std::vector<const Audio*>& stems, bool downmix, const RunControl& control = {});
 
 }  // namespace phaselab::separation
