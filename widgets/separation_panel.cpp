@@ -289,8 +289,6 @@ void SeparationPanel::updateState() {
     else if ((mags == "oracle" || mags == "nmf") && references_.size() < 1)
         blocked = tr("Oracle and NMF magnitudes need the true sources: open a file with its stems (e.g. Help ▸ Open demo).");
     else if (mags == "files" && stems_.empty()) blocked = tr("Import the stems of another separator first.");
-    else if (jointMethod() && mags != "oracle" && mags != "files")
-        blocked = tr("The multichannel Wiener filter takes the magnitudes of the true sources (oracle) or of imported stems.");
     run_->setBlockedReason(blocked);
     importStems_->setVisible(mags == "files");
     downmix_->setVisible(mixture_ && mixture_->channels() > 1);
@@ -330,17 +328,17 @@ void SeparationPanel::rebuildRunner() {
         std::vector<Audio> images;
         separation::SeparationResult result;
         if (joint) {
-            if (mags != "oracle" && mags != "files")
-                throw InputError("mc-wiener takes the magnitudes of the true sources (oracle) or of imported stems");
             auto withC = [&](const Audio& a) {
                 Eigen::ArrayXXf x(a.frames(), C);
                 for (int c = 0; c < C; ++c) x.col(c) = a.channelOrOnly(C == 1 ? -1 : c);
                 return x;
             };
-            std::vector<Eigen::ArrayXXf> sources;
-            for (const auto& a : mags == "oracle" ? references : stems) sources.push_back(withC(*a));
-            for (auto& image : separation::multichannelWienerImages(withC(*mixture), sources, config,
-                                                                    separation::mcWienerParamsFrom(values), control, 2, &result.stfts))
+            std::vector<Eigen::ArrayXXf> sources;  // the magnitudes' signals: references (oracle, NMF training) or stems
+            if (mags != "hpss")
+                for (const auto& a : mags == "files" ? stems : references) sources.push_back(withC(*a));
+            for (auto& image : separation::multichannelWienerImages(withC(*mixture), separation::magnitudeSourceFromName(mags.toStdString()),
+                                                                    sources, config, separation::mcWienerParamsFrom(values), {}, control, 2,
+                                                                    &result.stfts))
                 images.push_back(Audio{mixture->sampleRate, std::move(image)});
         }
         if (!joint) {

@@ -77,7 +77,6 @@ experiment::RunSpec runFromOptions(const QCommandLineParser& p, const std::set<s
     if (!method && !joint) throw UsageError("method '" + toStd(methodId) + "' is not implemented yet");
     run.algorithm = toStd(methodId);
     run.magnitudes = toStd(choiceValue(p, "magnitudes", {"oracle", "nmf", "hpss"}));
-    if (joint && run.magnitudes != "oracle") throw UsageError("mc-wiener in a batch takes the targets' magnitudes (oracle)");
     if (joint) run.channels = "joint";
     run.stft = stftFromOptions(p);
     std::set<std::string> used;

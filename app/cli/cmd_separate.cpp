@@ -78,14 +78,16 @@ int runSeparate(const QStringList& rawArgs) {
         "aw --kappa-mode estimated, cnmf and cisnmf also use the --reference files as isolated sources.\n"
         "A multichannel MIXTURE is separated channel by channel (each method applied to each channel, with that\n"
         "channel's magnitudes) into multichannel images, scored with bss_eval_images; --mono separates its\n"
-        "downmix instead. mc-wiener separates all channels jointly." +
+        "downmix instead. mc-wiener separates all channels jointly, from per-channel magnitudes: oracle (the\n"
+        "--reference images), files (--estimates stems), nmf (supervised NMF of each channel, dictionaries from\n"
+        "that channel of the --reference files) or hpss (harmonic / percussive of each channel)." +
         QString::fromStdString([] {
             std::string s;
             for (const auto& id : plannedSeparationMethods()) s += (s.empty() ? "" : ", ") + id;
             return s.empty() ? s : "\nMethods not implemented yet (exit code 2): " + s;
         }()));
-    p.addPositionalArgument("MIXTURE", "Mixture audio file (multichannel files are downmixed, except by mc-wiener, which "
-                                       "separates every channel into stereo/multichannel images).");
+    p.addPositionalArgument("MIXTURE", "Mixture audio file (multichannel: each channel, or --mono its downmix; mc-wiener: "
+                                       "every channel at once, into multichannel images).");
     p.addOption({{"o", "output"}, "Output directory (created if missing).", "OUTDIR"});
     p.addOption({"method", "Separation method: " + (allMethods() + multichannelMethods()).join(", ") + ".", "METHOD", "wiener"});
     p.addOption({"magnitudes", "Source magnitudes: oracle, nmf, hpss, files.", "SOURCE", "oracle"});
@@ -119,15 +121,7 @@ int runSeparate(const QStringList& rawArgs) {
     std::set<std::string> used;
     const ParamValues methodValues = valuesFor(p, *method->description, used);
     nmf::SupervisedNmfParams nmfParams;
-    if (method->usesMagnitudes && magnitudeSource == MagnitudeSource::Nmf) {
-        const auto& d = nmf::betaNmfDescription();
-        const ParamValues v = valuesFor(p, d, used);
-        nmfParams.components = int(numberParam(d, v, "components"));
-        nmfParams.learnIterations = nmfParams.iterations = int(numberParam(d, v, "nmf-iterations"));
-        nmfParams.beta = numberParam(d, v, "beta");
-        nmfParams.seed = unsigned(numberParam(d, v, "seed"));
-        nmfParams.trackObjective = false;  // no curve is shown: the objective would cost a W H product per iteration
-    }
+    if (method->usesMagnitudes && magnitudeSource == MagnitudeSource::Nmf) nmfParams = nmfParamsFor(p, used);
     for (const auto& id : optionIds)
         if (p.isSet(QString::fromStdString(id)) && !used.count(id))
             throw UsageError("--" + id + " does not apply to method '" + toStd(methodId) + "' with " +

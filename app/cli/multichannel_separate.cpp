@@ -48,30 +48,31 @@ int runMultichannelSeparate(const QCommandLineParser& p, const std::set<std::str
     const ParamValues values = valuesFor(p, mcWienerDescription(), used);
     const McWienerParams params = mcWienerParamsFrom(values);
     const QString magnitudes = p.isSet("magnitudes") ? choiceValue(p, "magnitudes", {"oracle", "nmf", "hpss", "files"}) : "oracle";
-    if (magnitudes == "nmf" || magnitudes == "hpss")
-        throw UsageError("mc-wiener takes per-channel magnitudes from --reference images (oracle) or --estimates stems "
-                         "(files), not from " + toStd(magnitudes));
+    const MagnitudeSource source = magnitudeSourceFromName(toStd(magnitudes));
+    const nmf::SupervisedNmfParams nmfParams = source == MagnitudeSource::Nmf ? nmfParamsFor(p, used) : nmf::SupervisedNmfParams{};
     for (const auto& id : optionIds)
         if (p.isSet(QString::fromStdString(id)) && !used.count(id) && id != "threads")
-            throw UsageError("--" + id + " does not apply to method 'mc-wiener'");
+            throw UsageError("--" + id + " does not apply to method 'mc-wiener' with " + toStd(magnitudes) + " magnitudes");
     const QStringList referencePaths = p.values("reference"), estimatePaths = p.values("estimates");
-    const QStringList& sourcePaths = magnitudes == "oracle" ? referencePaths : estimatePaths;
-    if (sourcePaths.size() < 2)
-        throw UsageError(magnitudes == "oracle" ? "oracle magnitudes need at least two --reference files (one per source)"
-                                                : "--magnitudes files needs at least two --estimates files (one per source)");
-    if (p.isSet("eval") && referencePaths.size() != sourcePaths.size())
-        throw UsageError("--eval needs one --reference per estimated source (" + std::to_string(sourcePaths.size()) + ")");
+    // The signals the magnitudes come from: the references (oracle, NMF training), the stems, or none (HPSS).
+    const QStringList sourcePaths = source == MagnitudeSource::Files ? estimatePaths : source == MagnitudeSource::Hpss ? QStringList{} : referencePaths;
+    if (source != MagnitudeSource::Hpss && sourcePaths.size() < 2)
+        throw UsageError(source == MagnitudeSource::Files ? "--magnitudes files needs at least two --estimates files (one per source)"
+                                                          : toStd(magnitudes) + " magnitudes need at least two --reference files (one per source)");
+    const int J = source == MagnitudeSource::Hpss ? 2 : int(sourcePaths.size());
+    if (p.isSet("eval") && referencePaths.size() != J)
+        throw UsageError("--eval needs one --reference per estimated source (" + std::to_string(J) + ")");
     const StftConfig config = stftFromOptions(p);
 
     const std::string mixturePath = toStd(p.positionalArguments().at(0));
     const Audio mixture = readInput(mixturePath);
-    const int C = mixture.channels(), J = int(sourcePaths.size());
+    const int C = mixture.channels();
     if (C > separation::kMcWienerMaxChannels)
         throw InputError(mixturePath + " has " + std::to_string(C) + " channels: mc-wiener handles 1 to " +
                          std::to_string(separation::kMcWienerMaxChannels));
     const std::vector<Audio> refs = readImages(referencePaths, mixture, "reference");
     const std::vector<Audio> ests = readImages(estimatePaths, mixture, "estimate");
-    const std::vector<Audio>& sources = magnitudes == "oracle" ? refs : ests;
+    const std::vector<Audio>& sources = source == MagnitudeSource::Files ? ests : refs;
 
     const QString outDir = p.value("output");
     OutputPolicy policy = outputPolicy(p);
@@ -79,6 +80,7 @@ int runMultichannelSeparate(const QCommandLineParser& p, const std::set<std::str
     for (const QString& f : referencePaths + estimatePaths) policy.addInput(toStd(f));
     std::vector<std::string> names;
     for (const QString& s : sourcePaths) names.push_back(toStd(QFileInfo(s).completeBaseName()));
+    if (source == MagnitudeSource::Hpss) names = {"harmonic", "percussive"};
     if (!QDir().mkpath(outDir)) throw InputError("cannot create the output directory " + toStd(outDir));
     QStringList outputs;
     for (const auto& name : uniqueFileNames(names)) {
@@ -89,8 +91,9 @@ int runMultichannelSeparate(const QCommandLineParser& p, const std::set<std::str
 
     const auto start = std::chrono::steady_clock::now();
     std::vector<Eigen::ArrayXXf> magnitudeSignals;
-    for (const Audio& a : sources) magnitudeSignals.push_back(a.data);
-    const auto images = multichannelWienerImages(mixture.data, magnitudeSignals, config, params, progressControl(p),
+    if (source != MagnitudeSource::Hpss)
+        for (const Audio& a : sources) magnitudeSignals.push_back(a.data);
+    const auto images = multichannelWienerImages(mixture.data, source, magnitudeSignals, config, params, nmfParams, progressControl(p),
                                                  intValue(p, "threads", 1, 64));
     std::vector<metrics::Signal> estimates;
     for (int j = 0; j < J; ++j) {

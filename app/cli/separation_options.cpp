@@ -102,4 +102,16 @@ ParamValues valuesFor(const QCommandLineParser& p, const AlgorithmDescription& d
     return v;
 }
 
+nmf::SupervisedNmfParams nmfParamsFor(const QCommandLineParser& p, std::set<std::string>& used) {
+    const auto& d = nmf::betaNmfDescription();
+    const ParamValues v = valuesFor(p, d, used);
+    nmf::SupervisedNmfParams params;
+    params.components = int(numberParam(d, v, "components"));
+    params.learnIterations = params.iterations = int(numberParam(d, v, "nmf-iterations"));
+    params.beta = numberParam(d, v, "beta");
+    params.seed = unsigned(numberParam(d, v, "seed"));
+    params.trackObjective = false;  // no curve is shown: the objective would cost a W H product per iteration
+    return params;
+}
+
 }  // namespace phaselab::cli

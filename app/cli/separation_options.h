@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/common/description.h"
+#include "core/nmf/supervised_nmf.h"
 
 namespace phaselab::cli {
 
@@ -29,5 +30,7 @@ void addAlgorithmOptions(QCommandLineParser& p, std::set<std::string>& ids);
 // Values given on the command line for the parameters of `d` (others are left to their defaults);
 // `used` receives their ids. UsageError for a malformed or out-of-range value.
 ParamValues valuesFor(const QCommandLineParser& p, const AlgorithmDescription& d, std::set<std::string>& used);
+// The NMF magnitudes' settings from the beta-NMF options (components, nmf-iterations, beta, seed).
+nmf::SupervisedNmfParams nmfParamsFor(const QCommandLineParser& p, std::set<std::string>& used);
 
 }  // namespace phaselab::cli

@@ -183,7 +183,6 @@ TrackEvaluation evaluateTrack(const Track& track, const RunSpec& run, const Muse
     const bool joint = run.algorithm == "mc-wiener";  // every channel at once; the others channel by channel
     const separation::SeparationMethod* method = joint ? nullptr : separation::findSeparationMethod(run.algorithm);
     if (!method && !joint) throw InputError("unknown separation method '" + run.algorithm + "'");
-    if (joint && run.magnitudes != "oracle") throw InputError("mc-wiener in a dataset evaluation takes the targets' magnitudes (oracle)");
     if (track.targets.size() < 2)
         throw InputError("track '" + track.name + "' has " + std::to_string(track.targets.size()) +
                          " target(s); BSS Eval v4 needs at least 2");
@@ -207,8 +206,10 @@ TrackEvaluation evaluateTrack(const Track& track, const RunSpec& run, const Muse
     if (joint) {
         std::vector<Eigen::ArrayXXf> images;
         for (const auto& r : references) images.push_back(r.data);
-        estimates = separation::multichannelWienerImages(mixture.data, images, run.stft, separation::mcWienerParamsFrom(run.parameters),
-                                                         control, options.threads);
+        const separation::MagnitudeSource source = separation::magnitudeSourceFromName(run.magnitudes);
+        if (source == separation::MagnitudeSource::Hpss) images.clear();
+        estimates = separation::multichannelWienerImages(mixture.data, source, images, run.stft,
+                                                         separation::mcWienerParamsFrom(run.parameters), {}, control, options.threads);
     }
     if (!joint) {
         separation::PipelineInput settings;
@@ -218,10 +219,10 @@ TrackEvaluation evaluateTrack(const Track& track, const RunSpec& run, const Muse
         std::vector<const Audio*> targets;
         for (const auto& r : references) targets.push_back(&r);
         estimates = separation::separateChannels(*method, run.parameters, settings, mixture, targets, {}, false, control).images;
-        if (estimates.size() != J)
-            throw InputError(run.algorithm + " gives " + std::to_string(estimates.size()) + " estimates for the " + std::to_string(J) +
-                             " targets of track '" + track.name + "'");
     }
+    if (estimates.size() != J)
+        throw InputError(run.algorithm + " gives " + std::to_string(estimates.size()) + " estimates for the " + std::to_string(J) +
+                         " targets of track '" + track.name + "'");
     std::vector<metrics::Signal> refs, ests;
     for (const auto& r : references) refs.push_back(toSignal(r.data));
     for (const auto& e : estimates) ests.push_back(toSignal(e));

@@ -269,16 +269,17 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
         out.names = {e.mixture.name + "-" + run.algorithm};
         out.waveforms.push_back(std::move(r.signal));
     } else if (run.algorithm == "mc-wiener") {
-        if (run.magnitudes != "oracle") throw InputError("mc-wiener in an experiment takes the true sources' magnitudes (oracle)");
         auto channelsOf = [&](const Audio& a) {
             Eigen::ArrayXXf x(a.frames(), C);
             for (int c = 0; c < C; ++c) x.col(c) = channelOf(a, c);
             return x;
         };
-        std::vector<Eigen::ArrayXXf> sources;
-        for (const Audio& a : refs) sources.push_back(channelsOf(a));
-        out.waveforms = separation::multichannelWienerImages(channelsOf(mixture), sources, run.stft,
-                                                             separation::mcWienerParamsFrom(run.parameters), control, threads);
+        const separation::MagnitudeSource source = separation::magnitudeSourceFromName(run.magnitudes);
+        std::vector<Eigen::ArrayXXf> sources;  // the references: oracle magnitudes or NMF training
+        if (source != separation::MagnitudeSource::Hpss)
+            for (const Audio& a : refs) sources.push_back(channelsOf(a));
+        out.waveforms = separation::multichannelWienerImages(channelsOf(mixture), source, sources, run.stft,
+                                                             separation::mcWienerParamsFrom(run.parameters), {}, control, threads);
     } else {
         const separation::SeparationMethod* method = separation::findSeparationMethod(run.algorithm);
         if (!method) throw InputError("unknown separation method '" + run.algorithm + "'");

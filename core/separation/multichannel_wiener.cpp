@@ -153,29 +153,57 @@ std::vector<std::vector<Spectrogram>> multichannelWiener(const std::vector<Spect
     return y;
 }
 
-std::vector<Eigen::ArrayXXf> multichannelWienerImages(const Eigen::ArrayXXf& mixture, const std::vector<Eigen::ArrayXXf>& sources,
-                                                      const StftConfig& config, const McWienerParams& params,
-                                                      const RunControl& control, int threads,
-                                                      std::vector<Spectrogram>* firstChannelStfts) {
+std::vector<std::vector<Magnitudes>> channelMagnitudes(const std::vector<Spectrogram>& X, MagnitudeSource source,
+                                                       const std::vector<Eigen::ArrayXXf>& sourceSignals, const StftConfig& config,
+                                                       const nmf::SupervisedNmfParams& nmf, const RunControl& control, int threads) {
+    const int C = int(X.size());
+    const Eigen::Index length = sourceSignals.empty() ? 0 : sourceSignals[0].rows();
+    std::vector<std::vector<Magnitudes>> V;
+    for (int c = 0; c < C; ++c) {
+        std::vector<Eigen::ArrayXf> channel;
+        for (const auto& s : sourceSignals) channel.push_back(s.col(s.cols() == 1 ? 0 : c));
+        std::vector<Magnitudes> v;
+        switch (source) {
+            case MagnitudeSource::Oracle: v = oracleMagnitudes(channel, length, config, threads); break;
+            case MagnitudeSource::Files: v = importedMagnitudes(channel, length, config, threads); break;
+            case MagnitudeSource::Nmf:
+                if (channel.empty()) throw InputError("mc-wiener: NMF magnitudes need training signals (references)");
+                v = nmfMagnitudes(X[std::size_t(c)], channel, config, nmf,
+                                  stageControl(control, c, C, C > 1 ? "NMF, channel " + std::to_string(c + 1) + " of " + std::to_string(C) : "NMF", false),
+                                  threads);
+                break;
+            case MagnitudeSource::Hpss: v = hpssMagnitudes(X[std::size_t(c)].abs()); break;
+        }
+        if (c == 0) V.resize(v.size());
+        for (std::size_t j = 0; j < v.size(); ++j) V[j].push_back(std::move(v[j]));
+    }
+    return V;
+}
+
+std::vector<Eigen::ArrayXXf> multichannelWienerImages(const Eigen::ArrayXXf& mixture, MagnitudeSource source,
+                                                      const std::vector<Eigen::ArrayXXf>& sourceSignals, const StftConfig& config,
+                                                      const McWienerParams& params, const nmf::SupervisedNmfParams& nmf,
+                                                      const RunControl& control, int threads, std::vector<Spectrogram>* firstChannelStfts) {
     const int C = int(mixture.cols());
     if (C < 1 || C > kMcWienerMaxChannels)
         throw InputError("mc-wiener handles 1 to " + std::to_string(kMcWienerMaxChannels) + " channels, the mixture has " + std::to_string(C));
-    if (sources.size() < 2) throw InputError("mc-wiener needs the magnitudes of at least two sources");
-    for (std::size_t j = 0; j < sources.size(); ++j) {
-        if (sources[j].rows() != mixture.rows())
-            throw InputError("source " + std::to_string(j + 1) + " has " + std::to_string(sources[j].rows()) + " samples, the mixture " +
+    if (source != MagnitudeSource::Hpss && sourceSignals.size() < 2)
+        throw InputError("mc-wiener needs the signals of at least two sources (" + std::string(magnitudeSourceName(source)) + " magnitudes)");
+    for (std::size_t j = 0; j < sourceSignals.size(); ++j) {
+        if (source != MagnitudeSource::Nmf && sourceSignals[j].rows() != mixture.rows())
+            throw InputError("source " + std::to_string(j + 1) + " has " + std::to_string(sourceSignals[j].rows()) + " samples, the mixture " +
                              std::to_string(mixture.rows()));
-        if (sources[j].cols() != C && sources[j].cols() != 1)
-            throw InputError("source " + std::to_string(j + 1) + " has " + std::to_string(sources[j].cols()) + " channels, the mixture " +
+        if (sourceSignals[j].cols() != C && sourceSignals[j].cols() != 1)
+            throw InputError("source " + std::to_string(j + 1) + " has " + std::to_string(sourceSignals[j].cols()) + " channels, the mixture " +
                              std::to_string(C));
     }
     Stft stft(config, threads);
     std::vector<Spectrogram> X;
     for (int c = 0; c < C; ++c) X.push_back(stft.analyse(Eigen::ArrayXf(mixture.col(c))));
-    std::vector<std::vector<Magnitudes>> V(sources.size());
-    for (std::size_t j = 0; j < sources.size(); ++j)
-        for (Eigen::Index c = 0; c < sources[j].cols(); ++c) V[j].push_back(stft.analyse(Eigen::ArrayXf(sources[j].col(c))).abs());
-    auto Y = multichannelWiener(X, V, params, control);
+    const bool nmfStage = source == MagnitudeSource::Nmf;
+    const auto V = channelMagnitudes(X, source, sourceSignals, config, nmf, nmfStage ? stageControl(control, 0, 2, "magnitudes", false) : control,
+                                     threads);
+    auto Y = multichannelWiener(X, V, params, nmfStage ? stageControl(control, 1, 2, "EM", true) : control);
     std::vector<Eigen::ArrayXXf> images;
     for (auto& y : Y) {
         Eigen::ArrayXXf image(mixture.rows(), C);

@@ -21,6 +21,7 @@
 
 #include "core/common/description.h"
 #include "core/common/progress.h"
+#include "core/separation/magnitudes.h"
 #include "core/tf/stft.h"
 
 namespace phaselab::separation {
@@ -45,14 +46,32 @@ std::vector<std::vector<Spectrogram>> multichannelWiener(const std::vector<Spect
 
 constexpr int kMcWienerMaxChannels = 8;
 
-// The same on signals, as `separate --method mc-wiener`, the GUI and experiments run it: mixture
-// (frames x C, 1 <= C <= kMcWienerMaxChannels), sources (frames x C, or mono for every channel) whose
-// |STFT| per channel are the magnitudes (the true images: oracle; another separator's stems). Returns
-// each source's image (frames x C), synthesised with the least-squares inverse STFT; firstChannelStfts,
-// if given, receives each image's STFT in channel 1. InputError for mismatched lengths or channels.
-std::vector<Eigen::ArrayXXf> multichannelWienerImages(const Eigen::ArrayXXf& mixture, const std::vector<Eigen::ArrayXXf>& sources,
-                                                      const StftConfig& config, const McWienerParams& params,
+// The per-channel source magnitudes, made channel by channel as the one-channel pipeline makes them:
+// oracle (|STFT| of each reference's channel; a silent reference refused), files (of each stem's,
+// silence allowed), nmf (supervised NMF of each mixture channel, dictionaries learned on that channel
+// of the references), hpss (harmonic and percussive of each mixture channel). X: the mixture's channel
+// STFTs; sourceSignals: the references or stems (samples x C, or mono for every channel; unused by hpss).
+// Returns magnitudes[j][c]. InputError for what a source lacks or mismatched shapes.
+std::vector<std::vector<Magnitudes>> channelMagnitudes(const std::vector<Spectrogram>& X, MagnitudeSource source,
+                                                       const std::vector<Eigen::ArrayXXf>& sourceSignals, const StftConfig& config,
+                                                       const nmf::SupervisedNmfParams& nmf = {}, const RunControl& control = {},
+                                                       int threads = 1);
+
+// The same on signals, as `separate --method mc-wiener`, the GUI, experiments and batches run it:
+// mixture (frames x C, 1 <= C <= kMcWienerMaxChannels), the magnitudes from `source` and `sourceSignals` as
+// channelMagnitudes makes them (NMF: the first half of the progress). Returns each source's image
+// (frames x C), synthesised with the least-squares inverse STFT; firstChannelStfts, if given, receives
+// each image's STFT in channel 1. InputError for mismatched lengths or channels.
+std::vector<Eigen::ArrayXXf> multichannelWienerImages(const Eigen::ArrayXXf& mixture, MagnitudeSource source,
+                                                      const std::vector<Eigen::ArrayXXf>& sourceSignals, const StftConfig& config,
+                                                      const McWienerParams& params, const nmf::SupervisedNmfParams& nmf = {},
                                                       const RunControl& control = {}, int threads = 1,
                                                       std::vector<Spectrogram>* firstChannelStfts = nullptr);
+// Magnitudes from `sources` (the images, or stems): |STFT| per channel, silence allowed.
+inline std::vector<Eigen::ArrayXXf> multichannelWienerImages(const Eigen::ArrayXXf& mixture, const std::vector<Eigen::ArrayXXf>& sources,
+                                                             const StftConfig& config, const McWienerParams& params,
+                                                             const RunControl& control = {}, int threads = 1) {
+    return multichannelWienerImages(mixture, MagnitudeSource::Files, sources, config, params, {}, control, threads);
+}
 
 }  // namespace phaselab::separation
