@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import types
 
 import numpy as np
 import soundfile as sf
@@ -47,6 +48,7 @@ def worst(a, b):
 def main():
     exe, shared = sys.argv[1], sys.argv[2]
     sys.path.insert(0, sys.argv[sys.argv.index("--museval") + 1])
+    sys.modules["musdb"] = types.ModuleType("musdb")  # museval imports it for its dataset helpers, unused here
     import museval  # noqa: E402
 
     folder = os.path.join(shared, "testaudio", "stereo")
