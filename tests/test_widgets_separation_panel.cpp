@@ -25,6 +25,17 @@ using namespace phaselab;
 
 namespace {
 std::shared_ptr<const Audio> load(const char* name) { return std::make_shared<Audio>(readAudio(test::sharedAudio(name))); }
+
+// The stereo speech set (mixture and its two images) as the panel's inputs, with oracle magnitudes.
+struct StereoSpeech {
+    std::shared_ptr<const Audio> mix = load("stereo/stereo_speech_16k_mix.flac");
+    std::vector<std::shared_ptr<const Audio>> refs{load("stereo/stereo_speech_16k_spk1.flac"), load("stereo/stereo_speech_16k_spk2.flac")};
+    void into(SeparationPanel& panel) const {
+        panel.resize(900, 1100);
+        panel.setInputs(mix, "stereo speech", refs, {"spk1", "spk2"});
+        panel.setMagnitudeSource("oracle");
+    }
+};
 }  // namespace
 
 class TestSeparationPanel : public QObject {
@@ -141,13 +152,11 @@ private slots:
     // core gives on that channel alone, the figures are bss_eval_images' (with ISR, in the table too),
     // and ticking the downmix box separates the mono downmix instead.
     void stereoMixtureSeparatesChannelByChannel() {
-        const auto mix = load("stereo/stereo_speech_16k_mix.flac");
-        const std::vector<std::shared_ptr<const Audio>> refs{load("stereo/stereo_speech_16k_spk1.flac"),
-                                                             load("stereo/stereo_speech_16k_spk2.flac")};
+        const StereoSpeech set;
+        const auto& mix = set.mix;
+        const auto& refs = set.refs;
         SeparationPanel panel;
-        panel.resize(900, 1100);
-        panel.setInputs(mix, "stereo speech", refs, {"spk1", "spk2"});
-        panel.setMagnitudeSource("oracle");
+        set.into(panel);
         panel.runPanel()->selectAlgorithm("misi");
         panel.runPanel()->form()->setValues({{"iterations", 3.0}});
         auto* downmix = panel.findChild<QCheckBox*>();
@@ -208,15 +217,13 @@ private slots:
         QCOMPARE(mono.sdr.size(), std::size_t(2));
     }
     // The multichannel Wiener filter in the panel: all channels at once from the references' images,
-    // as separation::multichannelWienerImages gives them; refused for magnitudes it cannot take.
+    // as separation::multichannelWienerImages gives them; HPSS magnitudes from the mixture alone.
     void multichannelWienerSeparatesJointly() {
-        const auto mix = load("stereo/stereo_speech_16k_mix.flac");
-        const std::vector<std::shared_ptr<const Audio>> refs{load("stereo/stereo_speech_16k_spk1.flac"),
-                                                             load("stereo/stereo_speech_16k_spk2.flac")};
+        const StereoSpeech set;
+        const auto& mix = set.mix;
+        const auto& refs = set.refs;
         SeparationPanel panel;
-        panel.resize(900, 1100);
-        panel.setInputs(mix, "stereo speech", refs, {"spk1", "spk2"});
-        panel.setMagnitudeSource("oracle");
+        set.into(panel);
         panel.runPanel()->selectAlgorithm("mc-wiener");
         QCOMPARE(panel.runPanel()->statusText(), QString("Ready."));
         QVERIFY(panel.findChild<QLabel*>("separationInputs")->text().contains("separated jointly"));

@@ -328,15 +328,10 @@ void SeparationPanel::rebuildRunner() {
         std::vector<Audio> images;
         separation::SeparationResult result;
         if (joint) {
-            auto withC = [&](const Audio& a) {
-                Eigen::ArrayXXf x(a.frames(), C);
-                for (int c = 0; c < C; ++c) x.col(c) = a.channelOrOnly(C == 1 ? -1 : c);
-                return x;
-            };
             std::vector<Eigen::ArrayXXf> sources;  // the magnitudes' signals: references (oracle, NMF training) or stems
             if (mags != "hpss")
-                for (const auto& a : mags == "files" ? stems : references) sources.push_back(withC(*a));
-            for (auto& image : separation::multichannelWienerImages(withC(*mixture), separation::magnitudeSourceFromName(mags.toStdString()),
+                for (const auto& a : mags == "files" ? stems : references) sources.push_back(a->withChannels(C));
+            for (auto& image : separation::multichannelWienerImages(mixture->withChannels(C), separation::magnitudeSourceFromName(mags.toStdString()),
                                                                     sources, config, separation::mcWienerParamsFrom(values), {}, control, 2,
                                                                     &result.stfts))
                 images.push_back(Audio{mixture->sampleRate, std::move(image)});

@@ -80,7 +80,7 @@ std::vector<Eigen::ArrayXXf> readInStep(const QStringList& paths, const char* wh
             throw InputError(std::string("the ") + what + " " + toStd(path) + " has " + std::to_string(r.frames()) +
                              " samples but " + inputPath + " has " + std::to_string(frames) +
                              ": a stream plays it in step with the mixture");
-        out.push_back(channels == 1 ? Eigen::ArrayXXf(r.mono()) : r.withChannels(channels));
+        out.push_back(r.withChannels(channels));
     }
     return out;
 }
@@ -175,7 +175,7 @@ int runStream(const QStringList& args) {
     const Audio file = readInput(inputPath);
     const bool perChannel = file.channels() > 1 && !p.isSet("mono");
     const int C = perChannel ? file.channels() : 1;
-    const Eigen::ArrayXXf input = perChannel ? file.data : Eigen::ArrayXXf(file.mono());
+    const Eigen::ArrayXXf input = file.withChannels(C);  // its channels, or the downmix
     const double rate = file.sampleRate;
     const Eigen::Index frames = file.frames();
     // The engine's inputs per channel: the signal or mixture, then the magnitude streams.

@@ -256,29 +256,21 @@ RunOutput execute(const Experiment& e, const RunSpec& run, const std::string& ba
             throw InputError("reference '" + r.name + "' has " + std::to_string(a.channels()) + " channels, the mixture " +
                              std::to_string(C));
     }
-    // Channel c of every input (a mono one serves every channel), or the downmixes.
-    auto channelOf = [C](const Audio& a, int c) { return a.channelOrOnly(C == 1 ? -1 : c); };
     if (run.kind == "recovery") {
         const AlgorithmDescription* d = recovery::findRecoveryAlgorithm(run.algorithm);
         if (!d) throw InputError("unknown phase-recovery algorithm '" + run.algorithm + "'");
-        Eigen::ArrayXXf input(mixture.frames(), C);
-        for (int c = 0; c < C; ++c) input.col(c) = channelOf(mixture, c);
+        const Eigen::ArrayXXf input = mixture.withChannels(C);  // its channels, or the downmix
         recovery::ChannelsRecovery r = recovery::runRecoveryPerChannel(*d, run.parameters, input, run.stft, out.sampleRate, control);
         out.metrics["spectral_convergence_db"] = {r.figures.spectralConvergenceDb};
         out.metrics["snr_db"] = {metrics::snrDb(input.cast<double>(), r.signal.cast<double>())};
         out.names = {e.mixture.name + "-" + run.algorithm};
         out.waveforms.push_back(std::move(r.signal));
     } else if (run.algorithm == "mc-wiener") {
-        auto channelsOf = [&](const Audio& a) {
-            Eigen::ArrayXXf x(a.frames(), C);
-            for (int c = 0; c < C; ++c) x.col(c) = channelOf(a, c);
-            return x;
-        };
         const separation::MagnitudeSource source = separation::magnitudeSourceFromName(run.magnitudes);
         std::vector<Eigen::ArrayXXf> sources;  // the references: oracle magnitudes or NMF training
         if (source != separation::MagnitudeSource::Hpss)
-            for (const Audio& a : refs) sources.push_back(channelsOf(a));
-        out.waveforms = separation::multichannelWienerImages(channelsOf(mixture), source, sources, run.stft,
+            for (const Audio& a : refs) sources.push_back(a.withChannels(C));
+        out.waveforms = separation::multichannelWienerImages(mixture.withChannels(C), source, sources, run.stft,
                                                              separation::mcWienerParamsFrom(run.parameters), {}, control, threads);
     } else {
         const separation::SeparationMethod* method = separation::findSeparationMethod(run.algorithm);
